@@ -1,0 +1,127 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { accessGroups, users } from "./users";
+
+export const fieldType = pgEnum("field_type", ["string", "number", "date", "boolean"]);
+export type FieldType = (typeof fieldType.enumValues)[number];
+
+export const subscriptionStatus = pgEnum("subscription_status", ["subscribed", "unsubscribed"]);
+export type SubscriptionStatus = (typeof subscriptionStatus.enumValues)[number];
+
+export const eventChannel = pgEnum("event_channel", ["email", "sms", "push", "web", "app"]);
+export type EventChannel = (typeof eventChannel.enumValues)[number];
+
+export const profileDatabases = pgTable(
+  "profile_databases",
+  {
+    id: serial("id").primaryKey(),
+    name: text("name").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("profile_databases_name_key").on(t.name)],
+);
+
+/** The custom fields a profile database declares; `fields` of its profiles are keyed by `key`. */
+export const profileFields = pgTable(
+  "profile_fields",
+  {
+    databaseId: integer("database_id").notNull().references(() => profileDatabases.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    type: fieldType("type").notNull(),
+    label: text("label").notNull(),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.databaseId, t.key] })],
+);
+
+export const profileDatabaseAccessGroups = pgTable(
+  "profile_database_access_groups",
+  {
+    databaseId: integer("database_id").notNull().references(() => profileDatabases.id, { onDelete: "cascade" }),
+    groupId: integer("group_id").notNull().references(() => accessGroups.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.databaseId, t.groupId] })],
+);
+
+/**
+ * A customer profile. `range_key` is SPEC §2's deterministic split key, stored so that a range is an
+ * index range scan instead of an md5 per row at query time.
+ */
+export const profiles = pgTable(
+  "profiles",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    databaseId: integer("database_id").notNull().references(() => profileDatabases.id, { onDelete: "cascade" }),
+    email: text("email"),
+    phone: text("phone"),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    fields: jsonb("fields").$type<Record<string, unknown>>().notNull().default({}),
+    emailSubscription: subscriptionStatus("email_subscription"),
+    smsSubscription: subscriptionStatus("sms_subscription"),
+    pushSubscription: subscriptionStatus("push_subscription"),
+    rangeKey: bigint("range_key", { mode: "number" })
+      .notNull()
+      .generatedAlwaysAs(sql`(('x' || left(md5((id)::text), 8))::bit(32))::bigint`),
+  },
+  (t) => [
+    index("profiles_database_range_idx").on(t.databaseId, t.rangeKey),
+    index("profiles_database_id_idx").on(t.databaseId, t.id),
+    index("profiles_database_email_idx").on(t.databaseId, sql`lower(${t.email})`),
+  ],
+);
+
+/** Something a profile did or received. Interactions carry a mailing; behaviour events usually don't. */
+export const events = pgTable(
+  "events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    databaseId: integer("database_id").notNull(),
+    profileId: bigint("profile_id", { mode: "number" })
+      .notNull()
+      .references(() => profiles.id, { onDelete: "cascade" }),
+    channel: eventChannel("channel").notNull(),
+    type: text("type").notNull(),
+    mailingId: integer("mailing_id"),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
+    properties: jsonb("properties").$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index("events_profile_type_time_idx").on(t.profileId, t.type, t.occurredAt),
+    index("events_database_mailing_type_idx").on(t.databaseId, t.mailingId, t.type),
+    index("events_database_type_time_idx").on(t.databaseId, t.type, t.occurredAt),
+  ],
+);
+
+/** Every change a bulk edit (or another tool) made to a profile: who, when, which field, old and new value. */
+export const profileChanges = pgTable(
+  "profile_changes",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    profileId: bigint("profile_id", { mode: "number" })
+      .notNull()
+      .references(() => profiles.id, { onDelete: "cascade" }),
+    databaseId: integer("database_id").notNull(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+    field: text("field").notNull(),
+    oldValue: jsonb("old_value"),
+    newValue: jsonb("new_value"),
+    source: text("source").notNull(),
+  },
+  (t) => [index("profile_changes_profile_idx").on(t.profileId, t.changedAt)],
+);
