@@ -1,0 +1,22 @@
+/** The title row of a page: heading, a line of explanation and the page's main actions. */
+export function PageHeader({ title, description, children }: { title: string; description?: string; children?: React.ReactNode }) {
+  return (
+    <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+        {description ? <p className="mt-1 max-w-2xl text-sm text-muted-foreground">{description}</p> : null}
+      </div>
+      {children ? <div className="flex items-center gap-2">{children}</div> : null}
+    </div>
+  );
+}
+
+/** What an empty list shows: what is missing and what to do about it. */
+export function EmptyState({ title, children }: { title: string; children?: React.ReactNode }) {
+  return (
+    <div className="flex flex-col items-center justify-center rounded-lg border border-dashed px-6 py-14 text-center">
+      <p className="font-medium">{title}</p>
+      {children ? <div className="mt-2 max-w-md text-sm text-muted-foreground">{children}</div> : null}
+    </div>
+  );
+}

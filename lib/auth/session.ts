@@ -1,0 +1,29 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "@/db/client";
+import { AppError } from "@/lib/errors";
+import { loadActingUser, type ActingUser } from "./acting-user";
+import { auth } from "./auth";
+
+/** The signed-in user, loaded from the database once per request; null if signed out or deactivated. */
+export const currentUser = cache(async (): Promise<ActingUser | null> => {
+  const session = await auth();
+  const id = Number(session?.user?.id);
+  if (!Number.isInteger(id) || id <= 0) return null;
+  return loadActingUser(await getDb(), id);
+});
+
+/** For pages: the signed-in user, or a redirect to the sign-in page. */
+export async function requireUser(): Promise<ActingUser> {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  return user;
+}
+
+/** For server actions: the signed-in user, or an `unauthorized` error the action reports. */
+export async function requireActionUser(): Promise<ActingUser> {
+  const user = await currentUser();
+  if (!user) throw new AppError("unauthorized", "Your session has ended. Sign in again.");
+  return user;
+}

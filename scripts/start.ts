@@ -1,0 +1,45 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { buildIfNeeded } from "./lib/build";
+import { redact } from "./lib/db-errors";
+import { ensureAuthSecret } from "./lib/env";
+import { prepareDatabase } from "./lib/prepare";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * `npm start`: everything a fresh clone needs, in order — a secret, a build, the database
+ * (migrated, seeded on first start), then `next start`.
+ */
+async function main() {
+  ensureAuthSecret();
+  buildIfNeeded();
+  await prepareDatabase({ seed: true });
+  const port = process.env.PORT || "3000";
+  const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", port], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  let announced = false;
+  server.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (!announced && /Ready|started server/i.test(chunk.toString())) {
+      announced = true;
+      console.log(`
+  Dynamic Segments is running at http://localhost:${port}
+  Database: ${process.env.DATABASE_URL ? redact(process.env.DATABASE_URL) : "embedded (PGlite, .data/pglite)"}
+  Demo sign-ins (password demo1234):
+    admin@example.com     admin
+    lead@example.com      team lead
+    marketer@example.com  marketer
+`);
+    }
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  server.on("exit", (code) => process.exit(code ?? 0));
+}
+
+main().catch((error: unknown) => {
+  if (process.exitCode !== 1) console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
