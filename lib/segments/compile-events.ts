@@ -1,0 +1,115 @@
+/**
+ * `interaction` and `event` conditions: how many of the profile's events match, compared with a count.
+ *
+ * The shape follows what the count asks, so that PostgreSQL can plan joins instead of a count per
+ * profile: "at least once" is `EXISTS` (a semi-join), "never" is `NOT EXISTS` (an anti-join), and any
+ * other count is `id IN (SELECT profile_id … GROUP BY profile_id HAVING count(*) …)`. When a count
+ * also matches profiles without any event (`lte 2`), it is written as the complement,
+ * `id NOT IN (… HAVING count(*) > 2)`, so that those profiles are included.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { formatInstant, MICROS_PER_DAY, parseConditionDate } from "./dates";
+import { propertyFilterType } from "./fields";
+import { fieldPredicate, jsonValueSource } from "./compile-field";
+import { allOf, column, toSql, type AliasPool, type Predicate } from "./predicate";
+import type { Count, EventCondition, InteractionCondition, Period } from "./script";
+
+type CountOp = Count["op"] | "neq";
+
+const COMPLEMENT: Record<CountOp, CountOp> = { eq: "neq", neq: "eq", gte: "lt", lt: "gte", gt: "lte", lte: "gt" };
+
+function holds(count: number, op: CountOp, value: number): boolean {
+  switch (op) {
+    case "eq":
+      return count === value;
+    case "neq":
+      return count !== value;
+    case "gte":
+      return count >= value;
+    case "gt":
+      return count > value;
+    case "lte":
+      return count <= value;
+    case "lt":
+      return count < value;
+  }
+}
+
+/** Whether every count ≥ 1 satisfies the comparison (e.g. `gte 1`, `gt 0`, `neq 0`). */
+function holdsForEveryPositive(op: CountOp, value: number): boolean {
+  return (op === "gte" && value <= 1) || (op === "gt" && value <= 0) || (op === "neq" && value === 0);
+}
+
+/** Whether no count ≥ 1 satisfies the comparison (e.g. `eq 0`, `lt 1`, `lte 0`). */
+function holdsForNoPositive(op: CountOp, value: number): boolean {
+  return (op === "lt" && value <= 1) || ((op === "lte" || op === "eq") && value === 0);
+}
+
+const HAVING: Record<CountOp, SQL> = {
+  eq: sql`=`,
+  neq: sql`<>`,
+  gte: sql`>=`,
+  gt: sql`>`,
+  lte: sql`<=`,
+  lt: sql`<`,
+};
+
+export type EventEnv = { databaseId: number; now: bigint; aliases: AliasPool };
+
+export function eventPredicate(
+  condition: InteractionCondition | EventCondition,
+  profileAlias: string,
+  env: EventEnv,
+  negate: boolean,
+): Predicate {
+  const count = condition.count ?? { op: "gte", value: 1 };
+  const op: CountOp = negate ? COMPLEMENT[count.op] : count.op;
+  const value = count.value;
+  const withoutEvents = holds(0, op, value);
+  const e = env.aliases.next("e");
+  const profileId = column(profileAlias, "id");
+  const matching = (extra: SQL[]) => toSql(allOf([...extra, ...eventFilters(condition, e, env)]));
+
+  if (withoutEvents && holdsForEveryPositive(op, value)) return true;
+  if (!withoutEvents && holdsForNoPositive(op, value)) return false;
+  if (holdsForEveryPositive(op, value) || holdsForNoPositive(op, value)) {
+    const exists = sql`exists (select 1 from events ${sql.raw(e)} where ${matching([sql`${column(e, "profile_id")} = ${profileId}`])})`;
+    return withoutEvents ? sql`not ${exists}` : exists;
+  }
+  // Profiles whose count is ≥ 1 and decides the answer the other way from zero events.
+  const decisive = withoutEvents ? COMPLEMENT[op] : op;
+  const counted = sql`select ${column(e, "profile_id")} from events ${sql.raw(e)} where ${matching([
+    sql`${column(e, "database_id")} = ${env.databaseId}::int`,
+  ])} group by ${column(e, "profile_id")} having count(*) ${HAVING[decisive]} ${value}::bigint`;
+  return withoutEvents ? sql`${profileId} not in (${counted})` : sql`${profileId} in (${counted})`;
+}
+
+/** The event's own filters: type, channel, mailing, period and property filters. */
+function eventFilters(condition: InteractionCondition | EventCondition, e: string, env: EventEnv): Predicate[] {
+  const filters: Predicate[] = [sql`${column(e, "type")} = ${condition.type}::text`];
+  if (condition.channel) filters.push(sql`${column(e, "channel")} = ${condition.channel}::event_channel`);
+  if (condition.mailing_id) filters.push(sql`${column(e, "mailing_id")} = ${condition.mailing_id}::int`);
+  if (condition.period) filters.push(...periodFilters(condition.period, column(e, "occurred_at"), env.now));
+  for (const filter of condition.where ?? []) {
+    const type = propertyFilterType(filter);
+    filters.push(fieldPredicate(type, filter.op, filter.value, jsonValueSource(column(e, "properties"), filter.property), env.now, false));
+  }
+  return filters;
+}
+
+/** `last_days` ends now; `from`/`to` is half-open (a date-only bound is the start of its UTC day). */
+function periodFilters(period: Period, occurredAt: SQL, now: bigint): Predicate[] {
+  const at = (micros: bigint) => sql`${formatInstant(micros)}::timestamptz`;
+  const parse = (text: string) => {
+    const parsed = parseConditionDate(text);
+    if (!parsed) throw new Error("periodFilters needs a validated period");
+    return parsed.micros;
+  };
+  if (period.last_days !== undefined) {
+    return [sql`${occurredAt} >= ${at(now - BigInt(period.last_days) * MICROS_PER_DAY)}`, sql`${occurredAt} <= ${at(now)}`];
+  }
+  const filters: Predicate[] = [];
+  if (period.from !== undefined) filters.push(sql`${occurredAt} >= ${at(parse(period.from))}`);
+  if (period.to !== undefined) filters.push(sql`${occurredAt} < ${at(parse(period.to))}`);
+  return filters;
+}

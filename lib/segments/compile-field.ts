@@ -1,0 +1,218 @@
+/**
+ * Field conditions (system columns and custom fields) and event property filters as SQL. Values are
+ * always bound parameters with an explicit type; field keys come from the database's declared list.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { formatInstant, MICROS_PER_DAY, parseConditionDate, type ParsedDate } from "./dates";
+import type { FieldOperator, FieldType, SystemField } from "./fields";
+import { allOf, column, complement, jsonKey, type Predicate } from "./predicate";
+
+/** Where a compared value comes from, in each of the forms the operators need. */
+export type ValueSource = {
+  /** The value as text; NULL when missing or JSON null. Decides emptiness and string operators. */
+  text: SQL;
+  /** The value as numeric; NULL unless it is a number. */
+  number: SQL;
+  /** The value as timestamptz; NULL unless it is a date (see `segment_instant`). */
+  date: SQL;
+  /** The value as jsonb, for `true`/`false`. */
+  json: SQL;
+  /** A NOT NULL column, which is never empty. */
+  alwaysPresent?: boolean;
+  /** The bigint `id` column, compared with integers so that its index serves. */
+  integer?: boolean;
+};
+
+/** A key of a jsonb object column (`p.fields` or `e.properties`). */
+export function jsonValueSource(object: SQL, key: string): ValueSource {
+  const k = jsonKey(key);
+  return {
+    text: sql`(${object} ->> ${k})`,
+    number: sql`segment_number(${object} -> ${k})`,
+    date: sql`segment_instant(${object} ->> ${k})`,
+    json: sql`(${object} -> ${k})`,
+  };
+}
+
+export function systemValueSource(profileAlias: string, field: SystemField): ValueSource {
+  const c = column(profileAlias, field);
+  const unused = sql`null`;
+  switch (field) {
+    case "id":
+      return { text: unused, number: c, date: unused, json: unused, alwaysPresent: true, integer: true };
+    case "created_at":
+    case "updated_at":
+      return { text: unused, number: unused, date: c, json: unused, alwaysPresent: true };
+    default:
+      return { text: c, number: unused, date: unused, json: unused };
+  }
+}
+
+/** Each negative operator is the exact complement of its positive partner (SPEC §2). */
+const PARTNERS: Partial<Record<FieldOperator, FieldOperator>> = {
+  neq: "eq",
+  not_contains: "contains",
+  not_in: "in",
+  not_empty: "empty",
+};
+
+/**
+ * `value op …` for a validated operator and value of the given type; `negate` asks for the exact
+ * complement (a negated group).
+ */
+export function fieldPredicate(
+  type: FieldType,
+  op: FieldOperator,
+  value: unknown,
+  source: ValueSource,
+  now: bigint,
+  negate: boolean,
+): Predicate {
+  const partner = PARTNERS[op];
+  const positiveOp = partner ?? op;
+  const flip = partner ? !negate : negate;
+  if (positiveOp === "empty") {
+    if (source.alwaysPresent) return flip;
+    return flip ? sql`${source.text} <> ''` : sql`coalesce(${source.text}, '') = ''`;
+  }
+  const positive = positivePredicate(type, positiveOp, value, source, now);
+  return flip ? complement(positive) : positive;
+}
+
+function positivePredicate(type: FieldType, op: FieldOperator, value: unknown, source: ValueSource, now: bigint): Predicate {
+  switch (type) {
+    case "string":
+      return stringPredicate(op, value, source.text);
+    case "number":
+      return source.integer ? integerPredicate(op, value, source.number) : numberPredicate(op, value, source.number);
+    case "date":
+      return datePredicate(op, value, source.date, now);
+    case "boolean":
+      if (op === "is_true") return sql`${source.json} = 'true'::jsonb`;
+      if (op === "is_false") return sql`${source.json} = 'false'::jsonb`;
+  }
+  throw new Error(`Operator ${op} is not valid for ${type} values`);
+}
+
+/** `%`, `_` and `\` in a LIKE pattern stand for themselves. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, "\\$&");
+}
+
+function list(values: SQL[]): SQL {
+  return sql.join(values, sql`, `);
+}
+
+function stringPredicate(op: FieldOperator, value: unknown, t: SQL): Predicate {
+  const like = (pattern: string) => sql`${t} ilike ${pattern}::text`;
+  switch (op) {
+    case "eq":
+      // A positive operator never matches an empty value.
+      return value === "" ? false : sql`${t} = ${value as string}::text`;
+    case "in": {
+      const items = [...new Set((value as string[]).filter((v) => v !== ""))];
+      if (items.length === 0) return false;
+      if (items.length === 1) return sql`${t} = ${items[0]}::text`;
+      return sql`${t} in (${list(items.map((v) => sql`${v}::text`))})`;
+    }
+    case "contains":
+      return value === "" ? sql`${t} <> ''` : like(`%${escapeLike(value as string)}%`);
+    case "starts_with":
+      return value === "" ? sql`${t} <> ''` : like(`${escapeLike(value as string)}%`);
+    case "ends_with":
+      return value === "" ? sql`${t} <> ''` : like(`%${escapeLike(value as string)}`);
+  }
+  throw new Error(`Operator ${op} is not valid for text`);
+}
+
+const num = (v: number) => sql`${String(v)}::numeric`;
+
+function numberPredicate(op: FieldOperator, value: unknown, n: SQL): Predicate {
+  switch (op) {
+    case "eq":
+      return sql`${n} = ${num(value as number)}`;
+    case "gt":
+      return sql`${n} > ${num(value as number)}`;
+    case "gte":
+      return sql`${n} >= ${num(value as number)}`;
+    case "lt":
+      return sql`${n} < ${num(value as number)}`;
+    case "lte":
+      return sql`${n} <= ${num(value as number)}`;
+    case "between": {
+      const [a, b] = value as [number, number];
+      return sql`${n} between ${num(a)} and ${num(b)}`;
+    }
+    case "in": {
+      const items = [...new Set(value as number[])];
+      return items.length === 1 ? sql`${n} = ${num(items[0])}` : sql`${n} in (${list(items.map(num))})`;
+    }
+  }
+  throw new Error(`Operator ${op} is not valid for numbers`);
+}
+
+/** Integer comparisons for the bigint `id` column (`id > 2.5` is `id > 2`), so that its index serves. */
+function integerPredicate(op: FieldOperator, value: unknown, id: SQL): Predicate {
+  const LIMIT = 9e18; // inside bigint; every real id is far below
+  const int = (v: number) => sql`${BigInt(Math.max(-LIMIT, Math.min(LIMIT, v))).toString()}::bigint`;
+  const v = value as number;
+  switch (op) {
+    case "eq":
+      return Number.isInteger(v) && Math.abs(v) < LIMIT ? sql`${id} = ${int(v)}` : false;
+    case "gt":
+      return sql`${id} > ${int(Math.floor(v))}`;
+    case "gte":
+      return sql`${id} >= ${int(Math.ceil(v))}`;
+    case "lt":
+      return sql`${id} < ${int(Math.ceil(v))}`;
+    case "lte":
+      return sql`${id} <= ${int(Math.floor(v))}`;
+    case "between": {
+      const [a, b] = value as [number, number];
+      return Math.ceil(a) > Math.floor(b) ? false : sql`${id} between ${int(Math.ceil(a))} and ${int(Math.floor(b))}`;
+    }
+    case "in": {
+      const items = [...new Set((value as number[]).filter((x) => Number.isInteger(x) && Math.abs(x) < LIMIT))];
+      if (items.length === 0) return false;
+      return items.length === 1 ? sql`${id} = ${int(items[0])}` : sql`${id} in (${list(items.map(int))})`;
+    }
+  }
+  throw new Error(`Operator ${op} is not valid for ids`);
+}
+
+const instant = (micros: bigint) => sql`${formatInstant(micros)}::timestamptz`;
+
+/** A date-only value stands for its whole UTC day; a date-time value is an instant (SPEC §2). */
+function datePredicate(op: FieldOperator, value: unknown, d: SQL, now: bigint): Predicate {
+  const parse = (v: unknown): ParsedDate => {
+    const parsed = parseConditionDate(v as string);
+    if (!parsed) throw new Error("datePredicate needs a validated date");
+    return parsed;
+  };
+  const end = (p: ParsedDate) => p.micros + MICROS_PER_DAY; // first instant after a whole day
+  const days = (v: unknown) => BigInt(v as number) * MICROS_PER_DAY;
+  switch (op) {
+    case "eq": {
+      const p = parse(value);
+      return p.dateOnly ? allOf([sql`${d} >= ${instant(p.micros)}`, sql`${d} < ${instant(end(p))}`]) : sql`${d} = ${instant(p.micros)}`;
+    }
+    case "before":
+      return sql`${d} < ${instant(parse(value).micros)}`;
+    case "after": {
+      const p = parse(value);
+      return p.dateOnly ? sql`${d} >= ${instant(end(p))}` : sql`${d} > ${instant(p.micros)}`;
+    }
+    case "between": {
+      const [a, b] = (value as [string, string]).map(parse);
+      return allOf([sql`${d} >= ${instant(a.micros)}`, b.dateOnly ? sql`${d} < ${instant(end(b))}` : sql`${d} <= ${instant(b.micros)}`]);
+    }
+    case "within_last_days":
+      return allOf([sql`${d} >= ${instant(now - days(value))}`, sql`${d} <= ${instant(now)}`]);
+    case "within_next_days":
+      return allOf([sql`${d} >= ${instant(now)}`, sql`${d} <= ${instant(now + days(value))}`]);
+    case "more_than_days_ago":
+      return sql`${d} < ${instant(now - days(value))}`;
+  }
+  throw new Error(`Operator ${op} is not valid for dates`);
+}
+

@@ -1,0 +1,161 @@
+/**
+ * The compiler: a validated selection rule → Drizzle SQL over the profile alias `p`. Pure: it reads
+ * nothing from the database; `selection.ts` loads the fields and referenced segments it needs.
+ *
+ * A selection is `p.database_id = … AND <range> AND <conditions>`, then `ORDER BY p.id LIMIT n` when
+ * the rule has a limit. See docs/selection-sql.md for the SQL each kind of condition becomes.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { profiles } from "@/db/schema/profiles";
+import { dateToMicros } from "./dates";
+import { eventPredicate } from "./compile-events";
+import { fieldPredicate, jsonValueSource, systemValueSource } from "./compile-field";
+import { resolveField } from "./fields";
+import { allOf, AliasPool, anyOf, column, complement, toSql, type Predicate } from "./predicate";
+import { RANGE_KEY_SPACE, rangeBounds, type Range } from "./range";
+import { parseScript, type Condition, type Script, type SelectionRule } from "./script";
+import type { ValidationContext } from "./validate";
+
+/** The profile alias every compiled selection reads: use it to select columns from a selection. */
+export const selectionProfiles = alias(profiles, "p");
+export const PROFILE_ALIAS = "p";
+
+export type CompileOptions = { now: Date };
+
+/** A compiled selection: its WHERE over `p` (database, range, conditions) and its limit. */
+export type CompiledSelection = {
+  databaseId: number;
+  where: SQL;
+  limit: number | null;
+};
+
+type Env = {
+  ctx: ValidationContext;
+  databaseId: number;
+  now: bigint;
+  aliases: AliasPool;
+  /** Dynamic segments being inlined, as a guard against cycles that validation should have caught. */
+  inlining: number[];
+};
+
+/** Compiles a rule that `validateSelection` accepted against the same context. */
+export function compileSelection(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection {
+  const env: Env = { ctx, databaseId: rule.databaseId, now: dateToMicros(options.now), aliases: new AliasPool(), inlining: [] };
+  const p = PROFILE_ALIAS;
+  const where = allOf([
+    sql`${column(p, "database_id")} = ${rule.databaseId}::int`,
+    rangePredicate(rule.range, p, false),
+    scriptPredicate(rule.conditions, p, env, false),
+  ]);
+  return { databaseId: rule.databaseId, where: toSql(where), limit: rule.limit };
+}
+
+/**
+ * `lo ≤ range_key < hi` on the stored key (SPEC §2), served by the `(database_id, range_key)` index.
+ * Bounds that every key satisfies are left out, so 0–100 adds nothing.
+ */
+export function rangePredicate(range: Range, p: string, negate: boolean): Predicate {
+  const { lo, hi } = rangeBounds(range);
+  const key = column(p, "range_key");
+  const inside = allOf([
+    lo > 0n ? sql`${key} >= ${lo.toString()}::bigint` : true,
+    hi < RANGE_KEY_SPACE ? sql`${key} < ${hi.toString()}::bigint` : true,
+  ]);
+  if (!negate) return inside;
+  return anyOf([lo > 0n ? sql`${key} < ${lo.toString()}::bigint` : false, hi < RANGE_KEY_SPACE ? sql`${key} >= ${hi.toString()}::bigint` : false]);
+}
+
+/** `logic` joins the groups, each group's `logic` its conditions, `not` negates a group; empty groups are ignored. */
+function scriptPredicate(script: Script | null, p: string, env: Env, negate: boolean): Predicate {
+  const groups = (script?.groups ?? []).filter((g) => g.conditions.length > 0);
+  if (groups.length === 0) return !negate;
+  const parts = groups.map((group) => {
+    const groupNegated = negate !== group.not;
+    const conditions = group.conditions.map((c) => conditionPredicate(c, p, env, groupNegated));
+    // De Morgan: a negated AND is an OR of negated conditions, and the other way round.
+    return (group.logic === "and") !== groupNegated ? allOf(conditions) : anyOf(conditions);
+  });
+  return (script!.logic === "and") !== negate ? allOf(parts) : anyOf(parts);
+}
+
+function conditionPredicate(condition: Condition, p: string, env: Env, negate: boolean): Predicate {
+  switch (condition.kind) {
+    case "field": {
+      const field = resolveField(condition.field, env.ctx.fields);
+      if (!field) throw new Error(`Unknown field ${condition.field}: validate before compiling`);
+      const source = field.source === "system" ? systemValueSource(p, field.key) : jsonValueSource(column(p, "fields"), field.key);
+      return fieldPredicate(field.type, condition.op, condition.value, source, env.now, negate);
+    }
+    case "subscription": {
+      const status = column(p, `${condition.channel}_subscription`);
+      const positive = condition.status === "none" ? sql`${status} is null` : sql`${status} = ${condition.status}::subscription_status`;
+      if (!negate) return positive;
+      return condition.status === "none" ? sql`${status} is not null` : complement(positive);
+    }
+    case "interaction":
+    case "event":
+      return eventPredicate(condition, p, { databaseId: env.databaseId, now: env.now, aliases: env.aliases }, negate);
+    case "segment": {
+      const member = condition.member !== negate;
+      return condition.segment_type === "static"
+        ? staticMembership(condition.segment_id, p, env, member)
+        : dynamicMembership(condition.segment_id, p, env, member);
+    }
+  }
+}
+
+function staticMembership(segmentId: number, p: string, env: Env, member: boolean): Predicate {
+  const m = env.aliases.next("m");
+  const exists = sql`exists (select 1 from static_segment_members ${sql.raw(m)} where ${column(m, "segment_id")} = ${segmentId}::int and ${column(m, "profile_id")} = ${column(p, "id")})`;
+  return member ? exists : sql`not ${exists}`;
+}
+
+/**
+ * Membership in another dynamic segment, evaluated with its own range, conditions and limit. Without
+ * a limit it is simply its predicate on the same profile row; with one it is `p.id IN` its first
+ * `limit` ids.
+ */
+function dynamicMembership(segmentId: number, p: string, env: Env, member: boolean): Predicate {
+  const segment = env.ctx.dynamicSegments.get(segmentId);
+  if (!segment || env.inlining.includes(segmentId) || env.inlining.length > 64) {
+    throw new Error(`Segment ${segmentId} cannot be inlined: validate before compiling`);
+  }
+  const parsed = parseScript(segment.conditions);
+  if (!parsed.ok) throw new Error(`Segment ${segmentId} has invalid conditions: validate before compiling`);
+  const inner: Env = { ...env, inlining: [...env.inlining, segmentId] };
+  const range = { from: segment.range.from, to: segment.range.to };
+  if (segment.limit === null) {
+    return allOrAny(member, [rangePredicate(range, p, !member), scriptPredicate(parsed.value, p, inner, !member)]);
+  }
+  const q = env.aliases.next("p");
+  const where = allOf([
+    sql`${column(q, "database_id")} = ${segment.databaseId}::int`,
+    rangePredicate(range, q, false),
+    scriptPredicate(parsed.value, q, inner, false),
+  ]);
+  const ids = sql`select ${column(q, "id")} from profiles ${sql.raw(q)} where ${toSql(where)} order by ${column(q, "id")} limit ${segment.limit}::bigint`;
+  return member ? sql`${column(p, "id")} in (${ids})` : sql`${column(p, "id")} not in (${ids})`;
+}
+
+/** Range AND conditions for a member; for a non-member the negation, range OR conditions failing. */
+function allOrAny(member: boolean, parts: Predicate[]): Predicate {
+  return member ? allOf(parts) : anyOf(parts);
+}
+
+/** `SELECT p.id …` of the whole selection in `id` order: for `INSERT … SELECT`, `IN (…)` and exports. */
+export function selectionIdsQuery(selection: CompiledSelection): SQL {
+  const base = sql`select ${column(PROFILE_ALIAS, "id")} from profiles ${sql.raw(PROFILE_ALIAS)} where ${selection.where}`;
+  return sql`${base} order by ${column(PROFILE_ALIAS, "id")}${limitClause(selection.limit)}`;
+}
+
+/** `SELECT count(*)` of the selection: min(matches, limit). Order does not change a limited count. */
+export function selectionCountQuery(selection: CompiledSelection): SQL {
+  const from = sql`from profiles ${sql.raw(PROFILE_ALIAS)} where ${selection.where}`;
+  if (selection.limit === null) return sql`select count(*)::int as count ${from}`;
+  return sql`select count(*)::int as count from (select 1 ${from} limit ${selection.limit}::bigint) limited`;
+}
+
+function limitClause(limit: number | null): SQL {
+  return limit === null ? sql`` : sql` limit ${limit}::bigint`;
+}

@@ -1,0 +1,352 @@
+import "server-only";
+/**
+ * The data layer of selections: Calculate, Show, saved-segment calculation and the building blocks
+ * that copy/export/bulk-edit reuse. Every entry point checks the acting user's access to the source
+ * database and to every segment the rule refers to (absent or invisible → 404), validates the rule,
+ * then runs the compiled SQL under a statement timeout.
+ */
+import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { queryRows, type Db } from "@/db/client";
+import { dynamicSegments, profileFields, segmentUpdateLog, staticSegments } from "@/db/schema";
+import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/access/guards";
+import { databaseVisible, dynamicSegmentVisible, staticSegmentVisible } from "@/lib/access/visibility";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { AppError, invalid, type Issue } from "@/lib/errors";
+import { compileSelection, selectionCountQuery, selectionIdsQuery, selectionProfiles, type CompiledSelection } from "./compile";
+import type { FieldType } from "./fields";
+import { formatPath, parseScript, parseSelectionRule, type Script, type SelectionRule, type SelectionRuleInput } from "./script";
+import {
+  referencedSegments,
+  validateSelection,
+  type DynamicSegmentInfo,
+  type StaticSegmentInfo,
+  type ValidationContext,
+} from "./validate";
+
+export type SelectionOptions = {
+  /** The clock for relative periods (`last_days`, `within_*`); tests pin it. Default: now. */
+  now?: Date;
+  /** Statement timeout on PostgreSQL. Default: SELECTION_TIMEOUT_MS or 30 s. */
+  timeoutMs?: number;
+  /** The saved segment the rule belongs to, so that a reference back to it is reported as a cycle. */
+  segmentId?: number;
+};
+
+/** A profile as Show and the API return it (SPEC §5). */
+export type SelectionProfile = {
+  id: number;
+  email: string | null;
+  phone: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  created_at: string;
+  updated_at: string;
+  fields: Record<string, unknown>;
+  subscriptions: { email: Subscription; sms: Subscription; push: Subscription };
+};
+type Subscription = "subscribed" | "unsubscribed" | null;
+
+/** A rule that passed access checks and validation, with its SQL. */
+export type PreparedSelection = {
+  rule: SelectionRule;
+  selection: CompiledSelection;
+  /** `SELECT p.id … ORDER BY p.id [LIMIT n]`: embed it in `INSERT … SELECT` or `IN (…)`. */
+  idsQuery: SQL;
+  now: Date;
+};
+
+export const SHOW_LIMIT = 100;
+
+function timeoutMs(opts: SelectionOptions): number {
+  return opts.timeoutMs ?? (Number(process.env.SELECTION_TIMEOUT_MS) || 30_000);
+}
+
+/**
+ * Parses, authorizes and validates a selection rule, and compiles it. Throws AppError: `not_found`
+ * for an invisible or absent database or referenced segment, `validation_failed` with every issue.
+ */
+export async function prepareSelection(db: Db, user: ActingUser, input: SelectionRuleInput | unknown, opts: SelectionOptions = {}): Promise<PreparedSelection> {
+  const databaseId = (input as { databaseId?: unknown } | null)?.databaseId;
+  if (typeof databaseId === "number" && Number.isInteger(databaseId) && databaseId > 0) {
+    // Access first, so that validation messages never reveal an invisible database's fields.
+    await requireVisibleDatabase(db, user, databaseId);
+  }
+  const parsed = parseSelectionRule(input);
+  if (!parsed.ok) throw invalid(parsed.issues);
+  const rule = parsed.value;
+  const ctx = await loadValidationContext(db, user, rule, opts.segmentId);
+  const issues = validateSelection(rule, ctx);
+  if (issues.length) throw invalid(issues);
+  const now = opts.now ?? new Date();
+  const selection = compileSelection(rule, ctx, { now });
+  return { rule, selection, idsQuery: selectionIdsQuery(selection), now };
+}
+
+/** Calculate: the number of profiles in the selection. */
+export async function calculateSelection(
+  db: Db,
+  user: ActingUser,
+  rule: SelectionRuleInput | unknown,
+  opts: SelectionOptions = {},
+): Promise<{ count: number; calculatedAt: Date }> {
+  const prepared = await prepareSelection(db, user, rule, opts);
+  const count = await withStatementTimeout(db, timeoutMs(opts), (tx) => countOf(tx, prepared.selection));
+  return { count, calculatedAt: prepared.now };
+}
+
+/** Show: the first 100 profiles of the selection in `id` order. */
+export async function showSelection(db: Db, user: ActingUser, rule: SelectionRuleInput | unknown, opts: SelectionOptions = {}): Promise<SelectionProfile[]> {
+  const prepared = await prepareSelection(db, user, rule, opts);
+  return withStatementTimeout(db, timeoutMs(opts), (tx) => profilePage(tx, prepared.selection, { pageSize: SHOW_LIMIT }));
+}
+
+/**
+ * The whole selection in `id` order, page by page (keyset pagination on `id`), for streamed exports.
+ * The rule is checked once and `now` fixed, so that every page reads the same selection.
+ */
+export async function* streamSelection(
+  db: Db,
+  user: ActingUser,
+  rule: SelectionRuleInput | unknown,
+  opts: SelectionOptions & { pageSize?: number } = {},
+): AsyncGenerator<SelectionProfile[]> {
+  const prepared = await prepareSelection(db, user, rule, opts);
+  const pageSize = opts.pageSize ?? 1000;
+  let afterId: number | undefined;
+  let remaining = prepared.selection.limit ?? Number.POSITIVE_INFINITY;
+  while (remaining > 0) {
+    const page = await withStatementTimeout(db, timeoutMs(opts), (tx) =>
+      profilePage(tx, prepared.selection, { pageSize: Math.min(pageSize, remaining), afterId }),
+    );
+    if (page.length === 0) return;
+    yield page;
+    remaining -= page.length;
+    afterId = page[page.length - 1].id;
+    if (page.length < pageSize) return;
+  }
+}
+
+/**
+ * Calculates a saved segment and, in one transaction, stores its count and writes a "calculated" row
+ * to its update log (time, user, count).
+ */
+export async function calculateSavedSegment(
+  db: Db,
+  user: ActingUser,
+  segmentId: number,
+  opts: Omit<SelectionOptions, "segmentId"> = {},
+): Promise<{ count: number; calculatedAt: Date }> {
+  const segment = await requireVisibleDynamicSegment(db, user, segmentId);
+  const prepared = await prepareSelection(
+    db,
+    user,
+    {
+      databaseId: segment.databaseId,
+      range: { from: segment.rangeFrom, to: segment.rangeTo },
+      conditions: segment.conditions,
+      limit: segment.limit,
+    },
+    { ...opts, segmentId },
+  );
+  const calculatedAt = prepared.now;
+  const count = await withStatementTimeout(db, timeoutMs(opts), async (tx) => {
+    const n = await countOf(tx, prepared.selection);
+    await tx.update(dynamicSegments).set({ lastCount: n, lastCalculatedAt: calculatedAt }).where(eq(dynamicSegments.id, segmentId));
+    await tx.insert(segmentUpdateLog).values({ segmentId, userId: user.id, at: calculatedAt, kind: "calculated", count: n });
+    return n;
+  });
+  return { count, calculatedAt };
+}
+
+async function countOf(db: Db, selection: CompiledSelection): Promise<number> {
+  const [row] = await queryRows<{ count: number | string }>(db, selectionCountQuery(selection));
+  return Number(row.count);
+}
+
+/** One page of the selection's profiles in `id` order, after `afterId`. */
+async function profilePage(db: Db, selection: CompiledSelection, page: { pageSize: number; afterId?: number }): Promise<SelectionProfile[]> {
+  const p = selectionProfiles;
+  const size = Math.min(page.pageSize, selection.limit ?? page.pageSize);
+  // With a limit, a later page must stay inside the first `limit` ids: the caller counts what it took.
+  const where = page.afterId === undefined ? selection.where : sql`${selection.where} and ${p.id} > ${page.afterId}::bigint`;
+  const rows = await db
+    .select({
+      id: p.id,
+      email: p.email,
+      phone: p.phone,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+      fields: p.fields,
+      email_subscription: p.emailSubscription,
+      sms_subscription: p.smsSubscription,
+      push_subscription: p.pushSubscription,
+    })
+    .from(p)
+    .where(where)
+    .orderBy(p.id)
+    .limit(size);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    email: r.email,
+    phone: r.phone,
+    first_name: r.firstName,
+    last_name: r.lastName,
+    created_at: new Date(r.createdAt).toISOString(),
+    updated_at: new Date(r.updatedAt).toISOString(),
+    fields: r.fields ?? {},
+    subscriptions: { email: r.email_subscription, sms: r.sms_subscription, push: r.push_subscription },
+  }));
+}
+
+/**
+ * Runs `work` in a transaction whose statements are cancelled after `ms` (PostgreSQL's
+ * statement_timeout; the transaction rolls back and the connection stays usable). Plans are always
+ * made for the actual values (`plan_cache_mode`), since postgres.js reuses prepared statements and a
+ * generic plan cannot see how selective a range or an event type is.
+ *
+ * PGlite runs queries synchronously inside this process and has no timer to cancel them with: there
+ * the setting is accepted but has no effect, so the embedded database has no timeout.
+ */
+export async function withStatementTimeout<T>(db: Db, ms: number, work: (tx: Db) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('statement_timeout', ${String(Math.max(1, Math.round(ms)))}, true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
+      return work(tx as unknown as Db);
+    });
+  } catch (error) {
+    if (isQueryCanceled(error)) {
+      throw new AppError(
+        "timeout",
+        `This selection took too long to calculate (more than ${Math.round(ms / 1000)} s). Narrow the range or simplify the conditions, and try again.`,
+      );
+    }
+    throw error;
+  }
+}
+
+function isQueryCanceled(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === "57014") return true;
+  }
+  return false;
+}
+
+/**
+ * The source database's fields and every segment the rule refers to, directly or through dynamic
+ * segments, as the acting user sees them. A segment that is absent or invisible answers 404, the
+ * same either way, so that the existence of invisible segments does not leak.
+ */
+async function loadValidationContext(db: Db, user: ActingUser, rule: SelectionRule, segmentId?: number): Promise<ValidationContext> {
+  const fields = await db
+    .select({ key: profileFields.key, type: profileFields.type, label: profileFields.label })
+    .from(profileFields)
+    .where(eq(profileFields.databaseId, rule.databaseId))
+    .orderBy(profileFields.position, profileFields.key);
+
+  const staticInfo = new Map<number, StaticSegmentInfo>();
+  const dynamicInfo = new Map<number, DynamicSegmentInfo>();
+  const wantedStatic = new Map<number, string>(); // id → path of the root condition that leads to it
+  const wantedDynamic = new Map<number, string>();
+  const note = (script: Script | null, into: { static: Map<number, string>; dynamic: Map<number, string> }, via?: string) => {
+    script?.groups.forEach((group, g) =>
+      group.conditions.forEach((c, i) => {
+        if (c.kind !== "segment") return;
+        const target = into[c.segment_type];
+        if (!target.has(c.segment_id)) target.set(c.segment_id, via ?? formatPath(["groups", g, "conditions", i, "segment_id"]));
+      }),
+    );
+  };
+  note(rule.conditions, { static: wantedStatic, dynamic: wantedDynamic });
+
+  let frontier = [...wantedDynamic.keys()];
+  for (let level = 0; frontier.length > 0; level++) {
+    if (level > 32) throw invalid([{ path: "", message: "Segments refer to each other too deeply." }]);
+    const rows = await db
+      .select({
+        id: dynamicSegments.id,
+        name: dynamicSegments.name,
+        databaseId: dynamicSegments.databaseId,
+        deletedAt: dynamicSegments.deletedAt,
+        rangeFrom: dynamicSegments.rangeFrom,
+        rangeTo: dynamicSegments.rangeTo,
+        conditions: dynamicSegments.conditions,
+        limit: dynamicSegments.limit,
+        visible: sql<boolean>`(${dynamicSegmentVisible(user, dynamicSegments.id)} and ${databaseVisible(user, dynamicSegments.databaseId)})`,
+      })
+      .from(dynamicSegments)
+      .where(inArray(dynamicSegments.id, frontier));
+    const found = new Map(rows.map((r) => [r.id, r]));
+    const next: number[] = [];
+    for (const id of frontier) {
+      const row = found.get(id);
+      if (!row || !row.visible) throw segmentNotFound(wantedDynamic.get(id)!);
+      dynamicInfo.set(id, {
+        id,
+        name: row.name,
+        databaseId: row.databaseId,
+        binned: row.deletedAt !== null,
+        range: { from: Number(row.rangeFrom), to: Number(row.rangeTo) },
+        conditions: row.conditions,
+        limit: row.limit,
+      });
+      const parsed = parseScript(row.conditions);
+      if (!parsed.ok) continue; // reported by validation
+      const via = wantedDynamic.get(id)!;
+      const before = new Set(wantedDynamic.keys());
+      note(parsed.value, { static: wantedStatic, dynamic: wantedDynamic }, via);
+      for (const ref of referencedSegments(parsed.value).dynamic) if (!before.has(ref)) next.push(ref);
+    }
+    frontier = [...new Set(next)];
+  }
+
+  if (wantedStatic.size > 0) {
+    const rows = await db
+      .select({
+        id: staticSegments.id,
+        name: staticSegments.name,
+        databaseId: staticSegments.databaseId,
+        deletedAt: staticSegments.deletedAt,
+        visible: sql<boolean>`(${staticSegmentVisible(user, staticSegments.id)} and ${databaseVisible(user, staticSegments.databaseId)})`,
+      })
+      .from(staticSegments)
+      .where(inArray(staticSegments.id, [...wantedStatic.keys()]));
+    const found = new Map(rows.map((r) => [r.id, r]));
+    for (const [id, path] of wantedStatic) {
+      const row = found.get(id);
+      if (!row || !row.visible) throw segmentNotFound(path);
+      staticInfo.set(id, { id, name: row.name, databaseId: row.databaseId, binned: row.deletedAt !== null });
+    }
+  }
+
+  return {
+    fields: fields.map((f) => ({ key: f.key, type: f.type as FieldType, label: f.label })),
+    staticSegments: staticInfo,
+    dynamicSegments: dynamicInfo,
+    segmentId,
+  };
+}
+
+function segmentNotFound(path: string): AppError {
+  const issue: Issue = { path, message: "This segment was not found." };
+  return new AppError("not_found", "A segment this selection refers to was not found.", [issue]);
+}
+
+/** Live dynamic segments of a database, for pickers (id and name only); visibility applies. */
+export async function segmentsForConditions(db: Db, user: ActingUser, databaseId: number) {
+  await requireVisibleDatabase(db, user, databaseId);
+  const [dynamicRows, staticRows] = await Promise.all([
+    db
+      .select({ id: dynamicSegments.id, name: dynamicSegments.name })
+      .from(dynamicSegments)
+      .where(and(eq(dynamicSegments.databaseId, databaseId), isNull(dynamicSegments.deletedAt), dynamicSegmentVisible(user, dynamicSegments.id)))
+      .orderBy(dynamicSegments.name),
+    db
+      .select({ id: staticSegments.id, name: staticSegments.name })
+      .from(staticSegments)
+      .where(and(eq(staticSegments.databaseId, databaseId), isNull(staticSegments.deletedAt), staticSegmentVisible(user, staticSegments.id)))
+      .orderBy(staticSegments.name),
+  ]);
+  return { dynamic: dynamicRows, static: staticRows };
+}
