@@ -7,7 +7,7 @@ import { isAppError, type ErrorCode, type Issue } from "@/lib/errors";
 /** What every server action answers: a typed result the form can show, never a stack trace. */
 export type ActionResult<T = void> =
   | { ok: true; data: T }
-  | { ok: false; code: ErrorCode | "internal"; message: string; fieldErrors?: Record<string, string> };
+  | { ok: false; code: ErrorCode | "internal"; message: string; fieldErrors?: Record<string, string>; issues?: Issue[] };
 
 export function fieldErrorsOf(issues: Issue[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -31,6 +31,7 @@ export async function runAction<T>(body: (ctx: { db: Db; user: ActingUser }) => 
         code: error.code,
         message: error.message,
         fieldErrors: error.issues.length ? fieldErrorsOf(error.issues) : undefined,
+        issues: error.issues.length ? error.issues : undefined,
       };
     }
     if (isNextControlFlow(error)) throw error;

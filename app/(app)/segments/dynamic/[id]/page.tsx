@@ -1,0 +1,71 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { SegmentForm } from "@/components/segments/builder/segment-form";
+import { DependentObjects, UpdateLog } from "@/components/segments/segment-blocks";
+import { PageHeader } from "@/components/shell/page-header";
+import { getDb } from "@/db/client";
+import { requireVisibleDynamicSegment } from "@/lib/access/guards";
+import { requireUser } from "@/lib/auth/session";
+import { loadBuilderOptions, segmentGroupIds } from "@/lib/dynamic-segments/builder-options";
+import { dependentObjects, segmentUpdateLogEntries } from "@/lib/dynamic-segments/lifecycle";
+import { isAppError } from "@/lib/errors";
+
+export const metadata: Metadata = { title: "Dynamic segment" };
+
+export default async function SegmentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ calc?: string }> }) {
+  const user = await requireUser();
+  const id = Number((await params).id);
+  if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
+  const db = await getDb();
+  const segment = await requireVisibleDynamicSegment(db, user, id).catch((error: unknown) => {
+    if (isAppError(error) && error.code === "not_found") notFound();
+    throw error;
+  });
+  const [options, groupIds, log, dependents] = await Promise.all([
+    loadBuilderOptions(db, user),
+    segmentGroupIds(db, id),
+    segmentUpdateLogEntries(db, user, id),
+    dependentObjects(db, user, id),
+  ]);
+  const { calc } = await searchParams;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
+        <Link href="/segments/dynamic" className="hover:underline">
+          Dynamic segments
+        </Link>{" "}
+        / {segment.name}
+      </nav>
+      <PageHeader title={segment.name} description={segment.description || "A dynamic segment: recalculated at every use."} />
+      {calc === "timeout" ? (
+        <p role="status" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Saved. The first count took too long and was stopped; try Calculate again or narrow the conditions.
+        </p>
+      ) : null}
+      <SegmentForm
+        key={segment.updatedAt.toISOString()}
+        options={options}
+        initialCount={segment.lastCount !== null && segment.lastCalculatedAt ? { count: segment.lastCount, calculatedAt: segment.lastCalculatedAt.toISOString() } : null}
+        initial={{
+          id: segment.id,
+          name: segment.name,
+          databaseId: segment.databaseId,
+          rangeFrom: segment.rangeFrom,
+          rangeTo: segment.rangeTo,
+          conditions: segment.conditions,
+          limit: segment.limit,
+          description: segment.description,
+          tags: segment.tags,
+          accessGroupIds: groupIds,
+        }}
+      />
+      <div className="mt-8 grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <div className="space-y-6">
+          <UpdateLog entries={log} />
+          {dependents.mailings.length || dependents.scenarios.length ? <DependentObjects {...dependents} /> : null}
+        </div>
+      </div>
+    </>
+  );
+}

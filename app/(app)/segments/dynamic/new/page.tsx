@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { SegmentForm } from "@/components/segments/builder/segment-form";
+import { PageHeader } from "@/components/shell/page-header";
+import { getDb } from "@/db/client";
+import { requireUser } from "@/lib/auth/session";
+import { loadBuilderOptions } from "@/lib/dynamic-segments/builder-options";
+
+export const metadata: Metadata = { title: "New dynamic segment" };
+
+export default async function NewSegmentPage({ searchParams }: { searchParams: Promise<{ database?: string }> }) {
+  const user = await requireUser();
+  const options = await loadBuilderOptions(await getDb(), user);
+  const preselected = Number((await searchParams).database);
+  const databaseId = options.databases.some((d) => d.id === preselected) ? preselected : null;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
+        <Link href="/segments/dynamic" className="hover:underline">
+          Dynamic segments
+        </Link>{" "}
+        / New
+      </nav>
+      <PageHeader title="New dynamic segment" description="Pick a source, set the range and conditions, calculate, then save." />
+      <SegmentForm
+        options={options}
+        initialCount={null}
+        initial={{ name: "", databaseId, rangeFrom: 0, rangeTo: 100, conditions: null, limit: null, description: "", tags: [], accessGroupIds: [] }}
+      />
+    </>
+  );
+}
