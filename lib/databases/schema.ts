@@ -78,11 +78,7 @@ export type CreateDatabaseInput = z.input<typeof createDatabaseSchema>;
  * The create form's values. The form always shows at least one field row, so a row left entirely blank
  * is ignored instead of being an error; issues keep the row's position in the form.
  */
-export const fieldRowSchema = z.object({
-  key: z.string().default(""),
-  type: z.string().default("string"),
-  label: z.string().default(""),
-});
+export const fieldRowSchema = z.object({ key: z.string(), type: z.string(), label: z.string() });
 export type FieldRow = z.infer<typeof fieldRowSchema>;
 
 const isBlankRow = (row: FieldRow) => row.key.trim() === "" && row.label.trim() === "";
@@ -90,8 +86,8 @@ const isBlankRow = (row: FieldRow) => row.key.trim() === "" && row.label.trim() 
 export const createDatabaseFormSchema = z
   .object({
     name: databaseNameSchema,
-    fields: z.array(fieldRowSchema).default([]),
-    accessGroupIds: z.array(z.string()).default([]),
+    fields: z.array(fieldRowSchema),
+    accessGroupIds: z.array(z.string()),
   })
   .superRefine((form, ctx) => {
     const used = form.fields.filter((row) => !isBlankRow(row));
@@ -112,9 +108,10 @@ export const createDatabaseFormSchema = z
   });
 
 export type CreateDatabaseFormValues = z.input<typeof createDatabaseFormSchema>;
+export type CreateDatabaseFormOutput = z.output<typeof createDatabaseFormSchema>;
 
 /** The form's values as the data layer's input (blank rows dropped, group ids as numbers). */
-export function formToCreateDatabaseInput(values: z.output<typeof createDatabaseFormSchema>): CreateDatabaseInput {
+export function formToCreateDatabaseInput(values: CreateDatabaseFormOutput): CreateDatabaseInput {
   return {
     name: values.name,
     fields: values.fields

@@ -6,6 +6,7 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { databaseFields } from "@/lib/databases/queries";
 import { SUBSCRIPTION_COLUMNS } from "@/lib/databases/schema";
 import { AppError, type Issue } from "@/lib/errors";
+import { CSV_SYSTEM_COLUMNS } from "./csv-format";
 import { INSERT_BATCH_SIZE, insertProfileRows, visibleDatabase } from "./queries";
 import type { FieldDefinition, ProfileRow } from "./schema";
 import { isEmail, MAX_STRING_LENGTH, parseTextFieldValue, quoteForMessage, toTimestamp } from "./values";
@@ -93,7 +94,7 @@ function readHeader(cells: string[], fields: FieldDefinition[]): { columns: { na
     return { name, apply };
   });
   if (issues.length) {
-    const known = ["email", "phone", "first_name", "last_name", "created_at", ...SUBSCRIPTION_COLUMNS, ...fields.map((f) => f.key)];
+    const known = [...CSV_SYSTEM_COLUMNS, ...fields.map((f) => f.key)];
     issues.push({ path: "row 1", message: `Columns this database accepts: ${known.join(", ")}.` });
     return { issues: issues.slice(0, MAX_CSV_ERRORS) };
   }

@@ -122,6 +122,8 @@ describe("dates", () => {
     expect(normalizeIsoDate("2024-02-29")).toBe("2024-02-29");
     expect(normalizeIsoDate("2024-02-29T23:30:00-01:00")).toBe("2024-03-01T00:30:00.000Z");
     expect(normalizeIsoDate("2024-02-29 08:15")).toBe("2024-02-29T08:15:00.000Z");
+    expect(normalizeIsoDate("2024-02-29T08:15:00+02")).toBe("2024-02-29T06:15:00.000Z");
+    expect(normalizeIsoDate("2024-02-29T08:15:00+0530")).toBe("2024-02-29T02:45:00.000Z");
     expect(normalizeIsoDate("2024-02-29T08:15:00.123456Z")).toBe("2024-02-29T08:15:00.123Z");
     expect(toTimestamp("2024-02-29")).toBe("2024-02-29T00:00:00.000Z");
   });

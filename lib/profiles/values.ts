@@ -12,7 +12,7 @@ export const MAX_STRING_LENGTH = 1000;
 export type FieldValue = string | number | boolean;
 export type Converted = { ok: true; value: FieldValue } | { ok: false; message: string };
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
 /**
  * An ISO date or date-time in canonical form, or null. A date-time without an offset is read as UTC,
@@ -28,7 +28,7 @@ export function normalizeIsoDate(text: string): string | null {
   if (day > daysInMonth) return null;
   if (h === undefined) return `${y}-${mo}-${d}`;
   if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) return null;
-  const offset = !zone || zone.toUpperCase() === "Z" ? "Z" : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+  const offset = !zone || zone.toUpperCase() === "Z" ? "Z" : `${zone.slice(0, 3)}:${zone.length === 3 ? "00" : zone.slice(-2)}`;
   const ms = frac ? frac.slice(1, 4).padEnd(3, "0") : "000";
   const instant = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s ?? "00"}.${ms}${offset}`);
   return Number.isNaN(instant.getTime()) ? null : instant.toISOString();

@@ -1,0 +1,75 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { Upload } from "lucide-react";
+import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Progress } from "@/components/ui/progress";
+import type { ImportCsvState } from "@/lib/databases/actions";
+import { MAX_CSV_BYTES, MAX_CSV_LABEL } from "@/lib/profiles/csv-format";
+
+type ImportAction = (state: ImportCsvState, formData: FormData) => Promise<ImportCsvState>;
+
+/** Uploads a CSV file to the database's import action; works as a plain form post without JavaScript. */
+export function CsvImportForm({ action }: { action: ImportAction }) {
+  const [state, formAction, pending] = useActionState<ImportCsvState, FormData>(action, null);
+  const [localError, setLocalError] = useState<string | null>(null);
+
+  // Checked in the browser too, so that an oversized file is refused before it is sent.
+  const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
+    const input = event.currentTarget.elements.namedItem("file") as HTMLInputElement | null;
+    const file = input?.files?.[0];
+    if (!file) {
+      event.preventDefault();
+      setLocalError("Choose a CSV file to import.");
+    } else if (file.size > MAX_CSV_BYTES) {
+      event.preventDefault();
+      setLocalError(`The file is larger than ${MAX_CSV_LABEL}. Split it into smaller files and import them one by one.`);
+    } else {
+      setLocalError(null);
+    }
+  };
+
+  const failure = localError ? { message: localError, errors: undefined } : state && !state.ok ? state : null;
+
+  return (
+    <form action={formAction} onSubmit={onSubmit} className="space-y-4">
+      <div className="flex flex-wrap items-end gap-3">
+        <div className="min-w-64 flex-1 space-y-2">
+          <Label htmlFor="csv-file">CSV file</Label>
+          <Input id="csv-file" name="file" type="file" accept=".csv,text/csv" aria-describedby="csv-file-help" disabled={pending} />
+        </div>
+        <Button type="submit" disabled={pending}>
+          <Upload aria-hidden />
+          {pending ? "Importing…" : "Import profiles"}
+        </Button>
+      </div>
+      <p id="csv-file-help" className="text-xs text-muted-foreground">
+        Comma-separated, UTF-8, up to {MAX_CSV_LABEL}.
+      </p>
+      {pending ? <Progress value={null} aria-label="Importing profiles" /> : null}
+
+      {!localError && state?.ok ? (
+        <Alert variant="success" role="status">
+          <AlertTitle>{state.message}</AlertTitle>
+        </Alert>
+      ) : null}
+      {failure ? (
+        <Alert variant="destructive">
+          <AlertTitle className="line-clamp-none">{failure.message}</AlertTitle>
+          {failure.errors?.length ? (
+            <AlertDescription>
+              <ul aria-label="Problems in the file" className="list-disc space-y-0.5 pl-5">
+                {failure.errors.map((error, i) => (
+                  <li key={i}>{error}</li>
+                ))}
+              </ul>
+            </AlertDescription>
+          ) : null}
+        </Alert>
+      ) : null}
+    </form>
+  );
+}
