@@ -16,11 +16,11 @@ test.describe("signed out", () => {
     await page.getByLabel("Email").fill(personas.lead.email);
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect.");
+    await expect(page.getByText("Email or password is incorrect.")).toBeVisible();
     await page.getByLabel("Email").fill("nobody@example.com");
     await page.getByLabel("Password").fill("demo1234");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect.");
+    await expect(page.getByText("Email or password is incorrect.")).toBeVisible();
   });
 });
 

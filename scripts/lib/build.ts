@@ -22,6 +22,8 @@ function sourceStamp(): string {
 export function buildIfNeeded(): void {
   const stamp = sourceStamp();
   const built = existsSync(path.join(process.cwd(), ".next", "BUILD_ID"));
+  // For a quick local loop: keep whatever build exists (never set in CI).
+  if (built && process.env.REUSE_BUILD === "1") return;
   if (built && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return;
   console.log(built ? "Sources changed since the last build: rebuilding…" : "Building the app (first start, about a minute)…");
   const result = spawnSync(process.execPath, [createRequire(import.meta.url).resolve("next/dist/bin/next"), "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
