@@ -58,10 +58,11 @@ export function locateJsonError(text: string): JsonSyntaxError | null {
   };
 
   const number = () => {
+    const start = i;
     const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m || m[0] === "-") fail("Invalid number.");
+    if (!m || m[0] === "-") fail("Invalid number.", start);
     i += m![0].length;
-    if (i < text.length && /[0-9.eE+\-]/.test(text[i])) fail("Invalid number.");
+    if (i < text.length && /[0-9.eE+\-]/.test(text[i])) fail("Invalid number.", start);
   };
 
   const value = (depth: number): void => {

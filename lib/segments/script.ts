@@ -247,9 +247,20 @@ export function parseScript(input: unknown): Parsed<Script | null> {
   return parseWith(scriptSchema, input);
 }
 
-/** A selection rule (database, range, conditions, limit) from untrusted input. */
+/**
+ * A selection rule (database, range, conditions, limit) from untrusted input. Paths inside the
+ * conditions are relative to the Script (`groups[0].conditions[1].value`), as everywhere else;
+ * the rest are `databaseId`, `range.from`, `range.to` and `limit`.
+ */
 export function parseSelectionRule(input: unknown): Parsed<SelectionRule> {
-  return parseWith(selectionRuleSchema, input);
+  const result = selectionRuleSchema.safeParse(input, { reportInput: true });
+  if (result.success) return { ok: true, value: result.data };
+  const scriptRelative = new z.ZodError(
+    result.error.issues.map((issue) =>
+      issue.path[0] === "conditions" && issue.path.length > 1 ? { ...issue, path: issue.path.slice(1) } : issue,
+    ),
+  );
+  return { ok: false, issues: issuesFromZod(scriptRelative) };
 }
 
 export type ScriptTextResult =

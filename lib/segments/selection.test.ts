@@ -1,0 +1,491 @@
+import { createHash } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb, getHandle, queryRows } from "@/db/client";
+import {
+  dynamicSegmentAccessGroups,
+  dynamicSegments,
+  profileDatabaseAccessGroups,
+  profiles,
+  segmentUpdateLog,
+  staticSegmentAccessGroups,
+  staticSegments,
+  users,
+} from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { rangeBounds } from "./range";
+import type { ScriptInput, SelectionRuleInput } from "./script";
+import { calculateSavedSegment, calculateSelection, prepareSelection, showSelection, streamSelection } from "./selection";
+import { actingUser, addEvents, addProfiles, makeDatabase, makeGroup, uniqueName } from "./testing/fixtures";
+
+const admin = actingUser("admin");
+const NOW = new Date("2026-03-15T12:00:00Z");
+
+const field = (f: string, op: string, value?: unknown) => ({ kind: "field", field: f, op, ...(value === undefined ? {} : { value }) });
+const script = (...groups: { logic?: "and" | "or"; not?: boolean; conditions: unknown[] }[]): ScriptInput =>
+  ({ logic: "and", groups }) as ScriptInput;
+
+async function ids(rule: SelectionRuleInput): Promise<number[]> {
+  const db = await getDb();
+  const shown = await showSelection(db, admin, rule, { now: NOW });
+  const { count } = await calculateSelection(db, admin, rule, { now: NOW });
+  expect(count).toBe(shown.length); // these fixtures stay under 100 profiles
+  return shown.map((p) => p.id);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe("selection semantics (SPEC §2)", () => {
+  it("negative operators include profiles whose value is empty", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db, [{ key: "city", type: "string" }, { key: "age", type: "number" }]);
+    const [berlin, hamburg, none, nullCity, blank] = await addProfiles(db, database.id, [
+      { fields: { city: "Berlin", age: 30 } },
+      { fields: { city: "Hamburg", age: 40 } },
+      { fields: {} },
+      { fields: { city: null } },
+      { fields: { city: "", age: "" } },
+    ]);
+    const rule = (f: string, op: string, value?: unknown) => ({ databaseId: database.id, conditions: script({ conditions: [field(f, op, value)] }) });
+    expect(await ids(rule("city", "neq", "Berlin"))).toEqual([hamburg, none, nullCity, blank]);
+    expect(await ids(rule("city", "not_contains", "ber"))).toEqual([hamburg, none, nullCity, blank]);
+    expect(await ids(rule("city", "not_in", ["Berlin", "Hamburg"]))).toEqual([none, nullCity, blank]);
+    expect(await ids(rule("city", "empty"))).toEqual([none, nullCity, blank]);
+    expect(await ids(rule("city", "not_empty"))).toEqual([berlin, hamburg]);
+    expect(await ids(rule("age", "neq", 30))).toEqual([hamburg, none, nullCity, blank]);
+    // and a positive operator never matches an empty value
+    expect(await ids(rule("city", "eq", ""))).toEqual([]);
+    expect(await ids(rule("city", "contains", ""))).toEqual([berlin, hamburg]);
+  });
+
+  it("contains, starts_with and ends_with ignore case and take %, _ and \\ literally", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db, [{ key: "code", type: "string" }]);
+    const [percent, underscore, backslash, plain] = await addProfiles(db, database.id, [
+      { fields: { code: "100% Sure" } },
+      { fields: { code: "A_B" } },
+      { fields: { code: "a\\b" } },
+      { fields: { code: "axb 100 sure" } },
+    ]);
+    const rule = (op: string, value: string) => ({ databaseId: database.id, conditions: script({ conditions: [field("code", op, value)] }) });
+    expect(await ids(rule("contains", "0% s"))).toEqual([percent]);
+    expect(await ids(rule("contains", "a_b"))).toEqual([underscore]);
+    expect(await ids(rule("contains", "a\\b"))).toEqual([backslash]);
+    expect(await ids(rule("starts_with", "AX"))).toEqual([plain]);
+    expect(await ids(rule("ends_with", "% SURE"))).toEqual([percent]);
+    expect(await ids(rule("eq", "a_b"))).toEqual([]); // eq compares exactly
+  });
+
+  it('"did not" (count eq 0) includes profiles with no events at all', async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db);
+    const [opened, openedLongAgo, clickedOnly, noEvents] = await addProfiles(db, database.id, [{}, {}, {}, {}]);
+    await addEvents(db, database.id, [
+      { profileId: opened, channel: "email", type: "opened", mailingId: 1, occurredAt: new Date("2026-03-01T00:00:00Z") },
+      { profileId: openedLongAgo, channel: "email", type: "opened", mailingId: 1, occurredAt: new Date("2025-06-01T00:00:00Z") },
+      { profileId: clickedOnly, channel: "email", type: "clicked", mailingId: 1, occurredAt: new Date("2026-03-01T00:00:00Z") },
+    ]);
+    const didNotOpen = (count: unknown) => ({
+      databaseId: database.id,
+      conditions: script({ conditions: [{ kind: "interaction", type: "opened", count, period: { last_days: 90 } }] }),
+    });
+    expect(await ids(didNotOpen({ op: "eq", value: 0 }))).toEqual([openedLongAgo, clickedOnly, noEvents]);
+    expect(await ids(didNotOpen({ op: "lt", value: 1 }))).toEqual([openedLongAgo, clickedOnly, noEvents]);
+    expect(await ids(didNotOpen({ op: "lte", value: 1 }))).toEqual([opened, openedLongAgo, clickedOnly, noEvents]);
+    expect(await ids(didNotOpen(undefined))).toEqual([opened]);
+  });
+
+  it("counts compare the number of matching events, with channel, mailing and property filters", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db);
+    const [twice, once, bigBuyer] = await addProfiles(db, database.id, [{}, {}, {}]);
+    const at = new Date("2026-03-10T00:00:00Z");
+    await addEvents(db, database.id, [
+      { profileId: twice, channel: "email", type: "clicked", mailingId: 7, occurredAt: at },
+      { profileId: twice, channel: "email", type: "clicked", mailingId: 7, occurredAt: at },
+      { profileId: once, channel: "email", type: "clicked", mailingId: 7, occurredAt: at },
+      { profileId: once, channel: "email", type: "clicked", mailingId: 8, occurredAt: at },
+      ...[60, 70, 80, 20].map((amount) => ({ profileId: bigBuyer, channel: "web" as const, type: "purchase", occurredAt: at, properties: { amount } })),
+    ]);
+    const rule = (condition: unknown) => ({ databaseId: database.id, conditions: script({ conditions: [condition] }) });
+    expect(await ids(rule({ kind: "interaction", type: "clicked", mailing_id: 7, count: { op: "gte", value: 2 } }))).toEqual([twice]);
+    expect(await ids(rule({ kind: "interaction", type: "clicked", mailing_id: 7, count: { op: "eq", value: 1 } }))).toEqual([once]);
+    expect(await ids(rule({ kind: "interaction", type: "clicked", count: { op: "lt", value: 2 } }))).toEqual([bigBuyer]);
+    const bought = (op: string, value: number) =>
+      rule({ kind: "event", type: "purchase", channel: "web", where: [{ property: "amount", op: "gt", value: 50 }], count: { op, value }, period: { last_days: 180 } });
+    expect(await ids(bought("gte", 3))).toEqual([bigBuyer]);
+    expect(await ids(bought("gte", 4))).toEqual([]);
+    expect(await ids(bought("lte", 2))).toEqual([twice, once]);
+  });
+
+  it("and/or: groups join with the script's logic, conditions with their group's, and not negates a group", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db, [{ key: "a", type: "boolean" }, { key: "b", type: "boolean" }, { key: "c", type: "boolean" }]);
+    const combos = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => ({ fields: { a: Boolean(n & 4), b: Boolean(n & 2), c: Boolean(n & 1) } }));
+    const idList = await addProfiles(db, database.id, combos);
+    const where = (pred: (a: boolean, b: boolean, c: boolean) => boolean) =>
+      idList.filter((_, n) => pred(Boolean(n & 4), Boolean(n & 2), Boolean(n & 1)));
+    const t = (key: string) => field(key, "is_true");
+    // (a OR b) AND c — not a OR (b AND c)
+    expect(
+      await ids({ databaseId: database.id, conditions: script({ logic: "or", conditions: [t("a"), t("b")] }, { conditions: [t("c")] }) }),
+    ).toEqual(where((a, b, c) => (a || b) && c));
+    // (a AND b) OR c
+    expect(
+      await ids({
+        databaseId: database.id,
+        conditions: { logic: "or", groups: [{ logic: "and", conditions: [t("a"), t("b")] }, { logic: "and", conditions: [t("c")] }] } as ScriptInput,
+      }),
+    ).toEqual(where((a, b, c) => (a && b) || c));
+    // NOT (a OR b) AND c
+    expect(
+      await ids({ databaseId: database.id, conditions: script({ logic: "or", not: true, conditions: [t("a"), t("b")] }, { conditions: [t("c")] }) }),
+    ).toEqual(where((a, b, c) => !(a || b) && c));
+    // no groups, an empty group, or null conditions: no filtering
+    expect(await ids({ databaseId: database.id, conditions: script() })).toEqual(idList);
+    expect(await ids({ databaseId: database.id, conditions: script({ not: true, conditions: [] }) })).toEqual(idList);
+    expect(await ids({ databaseId: database.id, conditions: null })).toEqual(idList);
+  });
+
+  it("dates: a date-only value is its whole UTC day, a date-time an instant, relative days count from now", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db, [{ key: "seen", type: "date" }]);
+    const [dayStart, dayEnd, nextDay, offset, thirtyDaysAgo, future] = await addProfiles(db, database.id, [
+      { fields: { seen: "2026-03-10" } },
+      { fields: { seen: "2026-03-10T23:59:59.999999Z" } },
+      { fields: { seen: "2026-03-11T00:00:00Z" } },
+      { fields: { seen: "2026-03-11T01:00:00+02:00" } }, // 2026-03-10T23:00Z
+      { fields: { seen: "2026-02-13T12:00:00Z" } },
+      { fields: { seen: "2026-03-20T12:00:00Z" } },
+    ]);
+    const rule = (op: string, value?: unknown) => ({ databaseId: database.id, conditions: script({ conditions: [field("seen", op, value)] }) });
+    expect(await ids(rule("eq", "2026-03-10"))).toEqual([dayStart, dayEnd, offset]);
+    expect(await ids(rule("eq", "2026-03-10T23:00:00Z"))).toEqual([offset]);
+    expect(await ids(rule("before", "2026-03-10"))).toEqual([thirtyDaysAgo]);
+    expect(await ids(rule("after", "2026-03-10"))).toEqual([nextDay, future]);
+    expect(await ids(rule("after", "2026-03-10T23:00:00Z"))).toEqual([dayEnd, nextDay, future]);
+    expect(await ids(rule("between", ["2026-03-10", "2026-03-10"]))).toEqual([dayStart, dayEnd, offset]);
+    expect(await ids(rule("within_last_days", 30))).toEqual([dayStart, dayEnd, nextDay, offset, thirtyDaysAgo]);
+    expect(await ids(rule("more_than_days_ago", 29))).toEqual([thirtyDaysAgo]);
+    expect(await ids(rule("within_next_days", 7))).toEqual([future]);
+  });
+
+  it("subscriptions match subscribed, unsubscribed and none (no status recorded)", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db);
+    const [yes, no, none] = await addProfiles(db, database.id, [
+      { smsSubscription: "subscribed" },
+      { smsSubscription: "unsubscribed" },
+      { smsSubscription: null },
+    ]);
+    const rule = (status: string, not = false) => ({
+      databaseId: database.id,
+      conditions: script({ not, conditions: [{ kind: "subscription", channel: "sms", status }] }),
+    });
+    expect(await ids(rule("subscribed"))).toEqual([yes]);
+    expect(await ids(rule("unsubscribed"))).toEqual([no]);
+    expect(await ids(rule("none"))).toEqual([none]);
+    expect(await ids(rule("subscribed", true))).toEqual([no, none]);
+  });
+});
+
+describe("range and limit", () => {
+  it("range keys match the documented md5 formula computed in JavaScript", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db);
+    const idList = await addProfiles(db, database.id, Array.from({ length: 50 }, () => ({})));
+    const rows = await db.select({ id: profiles.id, key: profiles.rangeKey }).from(profiles).where(eq(profiles.databaseId, database.id));
+    for (const row of rows) {
+      expect(row.key).toBe(parseInt(createHash("md5").update(String(row.id)).digest("hex").slice(0, 8), 16));
+    }
+    expect(rows.map((r) => r.id).sort((a, b) => a - b)).toEqual(idList);
+  });
+
+  it("range bounds are floor(basis points · 2^32 / 10000), exactly", () => {
+    expect(rangeBounds({ from: 0, to: 100 })).toEqual({ lo: 0n, hi: 4294967296n });
+    expect(rangeBounds({ from: 20, to: 40 })).toEqual({ lo: 858993459n, hi: 1717986918n });
+    expect(rangeBounds({ from: 0.01, to: 99.99 })).toEqual({ lo: 429496n, hi: 4294537799n });
+    expect(rangeBounds({ from: 0.29, to: 0.57 }).lo).toBe((29n * 2n ** 32n) / 10000n);
+  });
+
+  it("adjacent ranges partition the database exactly, and 0–100 is everyone", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db);
+    const all = await addProfiles(db, database.id, Array.from({ length: 300 }, () => ({})));
+    const cuts = [0, 12.5, 20, 33.33, 50, 50.01, 87.65, 100];
+    const seen: number[] = [];
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const { count } = await calculateSelection(db, admin, { databaseId: database.id, range: { from: cuts[i], to: cuts[i + 1] } });
+      const part: number[] = [];
+      for await (const page of streamSelection(db, admin, { databaseId: database.id, range: { from: cuts[i], to: cuts[i + 1] } }, { pageSize: 40 })) {
+        part.push(...page.map((p) => p.id));
+      }
+      expect(part.length).toBe(count);
+      seen.push(...part);
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual(all);
+    expect((await calculateSelection(db, admin, { databaseId: database.id })).count).toBe(300);
+  });
+
+  it("the limit takes the lowest ids of the selection, after range and conditions", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db, [{ key: "n", type: "number" }]);
+    const idList = await addProfiles(db, database.id, Array.from({ length: 150 }, (_, i) => ({ fields: { n: i } })));
+    const odd = idList.filter((_, i) => i % 2 === 1);
+    const rule = { databaseId: database.id, conditions: script({ conditions: [field("n", "in", Array.from({ length: 75 }, (_, i) => 2 * i + 1))] }) };
+    expect((await calculateSelection(db, admin, { ...rule, limit: 10 })).count).toBe(10);
+    expect((await showSelection(db, admin, { ...rule, limit: 10 })).map((p) => p.id)).toEqual(odd.slice(0, 10));
+    expect((await calculateSelection(db, admin, { ...rule, limit: 1000 })).count).toBe(75);
+    // Show is the first 100 of the selection; a stream with a limit stops at the limit
+    expect((await showSelection(db, admin, { databaseId: database.id })).map((p) => p.id)).toEqual(idList.slice(0, 100));
+    const streamed: number[] = [];
+    for await (const page of streamSelection(db, admin, { databaseId: database.id, limit: 123 }, { pageSize: 50 })) streamed.push(...page.map((p) => p.id));
+    expect(streamed).toEqual(idList.slice(0, 123));
+    const inRange = (await showSelection(db, admin, { databaseId: database.id, range: { from: 30, to: 60 }, limit: 5 })).map((p) => p.id);
+    const { lo, hi } = rangeBounds({ from: 30, to: 60 });
+    const keys = await db.select({ id: profiles.id, key: profiles.rangeKey }).from(profiles).where(eq(profiles.databaseId, database.id)).orderBy(profiles.id);
+    expect(inRange).toEqual(keys.filter((k) => BigInt(k.key) >= lo && BigInt(k.key) < hi).slice(0, 5).map((k) => k.id));
+  });
+
+  it("Show answers profiles shaped as SPEC §5", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db, [{ key: "city", type: "string" }]);
+    const [id] = await addProfiles(db, database.id, [
+      { email: "a@example.com", firstName: "Ann", fields: { city: "Berlin" }, emailSubscription: "subscribed", createdAt: new Date("2026-01-02T03:04:05Z") },
+    ]);
+    const [profile] = await showSelection(db, admin, { databaseId: database.id });
+    expect(profile).toMatchObject({
+      id,
+      email: "a@example.com",
+      phone: null,
+      first_name: "Ann",
+      last_name: null,
+      created_at: "2026-01-02T03:04:05.000Z",
+      fields: { city: "Berlin" },
+      subscriptions: { email: "subscribed", sms: null, push: null },
+    });
+    expect(typeof profile.updated_at).toBe("string");
+  });
+});
+
+describe("segments in conditions", () => {
+  it("membership in a static segment and in a dynamic segment with its own range, conditions and limit", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db, [{ key: "n", type: "number" }]);
+    const idList = await addProfiles(db, database.id, Array.from({ length: 20 }, (_, i) => ({ fields: { n: i } })));
+    const [list] = await db.insert(staticSegments).values({ name: uniqueName("List"), databaseId: database.id }).returning();
+    await db.execute(sql`insert into static_segment_members (segment_id, profile_id) values (${list.id}, ${idList[1]}), (${list.id}, ${idList[5]})`);
+    const [evens] = await db
+      .insert(dynamicSegments)
+      .values({ name: "Evens", databaseId: database.id, conditions: script({ conditions: [field("n", "in", [0, 2, 4, 6, 8, 10, 12])] }), limit: 3 })
+      .returning();
+    const member = (segment_type: string, segment_id: number, m = true) => ({
+      databaseId: database.id,
+      conditions: script({ conditions: [{ kind: "segment", segment_type, segment_id, member: m }] }),
+    });
+    expect(await ids(member("static", list.id))).toEqual([idList[1], idList[5]]);
+    expect(await ids(member("dynamic", evens.id))).toEqual([idList[0], idList[2], idList[4]]);
+    expect((await ids(member("dynamic", evens.id, false))).length).toBe(17);
+  });
+
+  it("a cycle of dynamic segments is rejected, directly or through another segment", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db);
+    await addProfiles(db, database.id, [{}]);
+    const [a] = await db.insert(dynamicSegments).values({ name: "A", databaseId: database.id }).returning();
+    const [b] = await db
+      .insert(dynamicSegments)
+      .values({ name: "B", databaseId: database.id, conditions: script({ conditions: [{ kind: "segment", segment_type: "dynamic", segment_id: a.id }] }) })
+      .returning();
+    await db
+      .update(dynamicSegments)
+      .set({ conditions: script({ conditions: [{ kind: "segment", segment_type: "dynamic", segment_id: b.id }] }) })
+      .where(eq(dynamicSegments.id, a.id));
+    const error = await rejection(calculateSavedSegment(db, admin, a.id));
+    expect(error.code).toBe("validation_failed");
+    expect(error.issues).toEqual([{ path: "groups[0].conditions[0].segment_id", message: 'Segments may not refer to each other in a cycle: "A" → "B" → "A".' }]);
+    const quick = await rejection(
+      prepareSelection(db, admin, { databaseId: database.id, conditions: script({ conditions: [{ kind: "segment", segment_type: "dynamic", segment_id: a.id }] }) }),
+    );
+    expect(quick.issues[0].path).toBe("groups[0].conditions[0].segment_id");
+    expect(quick.issues[0].message).toMatch(/cycle: "A" → "B" → "A"/);
+    // saving B to refer to itself is a cycle of one
+    const self = await rejection(
+      prepareSelection(db, admin, { databaseId: database.id, conditions: script({ conditions: [{ kind: "segment", segment_type: "dynamic", segment_id: b.id }] }) }, { segmentId: b.id }),
+    );
+    expect(self.issues[0].message).toMatch(/cycle/);
+  });
+
+  it("a binned or foreign segment is a validation error", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db);
+    const other = await makeDatabase(db);
+    const [binned] = await db.insert(dynamicSegments).values({ name: "Old", databaseId: database.id, deletedAt: new Date() }).returning();
+    const [foreign] = await db.insert(staticSegments).values({ name: "Theirs", databaseId: other.id }).returning();
+    const error = await rejection(
+      calculateSelection(db, admin, {
+        databaseId: database.id,
+        conditions: script({
+          conditions: [
+            { kind: "segment", segment_type: "dynamic", segment_id: binned.id },
+            { kind: "segment", segment_type: "static", segment_id: foreign.id },
+          ],
+        }),
+      }),
+    );
+    expect(error.code).toBe("validation_failed");
+    expect(error.issues.map((i) => i.path)).toEqual(["groups[0].conditions[0].segment_id", "groups[0].conditions[1].segment_id"]);
+    expect(error.issues[0].message).toMatch(/bin/);
+    expect(error.issues[1].message).toMatch(/another profile database/);
+  });
+});
+
+describe("untrusted input", () => {
+  const attacks = [
+    "'; drop table profiles; --",
+    "x' or '1'='1",
+    "\\'; select pg_sleep(10); --",
+    "') or 1=1 --",
+    "$$; delete from profiles; $$",
+    "fields->>'city'",
+  ];
+
+  it("SQL injection strings as values match literally and change nothing", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db, [{ key: "city", type: "string" }]);
+    const [target, berlin] = await addProfiles(db, database.id, [{ fields: { city: attacks[0] } }, { fields: { city: "Berlin" } }]);
+    const before = await db.select({ n: sql<number>`count(*)::int` }).from(profiles);
+    for (const value of attacks) {
+      const hit = value === attacks[0] ? [target] : [];
+      const city = (op: string) => ids({ databaseId: database.id, conditions: script({ conditions: [field("city", op, value)] }) });
+      expect(await city("eq")).toEqual(hit);
+      expect(await city("contains")).toEqual(hit);
+      expect(await city("starts_with")).toEqual(hit);
+      expect(await city("neq")).toEqual(value === attacks[0] ? [berlin] : [target, berlin]);
+      expect(await ids({ databaseId: database.id, conditions: script({ conditions: [field("email", "in", [value])] }) })).toEqual([]);
+      const event = { kind: "event", type: value, where: [{ property: value, op: "eq", value }], count: { op: "eq", value: 0 } };
+      expect(await ids({ databaseId: database.id, conditions: script({ conditions: [event] }) })).toEqual([target, berlin]);
+    }
+    expect(await db.select({ n: sql<number>`count(*)::int` }).from(profiles)).toEqual(before);
+  });
+
+  it("SQL injection strings as field names are a validation error and change nothing", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db, [{ key: "city", type: "string" }]);
+    await addProfiles(db, database.id, [{ fields: { city: "Berlin" } }]);
+    const before = await db.select({ n: sql<number>`count(*)::int` }).from(profiles);
+    for (const name of attacks) {
+      const error = await rejection(calculateSelection(db, admin, { databaseId: database.id, conditions: script({ conditions: [field(name, "eq", "x")] }) }));
+      expect(error.code).toBe("validation_failed");
+      expect(error.issues).toEqual([{ path: "groups[0].conditions[0].field", message: expect.stringContaining("Unknown field") }]);
+    }
+    expect(await db.select({ n: sql<number>`count(*)::int` }).from(profiles)).toEqual(before);
+  });
+
+  it("a custom field key that is not a plain identifier is read through a bound parameter", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db, [{ key: "it's a 'key'", type: "string" }]);
+    const [match] = await addProfiles(db, database.id, [{ fields: { "it's a 'key'": "yes" } }, { fields: {} }]);
+    expect(await ids({ databaseId: database.id, conditions: script({ conditions: [field("it's a 'key'", "eq", "yes")] }) })).toEqual([match]);
+  });
+});
+
+describe("access (SPEC §3)", () => {
+  it("an invisible database answers not found, before any validation", async () => {
+    const db = await getDb();
+    const group = await makeGroup(db);
+    const database = await makeDatabase(db, [{ key: "city", type: "string" }]);
+    await db.insert(profileDatabaseAccessGroups).values({ databaseId: database.id, groupId: group.id });
+    const outsider = actingUser("marketer");
+    const insider = actingUser("marketer", [group.id]);
+    for (const run of [calculateSelection, showSelection]) {
+      expect((await rejection(run(db, outsider, { databaseId: database.id }))).code).toBe("not_found");
+      expect((await rejection(run(db, outsider, { databaseId: database.id, conditions: script({ conditions: [field("nope", "eq", 1)] }) }))).code).toBe(
+        "not_found",
+      );
+    }
+    expect((await rejection(calculateSelection(db, outsider, { databaseId: 987654 }))).code).toBe("not_found");
+    expect((await calculateSelection(db, insider, { databaseId: database.id })).count).toBe(0);
+  });
+
+  it("an invisible referenced segment answers not found, like an absent one", async () => {
+    const db = await getDb();
+    const group = await makeGroup(db);
+    const database = await makeDatabase(db);
+    await addProfiles(db, database.id, [{}]);
+    const [hiddenDynamic] = await db.insert(dynamicSegments).values({ name: "Hidden", databaseId: database.id }).returning();
+    await db.insert(dynamicSegmentAccessGroups).values({ segmentId: hiddenDynamic.id, groupId: group.id });
+    const [hiddenStatic] = await db.insert(staticSegments).values({ name: uniqueName("Hidden list"), databaseId: database.id }).returning();
+    await db.insert(staticSegmentAccessGroups).values({ segmentId: hiddenStatic.id, groupId: group.id });
+    // a visible segment that refers to the hidden one does not open it up
+    const [wrapper] = await db
+      .insert(dynamicSegments)
+      .values({ name: "Wrapper", databaseId: database.id, conditions: script({ conditions: [{ kind: "segment", segment_type: "dynamic", segment_id: hiddenDynamic.id }] }) })
+      .returning();
+    const outsider = actingUser("marketer");
+    const insider = actingUser("marketer", [group.id]);
+    const refer = (segment_type: string, segment_id: number) => ({
+      databaseId: database.id,
+      conditions: script({ conditions: [{ kind: "segment", segment_type, segment_id }] }),
+    });
+    for (const [type, id] of [["dynamic", hiddenDynamic.id], ["static", hiddenStatic.id], ["dynamic", wrapper.id], ["dynamic", 999999], ["static", 999999]] as const) {
+      for (const run of [calculateSelection, showSelection]) {
+        const error = await rejection(run(db, outsider, refer(type, id)));
+        expect(error.code).toBe("not_found");
+        expect(error.issues[0].path).toBe("groups[0].conditions[0].segment_id");
+      }
+    }
+    expect((await calculateSelection(db, insider, refer("dynamic", wrapper.id))).count).toBe(1);
+    expect((await calculateSelection(db, insider, refer("static", hiddenStatic.id))).count).toBe(0);
+  });
+});
+
+describe("saved segments and timeouts", () => {
+  it("calculating a saved segment stores its count and writes the update log", async () => {
+    const db = await getDb();
+    const [user] = await db.insert(users).values({ email: `${uniqueName("u")}@example.com`, name: "Calc", passwordHash: "x", role: "marketer" }).returning();
+    const acting = actingUser("marketer");
+    Object.assign(acting, { id: user.id });
+    const database = await makeDatabase(db, [{ key: "n", type: "number" }]);
+    await addProfiles(db, database.id, [{ fields: { n: 1 } }, { fields: { n: 2 } }, { fields: { n: 3 } }]);
+    const [segment] = await db
+      .insert(dynamicSegments)
+      .values({ name: "Big n", databaseId: database.id, conditions: script({ conditions: [field("n", "gte", 2)] }) })
+      .returning();
+    const result = await calculateSavedSegment(db, acting, segment.id, { now: NOW });
+    expect(result).toEqual({ count: 2, calculatedAt: NOW });
+    const [saved] = await db.select().from(dynamicSegments).where(eq(dynamicSegments.id, segment.id));
+    expect(saved.lastCount).toBe(2);
+    expect(saved.lastCalculatedAt?.toISOString()).toBe(NOW.toISOString());
+    const log = await db.select().from(segmentUpdateLog).where(eq(segmentUpdateLog.segmentId, segment.id));
+    expect(log).toMatchObject([{ kind: "calculated", userId: user.id, count: 2 }]);
+    expect((await rejection(calculateSavedSegment(db, acting, 999999))).code).toBe("not_found");
+  });
+
+  it("a selection that runs too long is cancelled with a clear message, and the connection stays usable", async () => {
+    const handle = await getHandle();
+    if (handle.driver !== "postgres") return; // PGlite cannot cancel a running statement (see selection.ts)
+    const db = handle.db;
+    const database = await makeDatabase(db, [{ key: "city", type: "string" }]);
+    await db.execute(sql`insert into profiles (database_id, fields) select ${database.id}, jsonb_build_object('city', md5(g::text)) from generate_series(1, 60000) g`);
+    const heavy = script(
+      ...Array.from({ length: 5 }, (_, g) => ({
+        logic: "or" as const,
+        conditions: Array.from({ length: 40 }, (__, i) => field("city", "contains", `${g}${i}x`)),
+      })),
+    );
+    const error = await rejection(calculateSelection(db, admin, { databaseId: database.id, conditions: heavy }, { timeoutMs: 5 }));
+    expect(error.code).toBe("timeout");
+    expect(error.message).toMatch(/^This selection took too long/);
+    expect((await calculateSelection(db, admin, { databaseId: database.id, limit: 7 })).count).toBe(7);
+    const [row] = await queryRows<{ timeout: string }>(db, sql`select current_setting('statement_timeout') as timeout`);
+    expect(row.timeout).toBe("0"); // the timeout was local to the calculation's transaction
+  });
+});
