@@ -1,3 +1,4 @@
 export * from "./users";
 export * from "./profiles";
 export * from "./segments";
+export * from "./jobs";
