@@ -57,6 +57,8 @@ export function CreateDatabaseForm({ accessGroups }: { accessGroups: Group[] }) 
     },
   });
   const { fields, append, remove } = useFieldArray({ control: form.control, name: "fields" });
+  // RHF fills inputs from JavaScript; the defaultValue props below make the server-rendered form (the
+  // only one a browser without JavaScript sees) show the posted values too.
   const errors = form.formState.errors;
   // The browser's own check first, then what the server said (the only source without JavaScript).
   const errorAt = (path: string): string | undefined => {
@@ -98,6 +100,7 @@ export function CreateDatabaseForm({ accessGroups }: { accessGroups: Group[] }) 
           autoComplete="off"
           aria-invalid={nameError ? true : undefined}
           aria-describedby={nameError ? "database-name-error" : undefined}
+          defaultValue={posted?.name}
           {...form.register("name")}
         />
         <FieldError id="database-name-error" message={nameError} />
@@ -121,11 +124,12 @@ export function CreateDatabaseForm({ accessGroups }: { accessGroups: Group[] }) 
                   <Label htmlFor={`field-${i}-key`}>{`Field ${i + 1} key`}</Label>
                   <Input
                     id={`field-${i}-key`}
-                    placeholder="loyalty_points"
+                    placeholder={i === 0 ? "loyalty_points" : undefined}
                     autoComplete="off"
                     spellCheck={false}
                     aria-invalid={keyError ? true : undefined}
                     aria-describedby={keyError ? `field-${i}-key-error` : undefined}
+                    defaultValue={row.key}
                     {...form.register(`fields.${i}.key`)}
                   />
                   <FieldError id={`field-${i}-key-error`} message={keyError} />
@@ -136,6 +140,7 @@ export function CreateDatabaseForm({ accessGroups }: { accessGroups: Group[] }) 
                     id={`field-${i}-type`}
                     className={cn(fieldClasses, "h-9 py-1")}
                     aria-invalid={typeError ? true : undefined}
+                    defaultValue={row.type}
                     {...form.register(`fields.${i}.type`)}
                   >
                     {FIELD_TYPES.map((type) => (
@@ -150,9 +155,10 @@ export function CreateDatabaseForm({ accessGroups }: { accessGroups: Group[] }) 
                   <Label htmlFor={`field-${i}-label`}>{`Field ${i + 1} label`}</Label>
                   <Input
                     id={`field-${i}-label`}
-                    placeholder="Loyalty points"
+                    placeholder={i === 0 ? "Loyalty points" : undefined}
                     autoComplete="off"
                     aria-invalid={labelError ? true : undefined}
+                    defaultValue={row.label}
                     {...form.register(`fields.${i}.label`)}
                   />
                   <FieldError id={`field-${i}-label-error`} message={labelError} />
@@ -201,6 +207,7 @@ export function CreateDatabaseForm({ accessGroups }: { accessGroups: Group[] }) 
                   type="checkbox"
                   value={String(group.id)}
                   className="size-4 accent-primary"
+                  defaultChecked={posted?.accessGroupIds?.includes(String(group.id))}
                   {...form.register("accessGroupIds")}
                 />
                 <Label htmlFor={`group-${group.id}`} className="font-normal">

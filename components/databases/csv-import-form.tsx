@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { catchError, type ErrorInfo } from "next/error";
 import { Upload } from "lucide-react";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -12,8 +13,34 @@ import { MAX_CSV_BYTES, MAX_CSV_LABEL } from "@/lib/profiles/csv-format";
 
 type ImportAction = (state: ImportCsvState, formData: FormData) => Promise<ImportCsvState>;
 
+/**
+ * When the upload itself fails (the connection dropped, or the server refused the request body before
+ * the action ran), the action never answers; say so plainly instead of losing the whole page.
+ */
+const UploadFailed = catchError(function UploadFailed(_props: object, { reset }: ErrorInfo) {
+  return (
+    <Alert variant="destructive">
+      <AlertTitle className="line-clamp-none">The upload failed; nothing was imported.</AlertTitle>
+      <AlertDescription>
+        <p>The connection may have dropped, or the file may be larger than the server accepts. Try again, or split the file.</p>
+        <Button type="button" variant="outline" size="sm" onClick={() => reset()}>
+          Try again
+        </Button>
+      </AlertDescription>
+    </Alert>
+  );
+});
+
 /** Uploads a CSV file to the database's import action; works as a plain form post without JavaScript. */
 export function CsvImportForm({ action }: { action: ImportAction }) {
+  return (
+    <UploadFailed>
+      <ImportForm action={action} />
+    </UploadFailed>
+  );
+}
+
+function ImportForm({ action }: { action: ImportAction }) {
   const [state, formAction, pending] = useActionState<ImportCsvState, FormData>(action, null);
   const [localError, setLocalError] = useState<string | null>(null);
 
