@@ -79,7 +79,8 @@ export const profiles = pgTable(
       .generatedAlwaysAs(sql`(('x' || left(md5((id)::text), 8))::bit(32))::bigint`),
   },
   (t) => [
-    index("profiles_database_range_idx").on(t.databaseId, t.rangeKey),
+    // `id` rides along so that a range slice joined to events is an index-only scan (lib/segments).
+    index("profiles_database_range_idx").on(t.databaseId, t.rangeKey, t.id),
     index("profiles_database_id_idx").on(t.databaseId, t.id),
     index("profiles_database_email_idx").on(t.databaseId, sql`lower(${t.email})`),
   ],
@@ -102,8 +103,10 @@ export const events = pgTable(
   },
   (t) => [
     index("events_profile_type_time_idx").on(t.profileId, t.type, t.occurredAt),
-    index("events_database_mailing_type_idx").on(t.databaseId, t.mailingId, t.type),
-    index("events_database_type_time_idx").on(t.databaseId, t.type, t.occurredAt),
+    index("events_database_mailing_type_idx").on(t.databaseId, t.mailingId, t.type, t.profileId),
+    // `profile_id` rides along in both: "opened in the last 30 days" and "clicked mailing 7 twice" read
+    // an index alone, without visiting the table (docs/selection-sql.md).
+    index("events_database_type_time_idx").on(t.databaseId, t.type, t.occurredAt, t.profileId),
   ],
 );
 
