@@ -61,7 +61,7 @@ export function ProfileTable({
       <form method="get" action={basePath} role="search" className="flex max-w-md items-end gap-2">
         <div className="flex-1 space-y-2">
           <Label htmlFor="profile-search">Search by email</Label>
-          <Input id="profile-search" name="q" type="search" defaultValue={q} placeholder="name@example.com or part of it" />
+          <Input id="profile-search" name="q" type="search" defaultValue={q} placeholder="An address, or how it begins" />
         </div>
         <Button type="submit" variant="secondary">
           Search
@@ -75,7 +75,7 @@ export function ProfileTable({
 
       {page.profiles.length === 0 ? (
         <p className="rounded-md border border-dashed px-4 py-8 text-center text-sm text-muted-foreground">
-          {q ? `No profile's email contains "${q}".` : "No profiles on this page."}
+          {q ? `No profile has an email that is or begins with "${q}".` : "No profiles on this page."}
         </p>
       ) : (
         <Table>

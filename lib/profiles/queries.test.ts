@@ -112,15 +112,24 @@ describe("listing profiles", () => {
     expect(backToStart.prevBefore).toBeNull();
   });
 
-  it("searches by email, case-insensitively, by part or whole address", async () => {
+  it("searches by email, case-insensitively, by beginning or whole address", async () => {
     const db = await getDb();
     const database = await makeDatabase();
-    await insertProfiles(db, admin, database.id, [{ email: "Anna.Smith@Example.com" }, { email: "bob@example.com" }, { email: "anna@other.org" }, {}]);
-    const part = await listProfiles(db, admin, database.id, { q: "ANNA" });
-    expect(part.profiles.map((p) => p.email)).toEqual(["Anna.Smith@Example.com", "anna@other.org"]);
+    await insertProfiles(db, admin, database.id, [
+      { email: "Anna.Smith@Example.com" },
+      { email: "bob@example.com" },
+      { email: "anna@other.org" },
+      { email: "an_na@example.com" },
+      {},
+    ]);
+    const start = await listProfiles(db, admin, database.id, { q: "ANNA" });
+    expect(start.profiles.map((p) => p.email)).toEqual(["Anna.Smith@Example.com", "anna@other.org"]);
     const whole = await listProfiles(db, admin, database.id, { q: " anna.smith@example.com " });
     expect(whole.profiles.map((p) => p.email)).toEqual(["Anna.Smith@Example.com"]);
+    // LIKE wildcards in the text are plain characters.
+    expect((await listProfiles(db, admin, database.id, { q: "an_" })).profiles.map((p) => p.email)).toEqual(["an_na@example.com"]);
     expect((await listProfiles(db, admin, database.id, { q: "%" })).profiles).toEqual([]);
+    expect((await listProfiles(db, admin, database.id, { q: "smith" })).profiles).toEqual([]);
   });
 
   it("shows only the profiles of the database asked for", async () => {
