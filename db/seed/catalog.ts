@@ -45,6 +45,17 @@ export const wholesaleFields: readonly DemoField[] = [
 export const retailDatabaseName = "Retail customers";
 export const wholesaleDatabaseName = "Wholesale partners";
 
+export type DatabaseKind = "retail" | "wholesale";
+
+/** How the profiles of each demo database behave, beyond mailings. */
+export const behaviour: Record<
+  DatabaseKind,
+  { buyerRate: number; amountMin: number; amountMax: number; appShare: number; maxPageViews: number }
+> = {
+  retail: { buyerRate: 0.62, amountMin: 5, amountMax: 300, appShare: 0.35, maxPageViews: 5 },
+  wholesale: { buyerRate: 0.5, amountMin: 200, amountMax: 20_000, appShare: 0.05, maxPageViews: 2 },
+};
+
 /** How many of `total` demo profiles go to the wholesale database (the rest are retail). */
 export function wholesaleShare(total: number): number {
   return Math.min(5_000, Math.ceil(total / 10));

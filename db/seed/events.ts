@@ -2,25 +2,23 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { affectedRows } from "./bulk";
 import * as catalog from "./catalog";
-import { bounceRate, type DemoMailing } from "./catalog";
+import { behaviour, bounceRate, type DemoMailing } from "./catalog";
 import { profileTraits, secondsAgo, type ProfileBlock, type SeedContext } from "./context";
-import { buyerRate, type DatabaseKind } from "./profiles";
-import { int, num, textArray, unitOf, weighted } from "./random";
+import { Draws, int, num, textArray, weighted } from "./random";
 
 /** A mailing row as stored, with the shares the generator draws its interactions from. */
 export type SentMailing = DemoMailing & { id: number };
-
-/** How the profiles of one kind of database behave outside mailings. */
-const behaviour: Record<DatabaseKind, { amountMin: number; amountMax: number; appShare: number; maxPageViews: number }> = {
-  retail: { amountMin: 5, amountMax: 300, appShare: 0.35, maxPageViews: 5 },
-  wholesale: { amountMin: 200, amountMax: 20_000, appShare: 0.05, maxPageViews: 2 },
-};
 
 const currencies = weighted([
   ["EUR", 18],
   ["CHF", 1],
   ["GBP", 1],
 ]);
+
+// Properties are written as JSON text and parsed once (cheaper than jsonb_build_object per row),
+// so the words that go into them must need no escaping.
+for (const word of [...currencies, ...catalog.pagePaths])
+  if (/["\\\u0000-\u001f]/.test(word)) throw new Error(`not safe inside a JSON string: ${word}`);
 
 /** Mailings go out at 08:00 UTC on their day. */
 const sentSecondsAgo = (m: DemoMailing) => m.daysAgo * 86_400 - 8 * 3_600;
@@ -38,128 +36,118 @@ function floatArray(values: readonly number[]): SQL {
 
 /**
  * Deliveries (or bounces), opens, clicks and the odd unsubscribe of every mailing of the database,
- * for each profile of the block that had a subscription status on the mailing's channel and existed
- * when it went out. One hash per (profile, mailing) decides all of it, so opens ⊂ deliveries and
- * (on email) clicks ⊂ opens.
+ * for each profile that had a status on the mailing's channel and existed when it went out. One hash
+ * per (profile, mailing) decides all of it; opens ⊂ deliveries and (on email) clicks ⊂ opens because
+ * they compare the same draw with ever smaller shares.
  */
-async function insertInteractions(
-  db: Db,
-  ctx: SeedContext,
-  block: ProfileBlock,
-  kind: DatabaseKind,
-  mailings: readonly SentMailing[],
-): Promise<number> {
-  if (mailings.length === 0) return 0;
-  const { rng } = ctx;
-  const emailCount = mailings.filter((m) => m.channel === "email").length;
-  const pairKey = sql`t.n * 64 + mm.idx`;
-  const h = sql`hh.h`;
-  const h2 = sql`hh.h2`;
-  const u = sql`x.u`;
-  const result = await db.execute(sql`
-    INSERT INTO events (database_id, profile_id, channel, type, mailing_id, occurred_at)
-    SELECT ${int(block.databaseId)}, ${int(block.idBase)} + m.n, m.channel::event_channel,
+function interactions(ctx: SeedContext, block: ProfileBlock, mailings: readonly SentMailing[]): SQL {
+  const d = new Draws(ctx.seed, "mh");
+  const u = d.unit("share");
+  const clickDraw = d.below("clicks", 8);
+  const dDeliver = d.below("deliver_delay", 4096);
+  const dOpen = sql`(300 + ${d.below("open_delay", 131_072)})`;
+  const dClick = sql`(30 + ${d.below("click_delay", 1024)})`;
+  const received = sql`${u} >= ${num(bounceRate)}`;
+  const opens = sql`(CASE WHEN ${received} AND ${u} < p_opened THEN 1 ELSE 0 END)`;
+  const clicks = sql`(CASE WHEN ${received} AND ${u} < p_clicked
+                           THEN 1 + (${clickDraw} >= 5)::int + (${clickDraw} >= 7)::int ELSE 0 END)`;
+  const unsubscribes = sql`(CASE WHEN channel = 'email' AND email_sub = 'unsubscribed' AND idx = unsubscribed_from
+                                 THEN ${opens} ELSE 0 END)`;
+  const pairs = sql`
+    SELECT t.n, t.email_sub, t.unsubscribed_from, mm.*, ${d.columns(sql`t.n * 64 + mm.idx`)}
+    FROM t
+    CROSS JOIN unnest(${intArray(mailings.map((_, i) => i + 1))}, ${intArray(mailings.map((m) => m.id))},
+                      ${textArray(mailings.map((m) => m.channel))}, ${intArray(mailings.map(sentSecondsAgo))},
+                      ${floatArray(mailings.map((m) => m.delivered))}, ${floatArray(mailings.map((m) => m.opened))},
+                      ${floatArray(mailings.map((m) => m.clicked))})
+         AS mm(idx, id, channel, sent_secs, p_delivered, p_opened, p_clicked)
+    WHERE mm.sent_secs < t.created_secs
+      AND CASE mm.channel WHEN 'email' THEN t.email_sub IS NOT NULL
+                          WHEN 'sms' THEN t.sms_sub = 'subscribed'
+                          ELSE t.push_sub = 'subscribed' END
+    OFFSET 0`;
+  const offset = sql`CASE WHEN k = 1 THEN m.d_deliver
+                          WHEN k <= 1 + m.opens THEN m.d_deliver + m.d_open
+                          WHEN k <= 1 + m.opens + m.clicks THEN m.d_deliver + m.d_open + (k - 1 - m.opens) * m.d_click
+                          ELSE m.d_deliver + m.d_open + 3600 + m.d_click END`;
+  return sql`
+    SELECT m.n, m.channel::event_channel AS channel,
            CASE WHEN k = 1 THEN (CASE WHEN m.u < ${num(bounceRate)} THEN 'bounced' ELSE 'delivered' END)
                 WHEN k <= 1 + m.opens THEN 'opened'
                 WHEN k <= 1 + m.opens + m.clicks THEN 'clicked'
-                ELSE 'unsubscribed' END,
-           m.id,
-           ${secondsAgo(
-             ctx,
-             sql`m.sent_secs - (CASE WHEN k = 1 THEN m.d_deliver
-                                     WHEN k <= 1 + m.opens THEN m.d_deliver + m.d_open
-                                     WHEN k <= 1 + m.opens + m.clicks THEN m.d_deliver + m.d_open + (k - 1 - m.opens) * m.d_click
-                                     ELSE m.d_deliver + m.d_open + 3600 + m.d_click END)`,
-           )}
-    FROM ${profileTraits(ctx, block.from, block.to, buyerRate[kind])} t
-    CROSS JOIN LATERAL (
-      SELECT t.n, mm.id, mm.channel, mm.sent_secs, ${u} AS u,
-             ${h2} & 4095 AS d_deliver,
-             300 + ((${h2} >> 12) & 131071) AS d_open,
-             30 + ((${h2} >> 29) & 1023) AS d_click,
-             x.opens, x.clicks,
-             1 + x.opens + x.clicks
-               + (CASE WHEN mm.channel = 'email' AND t.email_sub = 'unsubscribed' AND x.opens = 1
-                        AND mm.idx = 1 + ${rng.below(sql`t.n`, "unsubscribed_from", Math.max(emailCount, 1))}
-                       THEN 1 ELSE 0 END) AS cnt
-      FROM unnest(${intArray(mailings.map((_, i) => i + 1))}, ${intArray(mailings.map((m) => m.id))},
-                  ${textArray(mailings.map((m) => m.channel))}, ${intArray(mailings.map(sentSecondsAgo))},
-                  ${floatArray(mailings.map((m) => m.delivered))}, ${floatArray(mailings.map((m) => m.opened))},
-                  ${floatArray(mailings.map((m) => m.clicked))})
-           AS mm(idx, id, channel, sent_secs, p_delivered, p_opened, p_clicked)
-      CROSS JOIN LATERAL (SELECT ${rng.hash(pairKey, "mailing")} AS h, ${rng.hash(pairKey, "mailing_times")} AS h2) hh
-      CROSS JOIN LATERAL (
-        SELECT ${unitOf(h)} AS u,
-               CASE WHEN ${unitOf(h)} >= ${num(bounceRate)} AND ${unitOf(h)} < mm.p_opened THEN 1 ELSE 0 END AS opens,
-               CASE WHEN ${unitOf(h)} >= ${num(bounceRate)} AND ${unitOf(h)} < mm.p_clicked
-                    THEN 1 + (((${h2} >> 39) & 7) >= 5)::int + (((${h2} >> 39) & 7) >= 7)::int ELSE 0 END AS clicks
-      ) x
-      WHERE ${u} < mm.p_delivered
-        AND mm.sent_secs < t.created_secs
-        AND CASE mm.channel WHEN 'email' THEN t.email_sub IS NOT NULL
-                            WHEN 'sms' THEN t.sms_sub = 'subscribed'
-                            ELSE t.push_sub = 'subscribed' END
-      OFFSET 0
-    ) m
-    CROSS JOIN LATERAL generate_series(1, m.cnt) AS k
-  `);
-  return affectedRows(result);
+                ELSE 'unsubscribed' END AS type,
+           m.id AS mailing_id,
+           ${secondsAgo(ctx, sql`m.sent_secs - (${offset})`)} AS occurred_at,
+           NULL::jsonb AS properties
+    FROM (
+      SELECT c.*, generate_series(1, c.cnt) AS k
+      FROM (
+        SELECT n, id, channel, sent_secs, ${u} AS u, ${opens} AS opens, ${clicks} AS clicks,
+               ${dDeliver} AS d_deliver, ${dOpen} AS d_open, ${dClick} AS d_click,
+               1 + ${opens} + ${clicks} + ${unsubscribes} AS cnt
+        FROM (${pairs}) pair
+        WHERE ${u} < p_delivered
+        OFFSET 0
+      ) c
+    ) m`;
 }
 
 /** Purchases in the last year: the latest at exactly the profile's `last_order_at`, the others before it. */
-async function insertPurchases(db: Db, ctx: SeedContext, block: ProfileBlock, kind: DatabaseKind): Promise<number> {
-  const { rng } = ctx;
-  const { amountMin, amountMax, appShare } = behaviour[kind];
-  const key = sql`t.n * 16 + k`;
-  const result = await db.execute(sql`
-    INSERT INTO events (database_id, profile_id, channel, type, occurred_at, properties)
-    SELECT ${int(block.databaseId)}, ${int(block.idBase)} + t.n,
-           (CASE WHEN ${rng.unit(key, "purchase_channel")} < ${num(appShare)} THEN 'app' ELSE 'web' END)::event_channel,
-           'purchase',
+function purchases(ctx: SeedContext, block: ProfileBlock): SQL {
+  const d = new Draws(ctx.seed, "bh");
+  const { amountMin, amountMax, appShare } = behaviour[block.kind];
+  const channel = sql`(CASE WHEN ${d.unit("channel")} < ${num(appShare)} THEN 'app' ELSE 'web' END)::event_channel`;
+  const earlier = d.below("at", 2 ** 26);
+  const amount = sql`round((${num(amountMin)} + ${d.unit("amount", 32)} ^ 2 * ${num(amountMax - amountMin)})::numeric, 2)`;
+  const currency = d.pick("currency", currencies);
+  return sql`
+    SELECT n, ${channel} AS channel, 'purchase' AS type, NULL::int AS mailing_id,
            ${secondsAgo(
              ctx,
-             sql`CASE WHEN k = 1 THEN t.last_order_secs
-                      ELSE t.last_order_secs + (${rng.hash(key, "purchase_at")} & 2147483647) % greatest(1, t.window_secs - t.last_order_secs) END`,
-           )},
-           jsonb_build_object(
-             'amount', round((${num(amountMin)} + ${rng.unit(key, "amount")} ^ 2 * ${num(amountMax - amountMin)})::numeric, 2),
-             'currency', ${rng.pick(key, "currency", currencies)})
-    FROM ${profileTraits(ctx, block.from, block.to, buyerRate[kind])} t
-    CROSS JOIN LATERAL generate_series(1, t.purchase_count) AS k
-    WHERE t.buyer
-  `);
-  return affectedRows(result);
+             sql`CASE WHEN k = 1 THEN last_order_secs
+                      ELSE last_order_secs + ${earlier} % greatest(1, window_secs - last_order_secs) END`,
+           )} AS occurred_at,
+           ('{"amount":' || ${amount} || ',"currency":"' || ${currency} || '"}')::jsonb AS properties
+    FROM (SELECT p.*, ${d.columns(sql`p.n * 16 + p.k`)}
+          FROM (SELECT t.n, t.last_order_secs, t.window_secs, generate_series(1, t.purchase_count) AS k FROM t WHERE t.buyer) p
+          OFFSET 0) b`;
 }
 
 /** A few page views per profile, anywhere in the profile's last year. */
-async function insertPageViews(db: Db, ctx: SeedContext, block: ProfileBlock, kind: DatabaseKind): Promise<number> {
-  const { rng } = ctx;
-  const key = sql`t.n * 16 + k`;
-  const result = await db.execute(sql`
-    INSERT INTO events (database_id, profile_id, channel, type, occurred_at, properties)
-    SELECT ${int(block.databaseId)}, ${int(block.idBase)} + t.n,
-           (CASE WHEN ${rng.unit(key, "page_view_channel")} < 0.2 THEN 'app' ELSE 'web' END)::event_channel,
-           'page_view',
-           ${secondsAgo(ctx, sql`(${rng.hash(key, "page_view_at")} & 2147483647) % greatest(1, t.window_secs)`)},
-           jsonb_build_object('path', ${rng.pick(key, "page_path", catalog.pagePaths)})
-    FROM ${profileTraits(ctx, block.from, block.to, buyerRate[kind])} t
-    CROSS JOIN LATERAL generate_series(1, ${rng.below(sql`t.n`, "page_views", behaviour[kind].maxPageViews + 1)}::int) AS k
-  `);
-  return affectedRows(result);
+function pageViews(ctx: SeedContext): SQL {
+  const d = new Draws(ctx.seed, "vh");
+  const channel = sql`(CASE WHEN ${d.unit("channel")} < 0.2 THEN 'app' ELSE 'web' END)::event_channel`;
+  const at = d.below("at", 2 ** 26);
+  const path = d.pick("path", catalog.pagePaths);
+  return sql`
+    SELECT n, ${channel} AS channel, 'page_view' AS type, NULL::int AS mailing_id,
+           ${secondsAgo(ctx, sql`${at} % greatest(1, window_secs)`)} AS occurred_at,
+           ('{"path":"' || ${path} || '"}')::jsonb AS properties
+    FROM (SELECT v.*, ${d.columns(sql`v.n * 16 + v.k`)}
+          FROM (SELECT t.n, t.window_secs, generate_series(1, t.page_views) AS k FROM t) v
+          OFFSET 0) v`;
 }
 
-/** All events of one block of profiles: mailing interactions, purchases, page views. */
+/**
+ * All events of one block of profiles — mailing interactions, purchases, page views — in one
+ * statement, with ids assigned from `firstId` in generation order (so a reseed repeats them).
+ * Returns how many were inserted.
+ */
 export async function insertEvents(
   db: Db,
   ctx: SeedContext,
   block: ProfileBlock,
-  kind: DatabaseKind,
   mailings: readonly SentMailing[],
+  firstId: number,
 ): Promise<number> {
-  return (
-    (await insertInteractions(db, ctx, block, kind, mailings)) +
-    (await insertPurchases(db, ctx, block, kind)) +
-    (await insertPageViews(db, ctx, block, kind))
-  );
+  const emailMailings = mailings.filter((m) => m.channel === "email").length;
+  const parts = [...(mailings.length > 0 ? [interactions(ctx, block, mailings)] : []), purchases(ctx, block), pageViews(ctx)];
+  const result = await db.execute(sql`
+    WITH t AS MATERIALIZED ${profileTraits(ctx, block, emailMailings)}
+    INSERT INTO events (id, database_id, profile_id, channel, type, mailing_id, occurred_at, properties)
+    SELECT ${int(firstId)} - 1 + row_number() OVER (), ${int(block.databaseId)}, ${int(block.idBase)} + e.n,
+           e.channel, e.type, e.mailing_id, e.occurred_at, e.properties
+    FROM (${sql.join(parts, sql` UNION ALL `)}) e
+  `);
+  return affectedRows(result);
 }
-

@@ -1,14 +1,14 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { queryRows } from "../client";
-import { wholesaleShare } from "./catalog";
+import { wholesaleShare, type DatabaseKind } from "./catalog";
 import { syncIdentity, truncateAppTables, vacuumAnalyze, withIndexesDeferred } from "./bulk";
 import { linkMailingToSegment, seedMailings, seedScenarios } from "./campaigns";
 import { createSeedContext, type ProfileBlock } from "./context";
 import { seedProfileDatabases } from "./databases";
 import { insertEvents } from "./events";
 import { mustGet } from "./lookup";
-import { insertProfiles, type DatabaseKind } from "./profiles";
+import { insertProfiles } from "./profiles";
 import { seedDynamicSegments, seedStaticSegment } from "./segments";
 import { seedUsersAndGroups } from "./users";
 
@@ -43,10 +43,10 @@ export function startOfUtcDay(at: Date): Date {
   return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
 }
 
-function blocksOf(databaseId: number, from: number, to: number, idBase: number): ProfileBlock[] {
+function blocksOf(databaseId: number, kind: DatabaseKind, from: number, to: number, idBase: number): ProfileBlock[] {
   const blocks: ProfileBlock[] = [];
   for (let start = from; start <= to; start += CHUNK)
-    blocks.push({ databaseId, from: start, to: Math.min(to, start + CHUNK - 1), idBase });
+    blocks.push({ databaseId, kind, from: start, to: Math.min(to, start + CHUNK - 1), idBase });
   return blocks;
 }
 
@@ -71,7 +71,8 @@ export async function seedDemoData(db: Db, options: SeedOptions): Promise<SeedSu
     await tx.execute(sql`SET LOCAL synchronous_commit = off`);
     // Compiling each generator statement costs more than it saves at these sizes.
     await tx.execute(sql`SET LOCAL jit = off`);
-    if (total >= 100_000) await tx.execute(sql`SET LOCAL maintenance_work_mem = '512MB'`);
+    // Index builds over millions of rows sort in memory instead of spilling to disk.
+    if (total >= 100_000) await tx.execute(sql`SET LOCAL maintenance_work_mem = '1GB'`);
     if (options.reset) {
       await truncateAppTables(tx);
       progress("emptied all app tables");
@@ -83,36 +84,36 @@ export async function seedDemoData(db: Db, options: SeedOptions): Promise<SeedSu
     const databases = await seedProfileDatabases(tx, people.groupsByName, ctx.now);
     const sent = await seedMailings(tx, databases, marketer, ctx.now);
 
-    const [{ maxId }] = await queryRows<{ maxId: number }>(tx, sql`SELECT coalesce(max(id), 0)::int AS "maxId" FROM profiles`);
-    const plan: { kind: DatabaseKind; blocks: ProfileBlock[] }[] = [
-      { kind: "retail", blocks: blocksOf(databases.retailId, 1, retail, maxId) },
-      { kind: "wholesale", blocks: blocksOf(databases.wholesaleId, retail + 1, total, maxId) },
+    const [last] = await queryRows<{ profile: number; event: number }>(
+      tx,
+      sql`SELECT (SELECT coalesce(max(id), 0) FROM profiles)::int AS profile, (SELECT coalesce(max(id), 0) FROM events)::int AS event`,
+    );
+    const blocks = [
+      ...blocksOf(databases.retailId, "retail", 1, retail, last.profile),
+      ...blocksOf(databases.wholesaleId, "wholesale", retail + 1, total, last.profile),
     ];
+    const mailingsOf = (block: ProfileBlock) => (block.kind === "retail" ? sent.retail : sent.wholesale);
+    const emailMailings = (block: ProfileBlock) => mailingsOf(block).filter((m) => m.channel === "email").length;
 
     const events = await withIndexesDeferred(
       tx,
       ["profiles", "events"],
       async () => {
-        let done = 0;
-        for (const { kind, blocks } of plan)
-          for (const block of blocks) {
-            await insertProfiles(tx, ctx, block, kind);
-            done += block.to - block.from + 1;
-            progress(`profiles ${done.toLocaleString("en")} / ${total.toLocaleString("en")}`);
-          }
-        done = 0;
+        for (const block of blocks) {
+          await insertProfiles(tx, ctx, block, emailMailings(block));
+          progress(`profiles ${block.to.toLocaleString("en")} / ${total.toLocaleString("en")}`);
+        }
         let inserted = 0;
-        for (const { kind, blocks } of plan)
-          for (const block of blocks) {
-            inserted += await insertEvents(tx, ctx, block, kind, kind === "retail" ? sent.retail : sent.wholesale);
-            done += block.to - block.from + 1;
-            progress(`events of ${done.toLocaleString("en")} / ${total.toLocaleString("en")} profiles (${inserted.toLocaleString("en")} events)`);
-          }
+        for (const block of blocks) {
+          inserted += await insertEvents(tx, ctx, block, mailingsOf(block), last.event + inserted + 1);
+          progress(`events of ${block.to.toLocaleString("en")} / ${total.toLocaleString("en")} profiles (${inserted.toLocaleString("en")} events)`);
+        }
         return inserted;
       },
       (step) => progress(step),
     );
     await syncIdentity(tx, "profiles");
+    await syncIdentity(tx, "events");
 
     const segmentIds = await seedDynamicSegments(tx, ctx, {
       databaseIds: { retail: databases.retailId, wholesale: databases.wholesaleId },

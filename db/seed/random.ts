@@ -73,3 +73,65 @@ export function unitOf(hash: SQL): SQL {
 export function weighted(entries: readonly (readonly [string, number])[]): string[] {
   return entries.flatMap(([value, weight]) => Array.from({ length: weight }, () => value));
 }
+
+/**
+ * Named random draws for one row, carved as bit slices out of as few 64-bit hashes as possible:
+ * hashing is most of the cost of generating a row, and one hash holds four 16-bit draws. The hashes
+ * are columns (`<alias>0`, `<alias>1`, …) that a subquery selects with `columns()`; the draws are
+ * expressions over those columns, so each hash is computed once per row however often it is used.
+ * Build every draw first, then call `columns()`. Same tags in the same order ⇒ the same slices.
+ */
+export class Draws {
+  private readonly slots = new Map<string, SQL>();
+  private hashCount = 0;
+  private bitsUsed = 64;
+
+  constructor(
+    private readonly seed: number,
+    private readonly alias: string,
+  ) {
+    if (!/^[a-z_]+$/.test(alias)) throw new Error(`bad alias ${alias}`);
+  }
+
+  private slice(tag: string, bits: number): SQL {
+    const existing = this.slots.get(tag);
+    if (existing) return existing;
+    if (this.bitsUsed + bits > 64) {
+      this.hashCount += 1;
+      this.bitsUsed = 0;
+    }
+    const column = sql.raw(`${this.alias}${this.hashCount - 1}`);
+    const expression = sql`((${column} >> ${int(this.bitsUsed)}) & ${int(2 ** bits - 1)})`;
+    this.bitsUsed += bits;
+    this.slots.set(tag, expression);
+    return expression;
+  }
+
+  /** A float in [0, 1) with 16 bits of resolution (32 where finer steps matter, e.g. times). */
+  unit(tag: string, bits: 16 | 32 = 16): SQL {
+    return sql`(${this.slice(tag, bits)}::float8 / ${int(2 ** bits)}.0)`;
+  }
+
+  /** A whole number in [0, n). */
+  below(tag: string, n: number): SQL {
+    const bits = Math.min(32, Math.ceil(Math.log2(Math.max(n, 2))) + 8);
+    return sql`(${this.slice(tag, bits)} % ${int(n)})`;
+  }
+
+  /** One of `values` (repeat a value to weight it). */
+  pick(tag: string, values: readonly string[]): SQL {
+    return sql`(${textArray(values)})[1 + ${this.below(tag, values.length)}::int]`;
+  }
+
+  /** The hash columns, for the select list of the subquery that the draws read from. */
+  columns(key: SQL): SQL {
+    if (this.hashCount === 0) throw new Error(`no draws from ${this.alias}`);
+    return sql.join(
+      Array.from({ length: this.hashCount }, (_, i) => {
+        const salt = int(fnv1a(`${this.seed}:${this.alias}:${i}`));
+        return sql`hashint8extended((${key})::bigint, ${salt}) AS ${sql.raw(`${this.alias}${i}`)}`;
+      }),
+      sql`, `,
+    );
+  }
+}
