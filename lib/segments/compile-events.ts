@@ -68,7 +68,10 @@ export function eventPredicate(
   const withoutEvents = holds(0, op, value);
   const e = env.aliases.next("e");
   const profileId = column(profileAlias, "id");
-  const matching = (extra: SQL[]) => toSql(allOf([...extra, ...eventFilters(condition, e, env)]));
+  // `e.database_id` is implied by the profile, but stating it lets the planner read the events of one
+  // type and period from the (database_id, type, occurred_at) INCLUDE (profile_id) index alone.
+  const matching = (extra: SQL[]) =>
+    toSql(allOf([...extra, sql`${column(e, "database_id")} = ${env.databaseId}::int`, ...eventFilters(condition, e, env)]));
 
   if (withoutEvents && holdsForEveryPositive(op, value)) return true;
   if (!withoutEvents && holdsForNoPositive(op, value)) return false;
@@ -78,9 +81,7 @@ export function eventPredicate(
   }
   // Profiles whose count is ≥ 1 and decides the answer the other way from zero events.
   const decisive = withoutEvents ? COMPLEMENT[op] : op;
-  const counted = sql`select ${column(e, "profile_id")} from events ${sql.raw(e)} where ${matching([
-    sql`${column(e, "database_id")} = ${env.databaseId}::int`,
-  ])} group by ${column(e, "profile_id")} having count(*) ${HAVING[decisive]} ${value}::bigint`;
+  const counted = sql`select ${column(e, "profile_id")} from events ${sql.raw(e)} where ${matching([])} group by ${column(e, "profile_id")} having count(*) ${HAVING[decisive]} ${value}::bigint`;
   return withoutEvents ? sql`${profileId} not in (${counted})` : sql`${profileId} in (${counted})`;
 }
 
