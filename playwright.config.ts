@@ -36,7 +36,7 @@ export default defineConfig({
     { name: "chromium", dependencies: ["setup"], use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } },
   ],
   webServer: {
-    command: `npx tsx scripts/e2e-server.ts`,
+    command: `npx tsx --conditions=react-server scripts/e2e-server.ts`,
     url: `http://127.0.0.1:${port}/login`,
     timeout: 600_000,
     reuseExistingServer: false,

@@ -30,7 +30,8 @@ export const emptyScript = (): Script => ({ logic: "and", groups: [] });
 /** The visual condition builder: groups of conditions joined by AND/OR, each group optionally negated. */
 export function ConditionBuilder(props: {
   script: Script;
-  onChange: (script: Script) => void;
+  /** A state setter: updates are functions of the latest script, so quick successive edits never race. */
+  onChange: (update: Script | ((current: Script) => Script)) => void;
   databaseId: number | null;
   segmentId?: number;
   options: BuilderOptions;
@@ -43,35 +44,38 @@ export function ConditionBuilder(props: {
   const [lastCleared, setLastCleared] = useState<Script | null>(null);
 
   const groups = script.groups;
-  const setGroups = (next: Script["groups"]) => onChange({ ...script, groups: next });
-  const updateGroup = (g: number, patch: Partial<Script["groups"][number]>) => setGroups(groups.map((x, i) => (i === g ? { ...x, ...patch } : x)));
-  const setConditions = (g: number, conditions: Condition[]) => updateGroup(g, { conditions });
+  const setGroups = (update: (groups: Script["groups"]) => Script["groups"]) => onChange((s) => ({ ...s, groups: update(s.groups) }));
+  const updateGroup = (g: number, patch: Partial<Script["groups"][number]>) =>
+    setGroups((all) => all.map((x, i) => (i === g ? { ...x, ...patch } : x)));
+  const updateConditions = (g: number, update: (conditions: Condition[]) => Condition[]) =>
+    setGroups((all) => all.map((x, i) => (i === g ? { ...x, conditions: update(x.conditions) } : x)));
 
   const addGroup = () => {
-    setGroups([...groups, { logic: "and", not: false, conditions: [] }]);
     setEditing({ group: groups.length, index: null });
+    setGroups((all) => [...all, { logic: "and", not: false, conditions: [] }]);
   };
 
   const saveCondition = (condition: Condition) => {
     if (!editing) return;
-    const list = [...(groups[editing.group]?.conditions ?? [])];
-    if (editing.index === null) list.push(condition);
-    else list[editing.index] = condition;
-    setConditions(editing.group, list);
+    const { group, index } = editing;
+    updateConditions(group, (list) => (index === null ? [...list, condition] : list.map((c, i) => (i === index ? condition : c))));
+    setEditing(null);
   };
 
   const closeDialog = (open: boolean) => {
     if (open || !editing) return;
-    // A group opened by "Add condition group" and left empty goes away again.
-    if (editing.index === null && groups[editing.group]?.conditions.length === 0) setGroups(groups.filter((_, i) => i !== editing.group));
+    const { group, index } = editing;
+    // A group opened by "Add condition group" and left without a condition goes away again.
+    if (index === null) setGroups((all) => (all[group]?.conditions.length === 0 ? all.filter((_, i) => i !== group) : all));
     setEditing(null);
   };
 
-  const move = (g: number, i: number, by: -1 | 1) => {
-    const list = [...groups[g].conditions];
-    [list[i], list[i + by]] = [list[i + by], list[i]];
-    setConditions(g, list);
-  };
+  const move = (g: number, i: number, by: -1 | 1) =>
+    updateConditions(g, (list) => {
+      const next = [...list];
+      [next[i], next[i + by]] = [next[i + by], next[i]];
+      return next;
+    });
 
   const noSource = databaseId === null;
 
@@ -135,7 +139,10 @@ export function ConditionBuilder(props: {
       {groups.length > 1 ? (
         <div className="flex items-center gap-2 text-sm">
           <Label htmlFor="groups-logic">Groups are joined by</Label>
-          <NativeSelect id="groups-logic" className="w-auto" value={script.logic} onChange={(e) => onChange({ ...script, logic: e.target.value as "and" | "or" })}>
+          <NativeSelect id="groups-logic" className="w-auto" value={script.logic} onChange={(e) => {
+              const logic = e.target.value as "and" | "or";
+              onChange((s) => ({ ...s, logic }));
+            }}>
             <option value="and">AND: match every group</option>
             <option value="or">OR: match at least one group</option>
           </NativeSelect>
@@ -173,7 +180,7 @@ export function ConditionBuilder(props: {
                     <Label htmlFor={`group-${g}-not`}>Exclude profiles matching group {g + 1}</Label>
                   </div>
                 </div>
-                <Button size="sm" variant="ghost" onClick={() => setGroups(groups.filter((_, i) => i !== g))} aria-label={`Remove group ${g + 1}`}>
+                <Button size="sm" variant="ghost" onClick={() => setGroups((all) => all.filter((_, i) => i !== g))} aria-label={`Remove group ${g + 1}`}>
                   <Trash2 aria-hidden />
                   Remove group
                 </Button>
@@ -205,7 +212,7 @@ export function ConditionBuilder(props: {
                         size="icon-sm"
                         variant="ghost"
                         aria-label={`Remove condition ${i + 1} of group ${g + 1}`}
-                        onClick={() => setConditions(g, group.conditions.filter((_, n) => n !== i))}
+                        onClick={() => updateConditions(g, (list) => list.filter((_, n) => n !== i))}
                       >
                         <X />
                       </Button>
@@ -237,7 +244,7 @@ export function ConditionBuilder(props: {
         databaseId={databaseId}
         segmentId={props.segmentId}
         options={options}
-        onImport={(imported) => onChange({ ...script, groups: [...groups, ...imported.groups] })}
+        onImport={(imported) => setGroups((all) => [...all, ...imported.groups])}
       />
       <ScriptEditorDialog open={scriptOpen} onOpenChange={setScriptOpen} script={script} databaseId={databaseId} segmentId={props.segmentId} onApply={onChange} />
       <AlertDialog open={confirmClear} onOpenChange={setConfirmClear}>

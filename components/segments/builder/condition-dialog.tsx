@@ -73,8 +73,7 @@ function ConditionEditor({ initial, databaseId, segmentId, options, onSave, onOp
   const save = () => {
     const result = conditionFromDraft(draft, fields);
     if (!result.ok) return setIssues(result.issues);
-    onSave(result.value);
-    onOpenChange(false);
+    onSave(result.value); // the builder stores it and closes the dialog
   };
 
   return (
