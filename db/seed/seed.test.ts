@@ -2,6 +2,8 @@ import bcrypt from "bcryptjs";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, queryRows, type Db } from "../client";
+import { parseSelectionRule } from "@/lib/segments/script";
+import { validateSelection } from "@/lib/segments/validate";
 import { checkSeedRequest, EMBEDDED_MAX_PROFILES, parseSeedArgs, seedDemoData, type SeedSummary } from ".";
 
 const now = new Date("2026-06-15T00:00:00Z");
@@ -246,6 +248,24 @@ describe("demo seed", () => {
     }
     const mailingsToSegments = await one<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM mailings WHERE segment_id IS NOT NULL`);
     expect(mailingsToSegments.n).toBeGreaterThan(0);
+  });
+
+  it("saves only rules the selection engine accepts", async () => {
+    const segments = await queryRows<{ id: number; databaseId: number; from: number; to: number; conditions: unknown; limit: number | null }>(
+      db,
+      sql`SELECT id, database_id AS "databaseId", range_from::float8 AS "from", range_to::float8 AS "to", conditions, "limit"
+          FROM dynamic_segments ORDER BY id`,
+    );
+    for (const s of segments) {
+      const rule = parseSelectionRule({ databaseId: s.databaseId, range: { from: s.from, to: s.to }, conditions: s.conditions, limit: s.limit });
+      expect(rule.ok ? [] : rule.issues).toEqual([]);
+      if (!rule.ok) continue;
+      const fields = await queryRows<{ key: string; type: "string" | "number" | "date" | "boolean"; label: string }>(
+        db,
+        sql`SELECT key, type, label FROM profile_fields WHERE database_id = ${s.databaseId}`,
+      );
+      expect(validateSelection(rule.value, { fields, staticSegments: new Map(), dynamicSegments: new Map(), segmentId: s.id })).toEqual([]);
+    }
   });
 
   it("creates a static segment with members and scenarios with participants of their own database", async () => {
