@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { ChevronLeft } from "lucide-react";
 import { AccessGroupList, FieldBadges } from "@/components/databases/field-badges";
 import { CsvImportForm } from "@/components/databases/csv-import-form";
@@ -15,8 +16,6 @@ import { isAppError } from "@/lib/errors";
 import { CSV_SYSTEM_COLUMNS } from "@/lib/profiles/csv-format";
 import { listProfiles } from "@/lib/profiles/queries";
 
-export const metadata: Metadata = { title: "Profile database" };
-
 const PAGE_SIZE = 50;
 const count = new Intl.NumberFormat("en-US");
 
@@ -24,23 +23,35 @@ type SearchParams = Record<string, string | string[] | undefined>;
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? "";
 const cursor = (value: string | string[] | undefined) => (/^\d{1,15}$/.test(single(value)) ? Number(single(value)) : null);
 
-export default async function DatabasePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
-  const user = await requireUser();
-  const { id } = await params;
-  if (!/^\d{1,10}$/.test(id)) notFound();
-  const databaseId = Number(id);
-  const query = await searchParams;
-  const q = single(query.q).trim().slice(0, 200);
-
-  const db = await getDb();
-  let database, page;
+/** 404 for what the user may not see, as for what does not exist (SPEC §3). */
+async function orNotFound<T>(read: () => Promise<T>): Promise<T> {
   try {
-    database = await getDatabase(db, user, databaseId);
-    page = await listProfiles(db, user, databaseId, { pageSize: PAGE_SIZE, after: cursor(query.after), before: cursor(query.before), q });
+    return await read();
   } catch (error) {
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   }
+}
+
+/** Read once per request, by the title and by the page. */
+const loadDatabase = cache(async (id: string) => {
+  if (!/^\d{1,10}$/.test(id)) notFound();
+  const user = await requireUser();
+  return orNotFound(async () => getDatabase(await getDb(), user, Number(id)));
+});
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  return { title: (await loadDatabase((await params).id)).name };
+}
+
+export default async function DatabasePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+  const user = await requireUser();
+  const database = await loadDatabase((await params).id);
+  const query = await searchParams;
+  const q = single(query.q).trim().slice(0, 200);
+  const page = await orNotFound(async () =>
+    listProfiles(await getDb(), user, database.id, { pageSize: PAGE_SIZE, after: cursor(query.after), before: cursor(query.before), q }),
+  );
 
   const basePath = `/databases/${database.id}`;
   const columns = [...CSV_SYSTEM_COLUMNS, ...database.fields.map((f) => f.key)];
