@@ -1,13 +1,16 @@
 import "server-only";
 import { getDb, type Db } from "@/db/client";
+import { authorize, type PolicyKey } from "@/lib/access/policy";
 import type { ActingUser } from "@/lib/auth/acting-user";
-import { requireActionUser } from "@/lib/auth/session";
-import { isAppError, type ErrorCode, type Issue } from "@/lib/errors";
+import { currentUser } from "@/lib/auth/session";
+import { AppError, isAppError, type ErrorCode, type Issue } from "@/lib/errors";
 
 /** What every server action answers: a typed result the form can show, never a stack trace. */
 export type ActionResult<T = void> =
   | { ok: true; data: T }
   | { ok: false; code: ErrorCode | "internal"; message: string; fieldErrors?: Record<string, string>; issues?: Issue[] };
+
+export type ActionBody<T> = (ctx: { db: Db; user: ActingUser }) => Promise<T>;
 
 export function fieldErrorsOf(issues: Issue[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -16,28 +19,62 @@ export function fieldErrorsOf(issues: Issue[]): Record<string, string> {
 }
 
 /**
- * Runs an action's body for the signed-in user (read from the database on this request) and turns
- * known errors into results. Anything unexpected is logged on the server and reported plainly.
+ * The signed-in user (read from the database on this request), if the permission table lets their
+ * role run `key`; otherwise an `unauthorized` (signed out, deactivated) or `forbidden` AppError.
+ * For actions that answer their own state shape instead of an ActionResult.
  */
-export async function runAction<T>(body: (ctx: { db: Db; user: ActingUser }) => Promise<T>): Promise<ActionResult<T>> {
+export async function authorizeAction(key: PolicyKey): Promise<ActingUser> {
+  return authorize(await currentUser(), key);
+}
+
+/** Marks an action that needs no session (sign-in itself), so that it too has its entry in the table. */
+export function publicAction(key: PolicyKey): void {
+  void key;
+}
+
+/**
+ * Runs an action's body for the signed-in user whose role the permission table (`lib/access/policy.ts`)
+ * allows for `key`, and turns known errors into results. The object checks (visibility → 404) happen in
+ * the data layer the body calls. Anything unexpected is logged on the server and reported plainly.
+ */
+export async function runAction<T>(key: PolicyKey, body: ActionBody<T>): Promise<ActionResult<T>>;
+/** @deprecated Name the action's entry in the permission table: `runAction("segments.clone", body)`. */
+export async function runAction<T>(body: ActionBody<T>): Promise<ActionResult<T>>;
+export async function runAction<T>(keyOrBody: PolicyKey | ActionBody<T>, maybeBody?: ActionBody<T>): Promise<ActionResult<T>> {
   try {
-    const user = await requireActionUser();
+    let user: ActingUser;
+    let body: ActionBody<T>;
+    if (typeof keyOrBody === "string") {
+      user = await authorizeAction(keyOrBody);
+      body = maybeBody!;
+    } else {
+      // Legacy call without a key: signed-in only. policy.coverage.test.ts fails until it names its key.
+      const signedIn = await currentUser();
+      if (!signedIn) throw new AppError("unauthorized", "Your session has ended. Sign in again.");
+      user = signedIn;
+      body = keyOrBody;
+    }
     const data = await body({ db: await getDb(), user });
     return { ok: true, data };
   } catch (error) {
-    if (isAppError(error)) {
-      return {
-        ok: false,
-        code: error.code,
-        message: error.message,
-        fieldErrors: error.issues.length ? fieldErrorsOf(error.issues) : undefined,
-        issues: error.issues.length ? error.issues : undefined,
-      };
-    }
-    if (isNextControlFlow(error)) throw error;
-    console.error(error);
-    return { ok: false, code: "internal", message: "Something went wrong on our side. Try again; if it keeps failing, tell your admin." };
+    return failure(error);
   }
+}
+
+/** An error as an action result: known errors keep their code and message, anything else is "internal". */
+export function failure(error: unknown): { ok: false; code: ErrorCode | "internal"; message: string; fieldErrors?: Record<string, string>; issues?: Issue[] } {
+  if (isAppError(error)) {
+    return {
+      ok: false,
+      code: error.code,
+      message: error.message,
+      fieldErrors: error.issues.length ? fieldErrorsOf(error.issues) : undefined,
+      issues: error.issues.length ? error.issues : undefined,
+    };
+  }
+  if (isNextControlFlow(error)) throw error;
+  console.error(error);
+  return { ok: false, code: "internal", message: "Something went wrong on our side. Try again; if it keeps failing, tell your admin." };
 }
 
 /** redirect() and notFound() work by throwing; they must pass through untouched. */

@@ -1,0 +1,128 @@
+import type { UserRole } from "@/db/schema";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { AppError } from "@/lib/errors";
+
+/**
+ * The one permission table (SPEC §3). Every server action, route handler and API endpoint names its
+ * entry; `runAction(key, …)` and `apiRoute(key, …)` check the role part centrally, before any input is
+ * read, so a refusal by role (403) never depends on — and never reveals — an object. The object part
+ * (`checks`) is enforced by the data layer on the same request: an object the user may not see answers
+ * 404, never 403 (`lib/access/guards.ts`, `lib/access/visibility.ts`).
+ *
+ * Roles and memberships come from the database on every request (`loadActingUser`), never from a
+ * token claim, so a changed role, membership or deactivation counts at once.
+ *
+ * Adding a server action or an endpoint? Add its key here; `policy.coverage.test.ts` fails otherwise.
+ */
+
+/** What the data layer checks beyond the role, for each object the action touches. */
+export type ObjectCheck =
+  | "database visible" // the profile database: no access groups, or one of the user's (admins: all)
+  | "source segment visible" // the dynamic segment acted on, and its database
+  | "referenced segments visible" // every segment a Script's `segment` conditions name
+  | "target database visible"
+  | "target static segment visible"
+  | "target scenario visible"
+  | "access group: member" // an access group the user belongs to (admins: all); others 404
+  | "access group: lead" // …and leads (admins: all); a member who does not lead gets 403
+  | "own API token" // tokens of other users are 404
+  | "access groups assignable"; // groups given to a new object must be the user's own (admins: any)
+
+export type PolicyEntry = {
+  /** Roles that may run the action at all; `"public"` needs no session (sign-in itself). */
+  roles: readonly UserRole[] | "public";
+  checks: readonly ObjectCheck[];
+  summary: string;
+};
+
+const everyone: readonly UserRole[] = ["admin", "lead", "marketer"];
+const leads: readonly UserRole[] = ["admin", "lead"];
+const admins: readonly UserRole[] = ["admin"];
+
+const segmentRead = ["source segment visible", "database visible"] as const;
+const ruleChecks = ["database visible", "referenced segments visible"] as const;
+
+export const policy = {
+  // Session
+  "session.signIn": { roles: "public", checks: [], summary: "Sign in (throttled per account and address)." },
+  "session.signOut": { roles: "public", checks: [], summary: "Sign out." },
+
+  // Profile databases and profiles
+  "databases.list": { roles: everyone, checks: [], summary: "List visible profile databases." },
+  "databases.read": { roles: everyone, checks: ["database visible"], summary: "Read a database with its fields and count." },
+  "databases.create": { roles: everyone, checks: ["access groups assignable"], summary: "Create a profile database." },
+  "profiles.list": { roles: everyone, checks: ["database visible"], summary: "Browse a database's profiles." },
+  "profiles.import": { roles: everyone, checks: ["database visible"], summary: "Insert profiles (CSV or API), all or nothing." },
+  "events.import": { roles: everyone, checks: ["database visible"], summary: "Insert events of the database's profiles, all or nothing." },
+
+  // Mailings
+  "mailings.create": { roles: everyone, checks: ["database visible", "source segment visible"], summary: "Create a mailing on a database and segment." },
+
+  // Dynamic segments
+  "segments.list": { roles: everyone, checks: [], summary: "List visible dynamic segments." },
+  "segments.read": { roles: everyone, checks: segmentRead, summary: "Read a segment, its log and dependents." },
+  "segments.create": { roles: everyone, checks: [...ruleChecks, "access groups assignable"], summary: "Save a new segment." },
+  "segments.update": { roles: everyone, checks: [...segmentRead, "referenced segments visible", "access groups assignable"], summary: "Change a segment." },
+  "segments.calculate": { roles: everyone, checks: ruleChecks, summary: "Calculate a rule or a saved segment." },
+  "segments.show": { roles: everyone, checks: ruleChecks, summary: "Show / preview the first 100 profiles." },
+  "segments.checkConditions": { roles: everyone, checks: ruleChecks, summary: "Validate a Script against the source." },
+  "segments.importConditions": { roles: everyone, checks: segmentRead, summary: "Read another segment's conditions." },
+  "segments.clone": { roles: everyone, checks: segmentRead, summary: "Clone a segment." },
+  "segments.bin": { roles: everyone, checks: segmentRead, summary: "Move a segment to the bin." },
+  "segments.restore": { roles: everyone, checks: segmentRead, summary: "Restore a segment from the bin." },
+  "segments.deletePermanently": { roles: leads, checks: segmentRead, summary: "Delete a binned segment for good." },
+  "segments.exportProfiles": { roles: everyone, checks: [...segmentRead, "referenced segments visible"], summary: "Export the selection (CSV / NDJSON)." },
+  "segments.exportHistory": { roles: everyone, checks: [...segmentRead, "referenced segments visible"], summary: "Export the selection's profile history." },
+  "segments.copyToDatabase": { roles: everyone, checks: [...ruleChecks, "target database visible"], summary: "Copy selected profiles to a database." },
+  "segments.copyToStaticSegment": { roles: everyone, checks: [...ruleChecks, "target static segment visible"], summary: "Copy selected profiles to a static segment." },
+  "segments.bulkEditProfiles": { roles: everyone, checks: ruleChecks, summary: "Change a field on every selected profile." },
+  "segments.addToScenario": { roles: everyone, checks: [...ruleChecks, "target scenario visible"], summary: "Add selected profiles to a scenario." },
+
+  // Users (admins)
+  "users.list": { roles: admins, checks: [], summary: "List users." },
+  "users.create": { roles: admins, checks: [], summary: "Create a user with a role and a first password." },
+  "users.update": { roles: admins, checks: [], summary: "Change a user's role or password, deactivate or reactivate." },
+
+  // Access groups
+  "accessGroups.list": { roles: everyone, checks: ["access group: member"], summary: "See one's own groups (admins: all)." },
+  "accessGroups.manage": { roles: admins, checks: [], summary: "Create, rename and delete groups; choose their leads." },
+  "accessGroups.manageMembers": { roles: leads, checks: ["access group: member", "access group: lead"], summary: "Add and remove members of a group one leads." },
+
+  // API tokens
+  "apiTokens.list": { roles: everyone, checks: ["own API token"], summary: "List one's own tokens." },
+  "apiTokens.create": { roles: everyone, checks: [], summary: "Create a token (shown once, stored hashed)." },
+  "apiTokens.revoke": { roles: everyone, checks: ["own API token"], summary: "Revoke one's own token." },
+
+  // The HTTP API's description
+  "api.openapi": { roles: "public", checks: [], summary: "The OpenAPI document of API v1." },
+} as const satisfies Record<string, PolicyEntry>;
+
+export type PolicyKey = keyof typeof policy;
+
+export function isPolicyKey(key: string): key is PolicyKey {
+  return Object.hasOwn(policy, key);
+}
+
+/** Whether the user's role allows the action (the object checks come after, in the data layer). */
+export function roleAllows(user: Pick<ActingUser, "role"> | null, key: PolicyKey): boolean {
+  const roles: PolicyEntry["roles"] = policy[key].roles;
+  if (roles === "public") return true;
+  return user !== null && roles.includes(user.role);
+}
+
+/**
+ * The role part of the table as an assertion: signed out (or deactivated) → `unauthorized`, a role
+ * the entry does not list → `forbidden`. Returns the user for the action's body.
+ */
+export function authorize(user: ActingUser | null, key: PolicyKey): ActingUser {
+  const roles: PolicyEntry["roles"] = policy[key].roles;
+  if (!user) throw new AppError("unauthorized", "Your session has ended. Sign in again.");
+  if (roles !== "public" && !roles.includes(user.role)) throw new AppError("forbidden", forbiddenMessage(roles));
+  return user;
+}
+
+function forbiddenMessage(roles: readonly UserRole[]): string {
+  if (roles.length === 1 && roles[0] === "admin") return "Only admins can do this.";
+  if (roles.every((r) => r === "admin" || r === "lead")) return "Only admins and team leads can do this.";
+  return "Your role does not allow this.";
+}

@@ -1,0 +1,157 @@
+import { z } from "zod";
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from "zod-openapi";
+import { policy, type PolicyKey } from "@/lib/access/policy";
+import { SHOW_LIMIT } from "@/lib/segments/selection";
+import {
+  createDatabaseBody,
+  createMailingBody,
+  createSegmentBody,
+  databaseSchema,
+  errorSchema,
+  eventsBody,
+  exportQuery,
+  idParam,
+  mailingSchema,
+  previewBody,
+  profileSchema,
+  profilesBody,
+  segmentListQuery,
+  segmentSchema,
+  updateSegmentBody,
+} from "./schemas";
+
+/**
+ * The OpenAPI 3.1 document of API v1, generated from the same zod schemas the endpoints parse with
+ * (zod-openapi renders them through zod's own JSON Schema conversion), so it cannot drift from them.
+ */
+const jsonContent = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+
+const errors = (...statuses: number[]): ZodOpenApiResponsesObject =>
+  Object.fromEntries(
+    statuses.map((s) => [
+      String(s),
+      {
+        description:
+          { 400: "Bad input (issues say where)", 401: "No or bad token", 403: "Your role does not allow this", 404: "Absent, or not visible to you", 409: "Conflict", 413: "Body too large", 429: "Rate limited (see Retry-After)" }[s] ??
+          "Error",
+        ...jsonContent(errorSchema),
+      },
+    ]),
+  );
+
+const common = [401, 429];
+
+function op(key: PolicyKey, operation: Omit<ZodOpenApiOperationObject, "responses"> & { responses: ZodOpenApiResponsesObject }, errorStatuses: number[]): ZodOpenApiOperationObject {
+  const entry = policy[key];
+  const roles = entry.roles === "public" ? "anyone" : entry.roles.join(", ");
+  return {
+    ...operation,
+    operationId: key,
+    description: [operation.description, `Permission: \`${key}\` — roles: ${roles}.`].filter(Boolean).join("\n\n"),
+    responses: { ...operation.responses, ...errors(...common, ...errorStatuses) },
+  };
+}
+
+const segmentAnswer = (description: string) => ({ description, ...jsonContent(segmentSchema) });
+const path = { path: idParam };
+
+export function openApiDocument() {
+  return createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Dynamic Segments API",
+      version: "1.0.0",
+      description:
+        "JSON over HTTPS. Authenticate with `Authorization: Bearer <token>` (Settings → API tokens, or `npm run token`). A token acts as its user, with the same access. Errors: `{ error: { code, message, issues: [{ path, message }] } }`.",
+    },
+    servers: [{ url: "/api/v1" }],
+    security: [{ bearer: [] }],
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token (ds_…)." } } },
+    paths: {
+      "/databases": {
+        get: op("databases.list", { summary: "List profile databases", responses: { 200: { description: "Visible databases", ...jsonContent(z.object({ data: z.array(databaseSchema) })) } } }, []),
+        post: op("databases.create", { summary: "Create a profile database", requestBody: jsonContent(createDatabaseBody), responses: { 201: { description: "Created", ...jsonContent(databaseSchema) } } }, [400, 403, 409, 413]),
+      },
+      "/databases/{id}/profiles": {
+        post: op(
+          "profiles.import",
+          { summary: "Insert profiles (all or nothing)", requestParams: path, requestBody: jsonContent(profilesBody), responses: { 201: { description: "New ids in input order", ...jsonContent(z.object({ ids: z.array(z.int()) })) } } },
+          [400, 403, 404, 413],
+        ),
+      },
+      "/databases/{id}/events": {
+        post: op(
+          "events.import",
+          { summary: "Insert events (all or nothing)", requestParams: path, requestBody: jsonContent(eventsBody), responses: { 201: { description: "Inserted", ...jsonContent(z.object({ inserted: z.int() })) } } },
+          [400, 403, 404, 413],
+        ),
+      },
+      "/mailings": {
+        post: op("mailings.create", { summary: "Create a mailing", requestBody: jsonContent(createMailingBody), responses: { 201: { description: "Created", ...jsonContent(mailingSchema) } } }, [400, 403, 404, 413]),
+      },
+      "/segments/preview": {
+        post: op(
+          "segments.show",
+          {
+            summary: "Preview a rule (quick segment)",
+            description: `The count and the first ${SHOW_LIMIT} profiles in id order.`,
+            requestBody: jsonContent(previewBody),
+            responses: { 200: { description: "Count and first profiles", ...jsonContent(z.object({ count: z.int(), profiles: z.array(profileSchema) })) } },
+          },
+          [400, 403, 404, 413],
+        ),
+      },
+      "/segments": {
+        get: op(
+          "segments.list",
+          {
+            summary: "List dynamic segments",
+            requestParams: { query: segmentListQuery },
+            responses: { 200: { description: "One page", ...jsonContent(z.object({ data: z.array(segmentSchema), page: z.int(), page_size: z.int(), total: z.int() })) } },
+          },
+          [400],
+        ),
+        post: op("segments.create", { summary: "Save a segment (calculated once)", requestBody: jsonContent(createSegmentBody), responses: { 201: segmentAnswer("Created, with count") } }, [400, 403, 404, 413]),
+      },
+      "/segments/{id}": {
+        get: op("segments.read", { summary: "Read a segment", requestParams: path, responses: { 200: segmentAnswer("The segment") } }, [404]),
+        patch: op(
+          "segments.update",
+          { summary: "Change a segment (not its database)", requestParams: path, requestBody: jsonContent(updateSegmentBody), responses: { 200: segmentAnswer("Changed and recalculated") } },
+          [400, 403, 404, 413],
+        ),
+        delete: op("segments.bin", { summary: "Move a segment to the bin", requestParams: path, responses: { 200: segmentAnswer("Binned (deleted_at set)") } }, [404]),
+      },
+      "/segments/{id}/calculate": {
+        post: op(
+          "segments.calculate",
+          { summary: "Calculate a saved segment", requestParams: path, responses: { 200: { description: "Count", ...jsonContent(z.object({ count: z.int(), calculated_at: z.string() })) } } },
+          [404],
+        ),
+      },
+      "/segments/{id}/profiles": {
+        get: op(
+          "segments.exportProfiles",
+          {
+            summary: "Export the whole selection (streamed, id order)",
+            description: "CSV per RFC 4180 (header row; a text cell starting with =, +, -, @, tab or CR gets a leading '; numbers stay numbers) or NDJSON (one profile per line).",
+            requestParams: { path: idParam, query: exportQuery },
+            responses: {
+              200: {
+                description: "The profiles",
+                content: { "text/csv": { schema: z.string() }, "application/x-ndjson": { schema: z.string() } },
+              },
+            },
+          },
+          [400, 404],
+        ),
+      },
+      "/segments/{id}/clone": {
+        post: op("segments.clone", { summary: "Clone a segment", requestParams: path, responses: { 201: segmentAnswer("The clone") } }, [404]),
+      },
+      "/segments/{id}/restore": {
+        post: op("segments.restore", { summary: "Restore a segment from the bin", requestParams: path, responses: { 200: segmentAnswer("Restored") } }, [404]),
+      },
+    },
+  });
+}

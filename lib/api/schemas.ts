@@ -1,0 +1,156 @@
+/**
+ * The API v1's request and answer schemas. Requests reuse the UI's zod schemas field by field (the
+ * API only renames to SPEC §5's snake_case), so a rule, a profile or a database is checked the same
+ * way whether it comes from a form or from an integration. Answers are described here for the
+ * OpenAPI document and to type the serializers.
+ */
+import { z } from "zod";
+import { createDatabaseSchema, FIELD_TYPES } from "@/lib/databases/schema";
+import { segmentInputSchema } from "@/lib/dynamic-segments/save";
+import { segmentSorts } from "@/lib/dynamic-segments/list";
+import { eventInputSchema, MAX_EVENTS_PER_REQUEST } from "@/lib/events/schema";
+import { EXPORT_FORMATS } from "@/lib/export/stream";
+import { createMailingSchema } from "@/lib/mailings/queries";
+import { MAX_PROFILES_PER_REQUEST, profileInputSchema } from "@/lib/profiles/schema";
+import { selectionRuleSchema } from "@/lib/segments/script";
+
+const seg = segmentInputSchema.shape;
+const rule = selectionRuleSchema.shape;
+const database = createDatabaseSchema.shape;
+const mailing = createMailingSchema.shape;
+
+// ---- Requests ----
+
+export const createDatabaseBody = z.strictObject({
+  name: database.name,
+  fields: database.fields,
+  access_groups: database.accessGroupIds.meta({ description: "Ids of access groups; only members (and admins) will see the database." }),
+});
+
+export const profilesBody = z.strictObject({
+  profiles: z.array(profileInputSchema).max(MAX_PROFILES_PER_REQUEST).meta({ description: `At most ${MAX_PROFILES_PER_REQUEST.toLocaleString("en-US")} profiles; all or nothing.` }),
+});
+/** What the route parses before the data layer checks each profile against the database's fields. */
+export const profilesEnvelope = z.strictObject({ profiles: z.array(z.unknown(), { error: "Expected an array of profiles." }) });
+
+export const eventsBody = z.strictObject({
+  events: z.array(eventInputSchema).max(MAX_EVENTS_PER_REQUEST).meta({ description: `At most ${MAX_EVENTS_PER_REQUEST.toLocaleString("en-US")} events; all or nothing.` }),
+});
+export const eventsEnvelope = z.strictObject({ events: z.array(z.unknown(), { error: "Expected an array of events." }) });
+
+export const createMailingBody = z.strictObject({
+  name: mailing.name,
+  database_id: mailing.databaseId,
+  segment_id: mailing.segmentId,
+});
+
+export const previewBody = z.strictObject({
+  database_id: rule.databaseId,
+  range: rule.range,
+  conditions: rule.conditions.meta({ description: "Script v1 (SPEC §2); null or absent = no filtering." }),
+  limit: rule.limit,
+});
+
+export const createSegmentBody = z.strictObject({
+  name: seg.name,
+  database_id: seg.databaseId,
+  range: seg.range,
+  conditions: seg.conditions.meta({ description: "Script v1 (SPEC §2); null or absent = no filtering." }),
+  limit: seg.limit,
+  description: seg.description,
+  tags: seg.tags,
+  access_groups: seg.accessGroupIds.meta({ description: "Ids of access groups you belong to (admins: any)." }),
+});
+
+/** PATCH: any of the create fields; `database_id` may only repeat the current one. */
+export const updateSegmentBody = createSegmentBody.partial();
+
+export const segmentListQuery = z.object({
+  q: z.string().max(200).optional().meta({ description: "Part of the name." }),
+  tag: z.string().max(40).optional(),
+  database_id: z.coerce.number().int().positive().optional(),
+  sort: z.enum(segmentSorts).optional(),
+  dir: z.enum(["asc", "desc"]).optional(),
+  page: z.coerce.number().int().min(1).optional(),
+  page_size: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+export const exportQuery = z.object({
+  format: z.enum(EXPORT_FORMATS, { error: "Use csv or ndjson." }).default("csv"),
+  fields: z
+    .string()
+    .max(10_000)
+    .optional()
+    .meta({ description: "Comma-separated columns: id, email, phone, first_name, last_name, created_at, updated_at, the database's field keys, email_subscription, sms_subscription, push_subscription. Default: all." }),
+});
+
+export const idParam = z.object({ id: z.string().regex(/^\d+$/).meta({ description: "A numeric id." }) });
+
+// ---- Answers ----
+
+const subscription = z.enum(["subscribed", "unsubscribed"]).nullable();
+
+export const profileSchema = z
+  .object({
+    id: z.int(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    first_name: z.string().nullable(),
+    last_name: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    fields: z.record(z.string(), z.unknown()),
+    subscriptions: z.object({ email: subscription, sms: subscription, push: subscription }),
+  })
+  .meta({ id: "Profile" });
+
+export const accessGroupRefSchema = z.object({ id: z.int(), name: z.string() }).meta({ id: "AccessGroupRef" });
+
+export const databaseSchema = z
+  .object({
+    id: z.int(),
+    name: z.string(),
+    fields: z.array(z.object({ key: z.string(), type: z.enum(FIELD_TYPES), label: z.string() })),
+    profile_count: z.int(),
+    access_groups: z.array(accessGroupRefSchema),
+    created_at: z.string(),
+  })
+  .meta({ id: "Database" });
+
+export const segmentSchema = z
+  .object({
+    id: z.int(),
+    name: z.string(),
+    database_id: z.int(),
+    range: z.object({ from: z.number(), to: z.number() }),
+    conditions: z.unknown().meta({ description: "Script v1, or null." }),
+    limit: z.int().nullable(),
+    description: z.string(),
+    tags: z.array(z.string()),
+    access_groups: z.array(accessGroupRefSchema),
+    count: z.int().nullable().meta({ description: "The last calculated count." }),
+    calculated_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    deleted_at: z.string().nullable().meta({ description: "Set while the segment is in the bin." }),
+  })
+  .meta({ id: "Segment" });
+
+export const mailingSchema = z
+  .object({ id: z.int(), name: z.string(), database_id: z.int(), segment_id: z.int().nullable(), created_at: z.string() })
+  .meta({ id: "Mailing" });
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(["validation_failed", "unauthorized", "forbidden", "not_found", "conflict", "timeout", "payload_too_large", "rate_limited", "internal"]),
+      message: z.string(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  })
+  .meta({ id: "Error" });
+
+export type ApiDatabase = z.infer<typeof databaseSchema>;
+export type ApiSegment = z.infer<typeof segmentSchema>;
+export type ApiMailing = z.infer<typeof mailingSchema>;
+
