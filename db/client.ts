@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
@@ -35,7 +36,9 @@ async function open(): Promise<Handle> {
   }
   const { PGlite: PGliteClass } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
-  const client: PGlite = new PGliteClass(pgliteDir());
+  const dir = pgliteDir();
+  if (!dir.includes("://")) mkdirSync(dir, { recursive: true });
+  const client: PGlite = new PGliteClass(dir);
   await client.waitReady;
   return { db: drizzle(client, { schema }) as unknown as Db, driver: "pglite", close: () => client.close() };
 }

@@ -1,7 +1,7 @@
 /** Turns a failure to reach or open the database into a sentence a person can act on. */
 export function describeDatabaseError(error: unknown): string {
   const url = process.env.DATABASE_URL;
-  const where = url ? redact(url) : "the embedded database";
+  const where = url ? redact(url) : `the embedded database (${process.env.PGLITE_DIR || ".data/pglite"})`;
   const e = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e?.code ?? e?.cause?.code;
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || code === "CONNECT_TIMEOUT")
@@ -11,7 +11,7 @@ export function describeDatabaseError(error: unknown): string {
   if (code === "28P01" || code === "28000")
     return `PostgreSQL refused the credentials in DATABASE_URL (${where}). Check the user and password.`;
   const message = e?.cause?.message ?? e?.message ?? String(error);
-  return `The database at ${where} could not be prepared: ${message}`;
+  return `Could not prepare ${where}: ${message}`;
 }
 
 export function redact(url: string): string {
