@@ -3,9 +3,12 @@
  *
  * The shape follows what the count asks, so that PostgreSQL can plan joins instead of a count per
  * profile: "at least once" is `EXISTS` (a semi-join), "never" is `NOT EXISTS` (an anti-join), and any
- * other count is `id IN (SELECT profile_id … GROUP BY profile_id HAVING count(*) …)`. When a count
- * also matches profiles without any event (`lte 2`), it is written as the complement,
- * `id NOT IN (… HAVING count(*) > 2)`, so that those profiles are included.
+ * other count is an `EXISTS` over the counted profiles,
+ * `(SELECT profile_id … GROUP BY profile_id HAVING count(*) …) c WHERE c.profile_id = p.id` — the same
+ * semi-join as `id IN (…)` at the top level, but under OR it can also run per profile through the
+ * `(profile_id, type, occurred_at)` index instead of a linear scan when the counted set is too big to
+ * hash. When a count also matches profiles without any event (`lte 2`), it is written as the
+ * complement, `NOT EXISTS (… HAVING count(*) > 2 …)`, an anti-join, so that those profiles are included.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { formatInstant, MICROS_PER_DAY, parseConditionDate } from "./dates";
@@ -82,7 +85,9 @@ export function eventPredicate(
   // Profiles whose count is ≥ 1 and decides the answer the other way from zero events.
   const decisive = withoutEvents ? COMPLEMENT[op] : op;
   const counted = sql`select ${column(e, "profile_id")} from events ${sql.raw(e)} where ${matching([])} group by ${column(e, "profile_id")} having count(*) ${HAVING[decisive]} ${value}::bigint`;
-  return withoutEvents ? sql`${profileId} not in (${counted})` : sql`${profileId} in (${counted})`;
+  const c = env.aliases.next("c");
+  const exists = sql`exists (select 1 from (${counted}) ${sql.raw(c)} where ${column(c, "profile_id")} = ${profileId})`;
+  return withoutEvents ? sql`not ${exists}` : exists;
 }
 
 /** The event's own filters: type, channel, mailing, period and property filters. */

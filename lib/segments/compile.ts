@@ -113,7 +113,7 @@ function staticMembership(segmentId: number, p: string, env: Env, member: boolea
 
 /**
  * Membership in another dynamic segment, evaluated with its own range, conditions and limit. Without
- * a limit it is simply its predicate on the same profile row; with one it is `p.id IN` its first
+ * a limit it is simply its predicate on the same profile row; with one, `p.id` must be among its first
  * `limit` ids.
  */
 function dynamicMembership(segmentId: number, p: string, env: Env, member: boolean): Predicate {
@@ -135,7 +135,10 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
     scriptPredicate(parsed.value, q, inner, false),
   ]);
   const ids = sql`select ${column(q, "id")} from profiles ${sql.raw(q)} where ${toSql(where)} order by ${column(q, "id")} limit ${segment.limit}::bigint`;
-  return member ? sql`${column(p, "id")} in (${ids})` : sql`${column(p, "id")} not in (${ids})`;
+  // EXISTS over the limited ids: a semi-join, and for non-members an anti-join (NOT IN could not be one).
+  const l = env.aliases.next("c");
+  const exists = sql`exists (select 1 from (${ids}) ${sql.raw(l)} where ${column(l, "id")} = ${column(p, "id")})`;
+  return member ? exists : sql`not ${exists}`;
 }
 
 /** Range AND conditions for a member; for a non-member the negation, range OR conditions failing. */

@@ -63,7 +63,7 @@ export function jsonKey(key: string): SQL {
 export class AliasPool {
   private counters = new Map<string, number>();
 
-  next(prefix: "e" | "p" | "m"): string {
+  next(prefix: "e" | "p" | "m" | "c"): string {
     const n = (this.counters.get(prefix) ?? 0) + 1;
     this.counters.set(prefix, n);
     return `${prefix}${n}`;
