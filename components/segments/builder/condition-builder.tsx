@@ -158,8 +158,8 @@ export function ConditionBuilder(props: {
               </div>
             ) : null}
             <div role="group" aria-label={`Group ${g + 1}`} className="rounded-lg border bg-card p-4 shadow-xs">
-              <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
-                <div className="flex flex-wrap items-center gap-4">
+              <div className="mb-3 flex items-start justify-between gap-3">
+                <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
                   <span className="font-medium">Group {g + 1}</span>
                   <div className="flex items-center gap-2 text-sm">
                     <Label htmlFor={`group-${g}-logic`} className="sr-only">
@@ -180,9 +180,8 @@ export function ConditionBuilder(props: {
                     <Label htmlFor={`group-${g}-not`}>Exclude profiles matching group {g + 1}</Label>
                   </div>
                 </div>
-                <Button size="sm" variant="ghost" onClick={() => setGroups((all) => all.filter((_, i) => i !== g))} aria-label={`Remove group ${g + 1}`}>
+                <Button size="icon-sm" variant="ghost" onClick={() => setGroups((all) => all.filter((_, i) => i !== g))} aria-label={`Remove group ${g + 1}`} title="Remove group">
                   <Trash2 aria-hidden />
-                  Remove group
                 </Button>
               </div>
               <ul className="space-y-2">

@@ -89,9 +89,9 @@ function ConditionEditor({ initial, databaseId, segmentId, options, onSave, onOp
           setDraft(emptyDraft(kind as ConditionKind));
         }}
       >
-        <TabsList className="flex h-auto flex-wrap">
+        <TabsList className="grid h-auto w-full grid-cols-2 gap-1 sm:grid-cols-5">
           {categories.map((c) => (
-            <TabsTrigger key={c.kind} value={c.kind}>
+            <TabsTrigger key={c.kind} value={c.kind} className="h-auto py-1.5 leading-tight whitespace-normal">
               {c.label}
             </TabsTrigger>
           ))}
