@@ -1,0 +1,179 @@
+import "server-only";
+/**
+ * Engagement over the last N days: what the selection received, opened, clicked and bought, beside
+ * the whole database. Deliveries, opens and clicks are interactions (events of that type with a
+ * mailing, SPEC §1) on any channel; purchases are `purchase` events, their value the sum of
+ * `properties.amount` where it is a number. The period is `now − N days ≤ occurred_at ≤ now`, as
+ * `{ "last_days": N }` reads in a condition.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { queryRows, type Db } from "@/db/client";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import type { CompiledSelection } from "@/lib/segments/compile";
+import { TOP_MAILINGS, type EngagementPeriod } from "./labels";
+import { loadAnalyticsSubject, num, ratio, runFigure, selectedProfiles, type AnalyticsOptions } from "./subject";
+
+export type EngagementTotals = {
+  /** Profiles in the population (the selection, or the whole database). */
+  profiles: number;
+  deliveries: number;
+  opens: number;
+  clicks: number;
+  /** Profiles with at least one delivery / open / click in the period. */
+  deliveredProfiles: number;
+  openers: number;
+  clickers: number;
+  /** openers / deliveredProfiles and clickers / deliveredProfiles; null when nobody received anything. */
+  openRate: number | null;
+  clickRate: number | null;
+  purchases: number;
+  /** Sum of the purchases' numeric `properties.amount`. */
+  purchaseAmount: number;
+  buyers: number;
+};
+
+export type Engagement = {
+  days: EngagementPeriod;
+  from: string;
+  to: string;
+  selection: EngagementTotals;
+  database: EngagementTotals;
+};
+
+const MS_PER_DAY = 86_400_000;
+
+export function periodBounds(now: Date, days: number): { from: Date; to: Date } {
+  return { from: new Date(now.getTime() - days * MS_PER_DAY), to: now };
+}
+
+/** The events that count, restricted to one database and the period. */
+function periodEvents(databaseId: number, from: Date, to: Date, types: SQL): SQL {
+  return sql`"e"."database_id" = ${databaseId}::int
+    and "e"."occurred_at" >= ${from.toISOString()}::timestamptz and "e"."occurred_at" <= ${to.toISOString()}::timestamptz
+    and ${types}`;
+}
+
+const TOTALS = ["profiles", "deliveries", "delivered_profiles", "opens", "openers", "clicks", "clickers", "purchases", "amount", "buyers"] as const;
+
+/**
+ * One statement. The events of the period are first folded per profile (one hash aggregate), then
+ * summed twice: over every profile of the database and over those that are in the selection (a left
+ * join with the selection's ids). Profile counts come from two scalar counts.
+ */
+export function engagementQuery(selection: CompiledSelection, now: Date, days: number): SQL {
+  const { from, to } = periodBounds(now, days);
+  const types = sql`(("e"."type" in ('delivered', 'opened', 'clicked') and "e"."mailing_id" is not null) or "e"."type" = 'purchase')`;
+  const totals = (prefix: string, inSelection: SQL | null) => {
+    const only = (cond: SQL) => (inSelection ? sql`${cond} and ${inSelection}` : cond);
+    const filter = (cond: SQL) => sql`filter (where ${only(cond)})`;
+    const name = (n: string) => sql.raw(`"${prefix}_${n}"`);
+    return sql`coalesce(sum(pp.delivered) ${filter(sql`true`)}, 0)::bigint as ${name("deliveries")},
+      count(*) ${filter(sql`pp.delivered > 0`)}::int as ${name("delivered_profiles")},
+      coalesce(sum(pp.opened) ${filter(sql`true`)}, 0)::bigint as ${name("opens")},
+      count(*) ${filter(sql`pp.opened > 0`)}::int as ${name("openers")},
+      coalesce(sum(pp.clicked) ${filter(sql`true`)}, 0)::bigint as ${name("clicks")},
+      count(*) ${filter(sql`pp.clicked > 0`)}::int as ${name("clickers")},
+      coalesce(sum(pp.purchases) ${filter(sql`true`)}, 0)::bigint as ${name("purchases")},
+      coalesce(sum(pp.amount) ${filter(sql`true`)}, 0)::float8 as ${name("amount")},
+      count(*) ${filter(sql`pp.purchases > 0`)}::int as ${name("buyers")}`;
+  };
+  return sql`select
+      (select count(*)::int from ${selectedProfiles(selection)}) as sel_profiles,
+      (select count(*)::int from profiles d where d.database_id = ${selection.databaseId}::int) as db_profiles,
+      ${totals("db", null)},
+      ${totals("sel", sql`s.id is not null`)}
+    from (
+      select "e"."profile_id",
+        count(*) filter (where "e"."type" = 'delivered') as delivered,
+        count(*) filter (where "e"."type" = 'opened') as opened,
+        count(*) filter (where "e"."type" = 'clicked') as clicked,
+        count(*) filter (where "e"."type" = 'purchase') as purchases,
+        sum(segment_number("e"."properties" -> 'amount')) filter (where "e"."type" = 'purchase') as amount
+      from events "e"
+      where ${periodEvents(selection.databaseId, from, to, types)}
+      group by "e"."profile_id"
+    ) pp
+    left join (select "p"."id" from ${selectedProfiles(selection)}) s on s.id = pp.profile_id`;
+}
+
+function toTotals(row: Record<string, unknown>, prefix: "sel" | "db"): EngagementTotals {
+  const v = Object.fromEntries(TOTALS.map((k) => [k, num(row[`${prefix}_${k}`])])) as Record<(typeof TOTALS)[number], number>;
+  return {
+    profiles: v.profiles,
+    deliveries: v.deliveries,
+    opens: v.opens,
+    clicks: v.clicks,
+    deliveredProfiles: v.delivered_profiles,
+    openers: v.openers,
+    clickers: v.clickers,
+    openRate: ratio(v.openers, v.delivered_profiles),
+    clickRate: ratio(v.clickers, v.delivered_profiles),
+    purchases: v.purchases,
+    purchaseAmount: v.amount,
+    buyers: v.buyers,
+  };
+}
+
+export async function engagement(
+  db: Db,
+  user: ActingUser,
+  segmentId: number,
+  days: EngagementPeriod,
+  opts: AnalyticsOptions = {},
+): Promise<Engagement> {
+  const { selection, now } = await loadAnalyticsSubject(db, user, segmentId, opts);
+  const [row] = await runFigure(db, opts, (tx) => queryRows<Record<string, unknown>>(tx, engagementQuery(selection, now, days)));
+  const { from, to } = periodBounds(now, days);
+  return { days, from: from.toISOString(), to: to.toISOString(), selection: toTotals(row, "sel"), database: toTotals(row, "db") };
+}
+
+export type MailingEngagement = { mailingId: number; name: string; deliveries: number; opens: number; clicks: number; clickers: number };
+
+/**
+ * The selection's top mailings by clicks in the period (mailings without a click are left out), with
+ * their deliveries and opens. A mailing of another database never lends its name.
+ */
+export function topMailingsQuery(selection: CompiledSelection, now: Date, days: number, limit = TOP_MAILINGS): SQL {
+  const { from, to } = periodBounds(now, days);
+  const types = sql`"e"."type" in ('delivered', 'opened', 'clicked') and "e"."mailing_id" is not null`;
+  return sql`select "e"."mailing_id" as mailing_id, m.name as name,
+      count(*) filter (where "e"."type" = 'delivered')::int as deliveries,
+      count(*) filter (where "e"."type" = 'opened')::int as opens,
+      count(*) filter (where "e"."type" = 'clicked')::int as clicks,
+      count(distinct "e"."profile_id") filter (where "e"."type" = 'clicked')::int as clickers
+    from events "e"
+    join (select "p"."id" from ${selectedProfiles(selection)}) s on s.id = "e"."profile_id"
+    left join mailings m on m.id = "e"."mailing_id" and m.database_id = ${selection.databaseId}::int
+    where ${periodEvents(selection.databaseId, from, to, types)}
+    group by "e"."mailing_id", m.name
+    having count(*) filter (where "e"."type" = 'clicked') > 0
+    order by clicks desc, "e"."mailing_id"
+    limit ${limit}::int`;
+}
+
+export async function topMailings(
+  db: Db,
+  user: ActingUser,
+  segmentId: number,
+  days: EngagementPeriod,
+  opts: AnalyticsOptions = {},
+): Promise<{ days: EngagementPeriod; mailings: MailingEngagement[] }> {
+  const { selection, now } = await loadAnalyticsSubject(db, user, segmentId, opts);
+  const rows = await runFigure(db, opts, (tx) =>
+    queryRows<{ mailing_id: number; name: string | null; deliveries: number; opens: number; clicks: number; clickers: number }>(
+      tx,
+      topMailingsQuery(selection, now, days),
+    ),
+  );
+  return {
+    days,
+    mailings: rows.map((r) => ({
+      mailingId: num(r.mailing_id),
+      name: r.name ?? `Mailing #${r.mailing_id}`,
+      deliveries: num(r.deliveries),
+      opens: num(r.opens),
+      clicks: num(r.clicks),
+      clickers: num(r.clickers),
+    })),
+  };
+}
