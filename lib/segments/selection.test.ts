@@ -389,6 +389,28 @@ describe("untrusted input", () => {
     expect(await db.select({ n: sql<number>`count(*)::int` }).from(profiles)).toEqual(before);
   });
 
+  it("SQL injection strings where a number, an id or a name is expected are validation errors", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db, [{ key: "age", type: "number" }]);
+    const bad = attacks[0];
+    const cases: [unknown, string][] = [
+      [field("age", "eq", bad), "groups[0].conditions[0].value"],
+      [field("id", "in", [1, bad]), "groups[0].conditions[0].value[1]"],
+      [{ kind: "segment", segment_type: "static", segment_id: bad }, "groups[0].conditions[0].segment_id"],
+      [{ kind: "subscription", channel: bad, status: "none" }, "groups[0].conditions[0].channel"],
+      [{ kind: "interaction", type: bad }, "groups[0].conditions[0].type"],
+      [{ kind: "event", type: "x", period: { from: bad } }, "groups[0].conditions[0].period.from"],
+      [{ kind: "event", type: "x", where: [{ property: "p", op: bad, value: 1 }] }, "groups[0].conditions[0].where[0].op"],
+    ];
+    for (const [condition, path] of cases) {
+      const error = await rejection(calculateSelection(db, admin, { databaseId: database.id, conditions: script({ conditions: [condition] }) }));
+      expect(error.code).toBe("validation_failed");
+      expect(error.issues.map((i) => i.path)).toEqual([path]);
+    }
+    expect((await rejection(calculateSelection(db, admin, { databaseId: database.id, limit: bad }))).issues.map((i) => i.path)).toEqual(["limit"]);
+    expect((await rejection(calculateSelection(db, admin, { databaseId: bad }))).issues.map((i) => i.path)).toEqual(["databaseId"]);
+  });
+
   it("a custom field key that is not a plain identifier is read through a bound parameter", async () => {
     const db = await getDb();
     const database = await makeDatabase(db, [{ key: "it's a 'key'", type: "string" }]);
