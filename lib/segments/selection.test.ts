@@ -510,4 +510,15 @@ describe("saved segments and timeouts", () => {
     const [row] = await queryRows<{ timeout: string }>(db, sql`select current_setting('statement_timeout') as timeout`);
     expect(row.timeout).toBe("0"); // the timeout was local to the calculation's transaction
   });
+
+  it("inside a caller's transaction, the timeout does not outlive the calculation", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db);
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`set local statement_timeout = '42s'`);
+      expect((await calculateSelection(tx, admin, { databaseId: database.id }, { timeoutMs: 5000 })).count).toBe(0);
+      const [row] = await queryRows<{ timeout: string }>(tx, sql`select current_setting('statement_timeout') as timeout`);
+      expect(row.timeout).toBe("42s");
+    });
+  });
 });

@@ -5,7 +5,8 @@ import "server-only";
  * database and to every segment the rule refers to (absent or invisible → 404), validates the rule,
  * then runs the compiled SQL under a statement timeout.
  */
-import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, is, isNull, sql, type SQL } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "@/db/client";
 import { dynamicSegments, profileFields, segmentUpdateLog, staticSegments } from "@/db/schema";
 import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/access/guards";
@@ -210,10 +211,21 @@ async function profilePage(db: Db, selection: CompiledSelection, page: { pageSiz
  * the setting is accepted but has no effect, so the embedded database has no timeout.
  */
 export async function withStatementTimeout<T>(db: Db, ms: number, work: (tx: Db) => Promise<T>): Promise<T> {
+  // Inside a caller's transaction this is a savepoint, and SET LOCAL would outlive it: restore after.
+  const nested = is(db, PgTransaction);
   try {
     return await db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('statement_timeout', ${String(Math.max(1, Math.round(ms)))}, true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
-      return work(tx as unknown as Db);
+      const [before] = await queryRows<{ timeout: string; plans: string }>(
+        tx,
+        sql`select current_setting('statement_timeout') as timeout, current_setting('plan_cache_mode') as plans,
+                   set_config('statement_timeout', ${String(Math.max(1, Math.round(ms)))}, true),
+                   set_config('plan_cache_mode', 'force_custom_plan', true)`,
+      );
+      const result = await work(tx as unknown as Db);
+      if (nested) {
+        await tx.execute(sql`select set_config('statement_timeout', ${before.timeout}, true), set_config('plan_cache_mode', ${before.plans}, true)`);
+      }
+      return result;
     });
   } catch (error) {
     if (isQueryCanceled(error)) {
