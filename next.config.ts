@@ -5,6 +5,11 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "postgres"],
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
+  experimental: {
+    // CSV imports post files up to 50 MB (MAX_CSV_BYTES) to a server action, through the proxy.
+    serverActions: { bodySizeLimit: "51mb" },
+    proxyClientMaxBodySize: "51mb",
+  },
 };
 
 export default nextConfig;

@@ -82,7 +82,8 @@ export const profiles = pgTable(
     // `id` rides along so that a range slice joined to events is an index-only scan (lib/segments).
     index("profiles_database_range_idx").on(t.databaseId, t.rangeKey, t.id),
     index("profiles_database_id_idx").on(t.databaseId, t.id),
-    index("profiles_database_email_idx").on(t.databaseId, sql`lower(${t.email})`),
+    // text_pattern_ops serves both equality and the "starts with" search of the profile table.
+    index("profiles_database_email_idx").on(t.databaseId, sql`lower(${t.email}) text_pattern_ops`),
   ],
 );
 
