@@ -1,15 +1,30 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { CreateUserForm } from "@/components/settings/create-user-form";
+import { RoleRefusal } from "@/components/settings/role-refusal";
+import { UserTable } from "@/components/settings/user-table";
+import { PageHeader } from "@/components/shell/page-header";
+import { getDb } from "@/db/client";
+import { roleAllows } from "@/lib/access/policy";
 import { requireUser } from "@/lib/auth/session";
+import { listUsers } from "@/lib/users/queries";
 
 export const metadata: Metadata = { title: "Users" };
 
-export default async function Page() {
-  await requireUser();
+export default async function UsersPage() {
+  const user = await requireUser();
+  const header = <PageHeader title="Users" description="People who can sign in, their roles and whether they are active. A change counts from the user's next request." />;
+  if (!roleAllows(user, "users.list")) return <RoleRefusal header={header}>Only admins manage users.</RoleRefusal>;
+  const users = await listUsers(await getDb(), user);
   return (
     <>
-      <PageHeader title="Users" description="People who can sign in, and their roles." />
-      <EmptyState title="User management is on its way">Admins will create users and change roles here.</EmptyState>
+      {header}
+      <section aria-labelledby="new-user" className="mb-8 space-y-3 rounded-lg border p-4">
+        <h2 id="new-user" className="text-lg font-semibold">
+          New user
+        </h2>
+        <CreateUserForm />
+      </section>
+      <UserTable users={users} currentUserId={user.id} />
     </>
   );
 }

@@ -1,0 +1,104 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect, useRef, useState, useTransition } from "react";
+import { UserPlus } from "lucide-react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { addAccessGroupMemberAction, removeAccessGroupMemberAction } from "@/lib/access-groups/actions";
+import type { FormState } from "@/lib/actions/safe-action";
+import { FieldError, FormMessage } from "./form-bits";
+
+export type MemberRow = { userId: number; name: string; email: string; isLead: boolean };
+
+function RemoveButton({ groupId, groupName, member, canRemoveLeads }: { groupId: number; groupName: string; member: MemberRow; canRemoveLeads: boolean }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  if (member.isLead && !canRemoveLeads) return null;
+  const remove = () =>
+    startTransition(async () => {
+      const result = await removeAccessGroupMemberAction(groupId, member.userId);
+      if (result.ok) router.refresh();
+      else setError(result.message);
+    });
+  return (
+    <>
+      <Button size="sm" variant="ghost" className="text-destructive" disabled={pending} onClick={remove} aria-label={`Remove ${member.name} from ${groupName}`}>
+        Remove
+      </Button>
+      {error ? (
+        <p role="alert" className="text-xs text-destructive">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** The members of a group, for those who manage them: add by email, remove members (leads: admins only). */
+export function AccessGroupMembers({ groupId, groupName, members, canRemoveLeads }: { groupId: number; groupName: string; members: MemberRow[]; canRemoveLeads: boolean }) {
+  const [state, formAction, pending] = useActionState<FormState, FormData>(addAccessGroupMemberAction.bind(null, groupId), null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const router = useRouter();
+  const emailError = state && !state.ok ? state.fieldErrors?.email : undefined;
+  useEffect(() => {
+    if (state?.ok) {
+      formRef.current?.reset();
+      router.refresh();
+    }
+  }, [state, router]);
+  const inputId = `member-email-${groupId}`;
+  return (
+    <div className="space-y-4">
+      <Table>
+        <TableCaption className="sr-only">Members of {groupName}</TableCaption>
+        <TableHeader>
+          <TableRow>
+            <TableHead>Name</TableHead>
+            <TableHead>Email</TableHead>
+            <TableHead>In this group</TableHead>
+            <TableHead className="text-right">
+              <span className="sr-only">Actions</span>
+            </TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {members.length ? (
+            members.map((m) => (
+              <TableRow key={m.userId}>
+                <TableCell className="font-medium">{m.name}</TableCell>
+                <TableCell>{m.email}</TableCell>
+                <TableCell>{m.isLead ? <Badge>Lead</Badge> : <Badge variant="outline">Member</Badge>}</TableCell>
+                <TableCell className="text-right">
+                  <RemoveButton groupId={groupId} groupName={groupName} member={m} canRemoveLeads={canRemoveLeads} />
+                </TableCell>
+              </TableRow>
+            ))
+          ) : (
+            <TableRow>
+              <TableCell colSpan={4} className="text-muted-foreground">
+                No members yet.
+              </TableCell>
+            </TableRow>
+          )}
+        </TableBody>
+      </Table>
+      <form ref={formRef} action={formAction} className="flex flex-wrap items-end gap-3">
+        <div className="grid min-w-72 gap-1.5">
+          <Label htmlFor={inputId}>Member email</Label>
+          <Input id={inputId} name="email" type="email" required placeholder="name@example.com" aria-invalid={Boolean(emailError)} aria-describedby={`${inputId}-error`} />
+          <FieldError id={`${inputId}-error`} message={emailError} />
+        </div>
+        <Button type="submit" variant="outline" disabled={pending}>
+          <UserPlus aria-hidden />
+          Add member
+        </Button>
+        {emailError ? null : <FormMessage state={state} />}
+      </form>
+    </div>
+  );
+}
