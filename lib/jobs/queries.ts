@@ -1,0 +1,76 @@
+import "server-only";
+import { and, desc, eq, type SQL } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { jobs, users, type Job, type JobKind, type JobStatus } from "@/db/schema";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { notFound } from "@/lib/errors";
+
+/** A job as the pages and the progress bar show it: no parameters, no file paths. */
+export type JobView = {
+  id: number;
+  kind: JobKind;
+  title: string;
+  status: JobStatus;
+  total: number | null;
+  done: number;
+  stage: string | null;
+  summary: string | null;
+  error: string | null;
+  /** Where to download a finished export. */
+  downloadUrl: string | null;
+  sourceSegmentId: number | null;
+  userName: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+};
+
+const EXPORT_KINDS: readonly JobKind[] = ["export_profiles", "export_history"];
+
+export function toJobView(job: Job, userName: string | null = null): JobView {
+  const result = job.result ?? {};
+  return {
+    id: job.id,
+    kind: job.kind,
+    title: job.title,
+    status: job.status,
+    total: job.total,
+    done: job.done,
+    stage: job.stage,
+    summary: typeof result.summary === "string" ? result.summary : null,
+    error: job.error,
+    downloadUrl: job.status === "succeeded" && EXPORT_KINDS.includes(job.kind) && typeof result.file === "string" ? `/api/exports/${job.id}` : null,
+    sourceSegmentId: job.sourceSegmentId,
+    userName,
+    createdAt: job.createdAt.toISOString(),
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** Jobs a user may see: their own; an admin sees everyone's. */
+function visibleJobs(user: ActingUser): SQL | undefined {
+  return user.role === "admin" ? undefined : eq(jobs.userId, user.id);
+}
+
+/** Recent jobs, newest first; optionally those of one saved segment. */
+export async function listJobs(db: Db, user: ActingUser, opts: { limit?: number; sourceSegmentId?: number } = {}): Promise<JobView[]> {
+  const rows = await db
+    .select({ job: jobs, userName: users.name })
+    .from(jobs)
+    .leftJoin(users, eq(users.id, jobs.userId))
+    .where(and(visibleJobs(user), opts.sourceSegmentId ? eq(jobs.sourceSegmentId, opts.sourceSegmentId) : undefined))
+    .orderBy(desc(jobs.createdAt), desc(jobs.id))
+    .limit(Math.min(Math.max(opts.limit ?? 50, 1), 200));
+  return rows.map((r) => toJobView(r.job, r.userName));
+}
+
+/** One job the user may see (their own; admins: any), with the stored row for the download. */
+export async function getJob(db: Db, user: ActingUser, id: number): Promise<{ view: JobView; job: Job }> {
+  if (!Number.isSafeInteger(id) || id <= 0) throw notFound("The job");
+  const [row] = await db
+    .select({ job: jobs, userName: users.name })
+    .from(jobs)
+    .leftJoin(users, eq(users.id, jobs.userId))
+    .where(and(eq(jobs.id, id), visibleJobs(user)));
+  if (!row) throw notFound("The job");
+  return { view: toJobView(row.job, row.userName), job: row.job };
+}

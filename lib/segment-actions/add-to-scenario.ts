@@ -1,0 +1,79 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { requireScenarioTarget } from "@/lib/scenarios/queries";
+import {
+  countSelection,
+  emptySelection,
+  inActionTransaction,
+  lockKeys,
+  lockTarget,
+  logAction,
+  parseParams,
+  profilesWord,
+  resolveSource,
+  scalar,
+  type ActionOutcome,
+  type ActionPlan,
+  type RunContext,
+} from "./common";
+import { addToScenarioSchema } from "./schema";
+
+export async function planAddToScenario(db: Db, user: ActingUser, input: unknown): Promise<ActionPlan> {
+  const params = parseParams(addToScenarioSchema, input);
+  const source = await resolveSource(db, user, params.source);
+  const scenario = await requireScenarioTarget(db, user, params.scenarioId, source.databaseId);
+  return {
+    title: `Add profiles to scenario “${scenario.name}”`,
+    lockKey: lockKeys.scenario(scenario.id),
+    databaseId: source.databaseId,
+    sourceSegmentId: source.segment?.id ?? null,
+  };
+}
+
+/**
+ * Add profiles to scenario: one `INSERT … SELECT` over the compiled selection; profiles already in
+ * the scenario are not added twice. One transaction with the update-log row.
+ */
+export async function addToScenario(db: Db, user: ActingUser, input: unknown, ctx: RunContext = {}): Promise<ActionOutcome> {
+  const params = parseParams(addToScenarioSchema, input);
+  const source = await resolveSource(db, user, params.source, ctx);
+  await requireScenarioTarget(db, user, params.scenarioId, source.databaseId);
+
+  return inActionTransaction(db, {}, async (tx) => {
+    const scenario = await requireScenarioTarget(tx, user, params.scenarioId, source.databaseId);
+    await lockTarget(tx, lockKeys.scenario(scenario.id), `Profiles are already being added to the scenario “${scenario.name}”. Wait for it to finish, then try again.`);
+
+    ctx.progress?.({ stage: "Counting the selection" });
+    const total = await countSelection(tx, source);
+    if (total === 0) throw emptySelection();
+    ctx.progress?.({ total, done: 0, stage: `Adding ${profilesWord(total)}` });
+
+    const { selected, added } = await scalar(
+      tx,
+      sql`
+        with sel as (${source.prepared.idsQuery}),
+        ins as (
+          insert into scenario_participants (scenario_id, profile_id)
+          select ${scenario.id}::int, sel.id from sel
+          on conflict do nothing
+          returning 1
+        )
+        select (select count(*) from sel)::int as selected, (select count(*) from ins)::int as added`,
+    );
+    if (selected === 0) throw emptySelection();
+    const already = selected - added;
+    const outcome: ActionOutcome = {
+      count: selected,
+      added,
+      alreadyThere: already,
+      scenarioId: scenario.id,
+      scenarioName: scenario.name,
+      summary: `Added ${profilesWord(added)} to scenario “${scenario.name}”${already ? ` (${profilesWord(already)} already in it)` : ""}`,
+    };
+    await logAction(tx, user, source, outcome, "add_to_scenario");
+    ctx.progress?.({ done: selected });
+    return outcome;
+  });
+}

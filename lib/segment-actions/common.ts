@@ -1,0 +1,162 @@
+import "server-only";
+/**
+ * What every action on a selection shares: resolving its source (a saved segment or an unsaved
+ * rule, access checked), its transaction (statement timeout, isolation), the advisory lock that lets
+ * only one run per target at a time, the update-log row, and progress reporting.
+ */
+import { sql } from "drizzle-orm";
+import type { z } from "zod";
+import { queryRows, type Db } from "@/db/client";
+import { segmentUpdateLog } from "@/db/schema";
+import { requireVisibleDynamicSegment } from "@/lib/access/guards";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { AppError, invalid } from "@/lib/errors";
+import { formatCount } from "@/lib/format";
+import { selectionCountQuery } from "@/lib/segments/compile";
+import { issuesFromZod } from "@/lib/segments/script";
+import { prepareSelection, type PreparedSelection } from "@/lib/segments/selection";
+import type { ActionSource } from "./schema";
+
+/** Progress as the job runner records it: `done` of `total` profiles (or rows), and what is happening. */
+export type ProgressUpdate = { total?: number | null; done?: number; stage?: string };
+export type RunContext = {
+  /** Called as work advances; never awaited, so it may be slow (or queue behind the transaction on PGlite). */
+  progress?: (update: ProgressUpdate) => void;
+  /** The clock for relative periods in the rule; tests pin it. */
+  now?: Date;
+};
+
+/** What an action did: the number of profiles it acted on, a sentence for people, and details. */
+export type ActionOutcome = { count: number; summary: string } & Record<string, string | number | boolean | null>;
+
+/** What an action will do, worked out (with access checked) before it is queued. */
+export type ActionPlan = { title: string; lockKey: string | null; databaseId: number; sourceSegmentId: number | null };
+
+export type ResolvedSource = {
+  prepared: PreparedSelection;
+  databaseId: number;
+  /** The saved segment the selection came from, whose update log records the action. */
+  segment: { id: number; name: string } | null;
+};
+
+/** Parses an action's parameters with its schema; bad input is a validation error with paths. */
+export function parseParams<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input, { reportInput: true });
+  if (!result.success) throw invalid(issuesFromZod(result.error));
+  return result.data;
+}
+
+/**
+ * The selection an action reads, with access to its source checked: a saved segment must be live and
+ * visible, a rule's database (and every segment it refers to) visible. Absent or invisible → 404.
+ */
+export async function resolveSource(db: Db, user: ActingUser, source: ActionSource, ctx: RunContext = {}): Promise<ResolvedSource> {
+  if ("segmentId" in source) {
+    const segment = await requireVisibleDynamicSegment(db, user, source.segmentId);
+    const prepared = await prepareSelection(
+      db,
+      user,
+      { databaseId: segment.databaseId, range: { from: segment.rangeFrom, to: segment.rangeTo }, conditions: segment.conditions, limit: segment.limit },
+      { segmentId: segment.id, now: ctx.now },
+    );
+    return { prepared, databaseId: segment.databaseId, segment: { id: segment.id, name: segment.name } };
+  }
+  const prepared = await prepareSelection(db, user, source.rule, { now: ctx.now });
+  return { prepared, databaseId: prepared.rule.databaseId, segment: null };
+}
+
+/** Statement timeout for one action's transaction (bulk work on a large database takes minutes). */
+export function actionTimeoutMs(): number {
+  return Number(process.env.ACTION_TIMEOUT_MS) || 20 * 60_000;
+}
+
+/**
+ * Runs an action's writes in one transaction: all or nothing. Statements are cancelled after the
+ * action timeout (PostgreSQL; PGlite has no timer), plans are made for the actual values.
+ */
+export async function inActionTransaction<T>(
+  db: Db,
+  opts: { isolation?: "read committed" | "repeatable read" },
+  work: (tx: Db) => Promise<T>,
+): Promise<T> {
+  try {
+    return await db.transaction(
+      async (tx) => {
+        await tx.execute(
+          sql`select set_config('statement_timeout', ${String(actionTimeoutMs())}, true), set_config('plan_cache_mode', 'force_custom_plan', true)`,
+        );
+        return work(tx as unknown as Db);
+      },
+      { isolationLevel: opts.isolation ?? "read committed" },
+    );
+  } catch (error) {
+    const code = sqlState(error);
+    if (code === "57014")
+      throw new AppError("timeout", `This action took longer than ${Math.round(actionTimeoutMs() / 60_000)} minutes and was stopped; nothing was changed.`);
+    if (code === "40001" || code === "40P01")
+      throw new AppError("conflict", "The profiles changed while this action ran, so nothing was changed. Try again.");
+    throw error;
+  }
+}
+
+/** The SQLSTATE of a driver error (postgres.js and PGlite both put it on `code`, possibly under `cause`). */
+export function sqlState(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** Advisory locks of this app live under one namespace, so they never collide with anyone else's. */
+const LOCK_NAMESPACE = 7301;
+
+/**
+ * Takes the transaction-scoped advisory lock of a target (`static:12`, `profiles:3`, …) without
+ * waiting: a second run on the same target is told that one is already running instead of queueing
+ * behind it, so runs never wait on each other and cannot deadlock. Released at commit or rollback.
+ */
+export async function lockTarget(tx: Db, lockKey: string, busyMessage: string): Promise<void> {
+  const [row] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${LOCK_NAMESPACE}::int, hashtext(${lockKey})) as locked`);
+  if (!row?.locked) throw new AppError("conflict", busyMessage);
+}
+
+/** The size of the selection, inside the action's transaction. */
+export async function countSelection(tx: Db, source: ResolvedSource): Promise<number> {
+  const [row] = await queryRows<{ count: number | string }>(tx, selectionCountQuery(source.prepared.selection));
+  return Number(row.count);
+}
+
+export function emptySelection(): AppError {
+  return new AppError("validation_failed", "The selection is empty: no profile matches it, so nothing was changed.", [
+    { path: "source", message: "No profile matches this selection." },
+  ]);
+}
+
+/** A single-row, single-column answer of a statement (`select count(*)::int as n …`). */
+export async function scalar(tx: Db, query: ReturnType<typeof sql>): Promise<Record<string, number>> {
+  const [row] = await queryRows<Record<string, number | string>>(tx, query);
+  return Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, Number(v)]));
+}
+
+/** Records an action in the source segment's update log (when the source is a saved segment). */
+export async function logAction(tx: Db, user: ActingUser, source: ResolvedSource, outcome: ActionOutcome, action: string): Promise<void> {
+  if (!source.segment) return;
+  await tx.insert(segmentUpdateLog).values({
+    segmentId: source.segment.id,
+    userId: user.id,
+    kind: "action",
+    count: outcome.count,
+    details: { ...outcome, action },
+  });
+}
+
+export const profilesWord = (n: number) => `${formatCount(n)} profile${n === 1 ? "" : "s"}`;
+
+/** Lock keys: one run per target at a time. Writes to a database's profiles share one key. */
+export const lockKeys = {
+  staticSegment: (id: number) => `static:${id}`,
+  newStaticSegment: (databaseId: number, name: string) => `static-new:${databaseId}:${name.trim().toLowerCase()}`,
+  profiles: (databaseId: number) => `profiles:${databaseId}`,
+  scenario: (id: number) => `scenario:${id}`,
+};

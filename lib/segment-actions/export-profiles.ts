@@ -1,0 +1,89 @@
+import "server-only";
+import type { Db } from "@/db/client";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { databaseFields } from "@/lib/databases/queries";
+import { invalid } from "@/lib/errors";
+import { encodeHeader, encodePage, profileColumns, profileJson, type ExportOptions } from "@/lib/export";
+import type { SelectionProfile } from "@/lib/segments/selection";
+import {
+  countSelection,
+  emptySelection,
+  logAction,
+  parseParams,
+  profilesWord,
+  resolveSource,
+  type ActionOutcome,
+  type ActionPlan,
+  type ResolvedSource,
+  type RunContext,
+} from "./common";
+import { selectionProfileBatches } from "./cursor";
+import { slug, today, writeExportFile } from "./export-file";
+import { exportProfilesSchema, type ExportProfilesParams } from "./schema";
+
+/** Where an export goes: the file to write (the job runner names it after the job). */
+export type ExportContext = RunContext & {
+  file: string;
+  /** Awaited after each batch is written (tests use it to break the database mid-export). */
+  afterBatch?: (rowsSoFar: number) => Promise<void>;
+};
+
+async function exportOptions(db: Db, source: ResolvedSource, params: ExportProfilesParams): Promise<ExportOptions<SelectionProfile>> {
+  const keys = (await databaseFields(db, source.databaseId)).map((f) => f.key);
+  const columns = profileColumns(keys, params.fields, "fields");
+  if (!columns.ok) throw invalid(columns.issues, "Some fields are not in this profile database.");
+  return { format: params.format, columns: columns.columns, toJson: profileJson(columns.columns) };
+}
+
+export async function planExportProfiles(db: Db, user: ActingUser, input: unknown): Promise<ActionPlan> {
+  const params = parseParams(exportProfilesSchema, input);
+  const source = await resolveSource(db, user, params.source);
+  await exportOptions(db, source, params);
+  return {
+    title: `Export profiles${source.segment ? ` of “${source.segment.name}”` : ""} as ${params.format === "csv" ? "CSV" : "NDJSON"}`,
+    lockKey: null,
+    databaseId: source.databaseId,
+    sourceSegmentId: source.segment?.id ?? null,
+  };
+}
+
+/**
+ * Export profiles: the whole selection in `id` order, streamed from the database (a cursor on
+ * PostgreSQL) through the shared CSV / NDJSON writer (`lib/export`: RFC 4180, formula defusing, a
+ * header row) into a file, with constant memory. Progress counts profiles written.
+ */
+export async function exportProfiles(db: Db, user: ActingUser, input: unknown, ctx: ExportContext): Promise<ActionOutcome> {
+  const params = parseParams(exportProfilesSchema, input);
+  const source = await resolveSource(db, user, params.source, ctx);
+  const options = await exportOptions(db, source, params);
+
+  ctx.progress?.({ stage: "Counting the selection" });
+  const total = await countSelection(db, source);
+  if (total === 0) throw emptySelection();
+  ctx.progress?.({ total, done: 0, stage: `Writing ${profilesWord(total)}` });
+
+  let rows = 0;
+  async function* chunks(): AsyncGenerator<string> {
+    yield encodeHeader(options);
+    for await (const page of selectionProfileBatches(db, source, 1000)) {
+      rows += page.length;
+      yield encodePage(page, options);
+      ctx.progress?.({ done: rows });
+      await ctx.afterBatch?.(rows);
+    }
+  }
+  const { bytes } = await writeExportFile(ctx.file, chunks());
+
+  const extension = params.format === "csv" ? "csv" : "ndjson";
+  const outcome: ActionOutcome = {
+    count: rows,
+    format: params.format,
+    bytes,
+    columns: options.columns.map((c) => c.header).join(","),
+    downloadName: `${slug(source.segment?.name ?? "selection")}-profiles-${today()}.${extension}`,
+    summary: `Exported ${profilesWord(rows)} as ${params.format === "csv" ? "CSV" : "NDJSON"}`,
+  };
+  if (source.segment) await db.transaction((tx) => logAction(tx as unknown as Db, user, source, outcome, "export_profiles"));
+  ctx.progress?.({ total: rows, done: rows });
+  return outcome;
+}
