@@ -99,6 +99,14 @@ export const policy = {
 
 export type PolicyKey = keyof typeof policy;
 
+/**
+ * Route handlers that are not ours to wrap in `apiRoute` (Auth.js's own endpoints: sign-in callback,
+ * session, CSRF), with the entry they stand for.
+ */
+export const externalRoutes: Record<string, PolicyKey> = {
+  "app/api/auth/[...nextauth]/route.ts": "session.signIn",
+};
+
 export function isPolicyKey(key: string): key is PolicyKey {
   return Object.hasOwn(policy, key);
 }

@@ -3,6 +3,7 @@
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { getDb } from "@/db/client";
+import { publicAction } from "@/lib/actions/safe-action";
 import { auth, clientAddress, signIn, signInSchema, signOut } from "./auth";
 import { lockedUntil, retryMessage, throttleKeys } from "./throttle";
 
@@ -21,6 +22,7 @@ function safeCallback(value: FormDataEntryValue | null): string {
 }
 
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
+  publicAction("session.signIn");
   const parsed = signInSchema.safeParse({ email: formData.get("email"), password: formData.get("password") });
   const email = typeof formData.get("email") === "string" ? String(formData.get("email")) : "";
   if (!parsed.success) return { message: parsed.error.issues[0]?.message ?? "Enter your email and password.", email };
@@ -41,5 +43,6 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
 }
 
 export async function signOutAction(): Promise<void> {
+  publicAction("session.signOut");
   if (await auth()) await signOut({ redirectTo: "/login" });
 }

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { requireActionUser } from "@/lib/auth/session";
+import { authorizeAction } from "@/lib/actions/safe-action";
 import { isAppError, type Issue } from "@/lib/errors";
 import { MAX_CSV_BYTES, MAX_CSV_LABEL } from "@/lib/profiles/csv-format";
 import { importProfilesCsv } from "@/lib/profiles/import-csv";
@@ -62,7 +62,7 @@ export async function createDatabaseAction(_prev: CreateDatabaseState, formData:
 
   let databaseId: number;
   try {
-    const user = await requireActionUser();
+    const user = await authorizeAction("databases.create");
     const parsed = createDatabaseFormSchema.safeParse(values);
     if (!parsed.success) {
       return {
@@ -93,7 +93,7 @@ export async function importProfilesCsvAction(databaseId: number, _prev: ImportC
   if (file.size > MAX_CSV_BYTES)
     return { ok: false, message: `The file is larger than ${MAX_CSV_LABEL}. Split it into smaller files and import them one by one.` };
   try {
-    const user = await requireActionUser();
+    const user = await authorizeAction("profiles.import");
     const { imported } = await importProfilesCsv(await getDb(), user, Number(databaseId), file.stream());
     revalidatePath(`/databases/${databaseId}`);
     revalidatePath("/databases");

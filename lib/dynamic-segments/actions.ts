@@ -15,13 +15,13 @@ function parseId(value: unknown): number {
 }
 
 export async function cloneSegmentAction(id: number): Promise<ActionResult<{ id: number; name: string }>> {
-  const result = await runAction(({ db, user }) => cloneSegment(db, user, parseId(id)));
+  const result = await runAction("segments.clone", ({ db, user }) => cloneSegment(db, user, parseId(id)));
   if (result.ok) revalidatePath("/segments/dynamic");
   return result;
 }
 
 export async function moveSegmentToBinAction(id: number): Promise<ActionResult> {
-  const result = await runAction(async ({ db, user }) => {
+  const result = await runAction("segments.bin", async ({ db, user }) => {
     await moveSegmentToBin(db, user, parseId(id));
   });
   if (result.ok) {
@@ -32,7 +32,7 @@ export async function moveSegmentToBinAction(id: number): Promise<ActionResult> 
 }
 
 export async function restoreSegmentAction(id: number): Promise<ActionResult> {
-  const result = await runAction(async ({ db, user }) => {
+  const result = await runAction("segments.restore", async ({ db, user }) => {
     await restoreSegment(db, user, parseId(id));
   });
   if (result.ok) {
@@ -43,7 +43,7 @@ export async function restoreSegmentAction(id: number): Promise<ActionResult> {
 }
 
 export async function deleteSegmentPermanentlyAction(id: number): Promise<ActionResult> {
-  const result = await runAction(async ({ db, user }) => {
+  const result = await runAction("segments.deletePermanently", async ({ db, user }) => {
     await deleteSegmentPermanently(db, user, parseId(id));
   });
   if (result.ok) revalidatePath("/bin");

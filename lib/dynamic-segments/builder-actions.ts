@@ -23,7 +23,7 @@ const optionalId = z.int().positive().optional();
 
 /** Calculate (and Refresh count). An unchanged saved segment is calculated as itself and logged. */
 export async function calculateRuleAction(rule: RuleInput, savedSegmentId?: number): Promise<ActionResult<{ count: number; calculatedAt: string }>> {
-  const result = await runAction(async ({ db, user }) => {
+  const result = await runAction("segments.calculate", async ({ db, user }) => {
     const id = optionalId.parse(savedSegmentId);
     const { count, calculatedAt } = id ? await calculateSavedSegment(db, user, id) : await calculateSelection(db, user, rule);
     return { count, calculatedAt: calculatedAt.toISOString() };
@@ -34,12 +34,12 @@ export async function calculateRuleAction(rule: RuleInput, savedSegmentId?: numb
 
 /** Show: the first 100 profiles of the selection. */
 export async function showRuleAction(rule: RuleInput): Promise<ActionResult<{ profiles: ShownProfile[] }>> {
-  return runAction(async ({ db, user }) => ({ profiles: await showSelection(db, user, rule) }));
+  return runAction("segments.show", async ({ db, user }) => ({ profiles: await showSelection(db, user, rule) }));
 }
 
 /** Checks conditions from the Script editor against the source's fields and segments; issues come back as data. */
 export async function checkConditionsAction(input: { databaseId: number; conditions: Script; segmentId?: number }): Promise<ActionResult<{ issues: Issue[] }>> {
-  return runAction(async ({ db, user }) => {
+  return runAction("segments.checkConditions", async ({ db, user }) => {
     try {
       await prepareSelection(db, user, { databaseId: input.databaseId, conditions: input.conditions }, { segmentId: optionalId.parse(input.segmentId) });
       return { issues: [] };
@@ -53,7 +53,7 @@ export async function checkConditionsAction(input: { databaseId: number; conditi
 
 /** The conditions of another visible segment, for "Import conditions". */
 export async function importConditionsAction(segmentId: number): Promise<ActionResult<Script>> {
-  return runAction(async ({ db, user }) => (await segmentConditions(db, user, z.int().positive().parse(segmentId))).script);
+  return runAction("segments.importConditions", async ({ db, user }) => (await segmentConditions(db, user, z.int().positive().parse(segmentId))).script);
 }
 
 export type SaveSegmentState = {
@@ -107,7 +107,7 @@ const fieldFor = (path: string): string | null => {
 /** Save: validates on the server with the shared schemas, saves, calculates, then opens the saved segment. */
 export async function saveSegmentAction(_prev: SaveSegmentState, form: FormData): Promise<SaveSegmentState> {
   const { scriptText, ...values } = formValues(form);
-  const result = await runAction(async ({ db, user }) => {
+  const result = await runAction(values.id ? "segments.update" : "segments.create", async ({ db, user }) => {
     const parsedScript = parseScriptText(scriptText);
     if (!parsedScript.ok) throw invalid(parsedScript.issues.map((i) => ({ ...i, path: i.path ? `conditions.${i.path}` : "conditions" })), "The Script is not valid.");
     const input = {
