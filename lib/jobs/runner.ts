@@ -137,8 +137,9 @@ export class JobRunner {
     return this.pump;
   }
 
-  /** Runs until no job is queued or running here (tests, scripts). */
+  /** Runs until no job is queued or running here (tests, scripts); looks for abandoned jobs first. */
   async drain(): Promise<void> {
+    this.lastRecovery = 0;
     for (;;) {
       await this.kick();
       if (this.active.size === 0) {
