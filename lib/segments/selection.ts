@@ -5,7 +5,7 @@ import "server-only";
  * database and to every segment the rule refers to (absent or invisible → 404), validates the rule,
  * then runs the compiled SQL under a statement timeout.
  */
-import { and, eq, inArray, is, isNull, sql, type SQL } from "drizzle-orm";
+import { eq, inArray, is, sql, type SQL } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "@/db/client";
 import { dynamicSegments, profileFields, segmentUpdateLog, staticSegments } from "@/db/schema";
@@ -343,22 +343,4 @@ async function loadValidationContext(db: Db, user: ActingUser, rule: SelectionRu
 function segmentNotFound(path: string): AppError {
   const issue: Issue = { path, message: "This segment was not found." };
   return new AppError("not_found", "A segment this selection refers to was not found.", [issue]);
-}
-
-/** Live dynamic segments of a database, for pickers (id and name only); visibility applies. */
-export async function segmentsForConditions(db: Db, user: ActingUser, databaseId: number) {
-  await requireVisibleDatabase(db, user, databaseId);
-  const [dynamicRows, staticRows] = await Promise.all([
-    db
-      .select({ id: dynamicSegments.id, name: dynamicSegments.name })
-      .from(dynamicSegments)
-      .where(and(eq(dynamicSegments.databaseId, databaseId), isNull(dynamicSegments.deletedAt), dynamicSegmentVisible(user, dynamicSegments.id)))
-      .orderBy(dynamicSegments.name),
-    db
-      .select({ id: staticSegments.id, name: staticSegments.name })
-      .from(staticSegments)
-      .where(and(eq(staticSegments.databaseId, databaseId), isNull(staticSegments.deletedAt), staticSegmentVisible(user, staticSegments.id)))
-      .orderBy(staticSegments.name),
-  ]);
-  return { dynamic: dynamicRows, static: staticRows };
 }
