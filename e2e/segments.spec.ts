@@ -1,9 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
 import { storageState } from "./personas";
+import { screenshot } from "./screenshots";
 
 test.use({ storageState: storageState("marketer") });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: false });
+const shot = screenshot;
 
 async function addFieldCondition(page: Page, field: string, op: string, value?: string) {
   const dialog = page.getByRole("dialog", { name: "Add condition" });
