@@ -13,11 +13,11 @@ export type ActionResult<T = void> =
 export type ActionBody<T> = (ctx: { db: Db; user: ActingUser }) => Promise<T>;
 
 /** What a form's action answers through useActionState: a message, and errors by field name. */
-export type FormState = { ok: boolean; message: string; fieldErrors?: Record<string, string> } | null;
+export type FormState = { ok: boolean; message: string; code?: ErrorCode | "internal"; fieldErrors?: Record<string, string> } | null;
 
 export function toFormState<T>(result: ActionResult<T>, success: string | ((data: T) => string)): FormState {
   if (result.ok) return { ok: true, message: typeof success === "string" ? success : success(result.data) };
-  return { ok: false, message: result.message, fieldErrors: result.fieldErrors };
+  return { ok: false, code: result.code, message: result.message, fieldErrors: result.fieldErrors };
 }
 
 export function fieldErrorsOf(issues: Issue[]): Record<string, string> {

@@ -11,7 +11,7 @@ export type CreateTokenState = (NonNullable<FormState> & { token?: string; name?
 
 export async function createApiTokenAction(_prev: CreateTokenState, form: FormData): Promise<CreateTokenState> {
   const result = await runAction("apiTokens.create", ({ db, user }) => createApiToken(db, user, { name: String(form.get("name") ?? "") }));
-  if (!result.ok) return { ok: false, message: result.message, fieldErrors: result.fieldErrors };
+  if (!result.ok) return { ok: false, code: result.code, message: result.message, fieldErrors: result.fieldErrors };
   revalidatePath(PAGE);
   return { ok: true, message: "Copy the token now: it will not be shown again.", token: result.data.token, name: result.data.name };
 }

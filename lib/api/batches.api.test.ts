@@ -54,7 +54,7 @@ describe("POST /databases/{id}/profiles", () => {
 
   it("a bad row in a batch of 1,000 inserts nothing and is named by its path", async () => {
     const before = await profileCount(databaseId);
-    const batch = Array.from({ length: 1000 }, (_, i) => ({ email: `bulk${i}@example.test`, fields: { points: i } }));
+    const batch: { email: string; fields: Record<string, unknown> }[] = Array.from({ length: 1000 }, (_, i) => ({ email: `bulk${i}@example.test`, fields: { points: i } }));
     batch[537] = { email: "bad@example.test", fields: { points: "many" } };
     batch[998] = { email: "not an email", fields: {} };
     const res = await callJson(profilesRoute.POST, "POST", `/databases/${databaseId}/profiles`, { token: admin, body: { profiles: batch }, ...params(databaseId) });
