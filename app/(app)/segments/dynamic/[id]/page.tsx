@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
+import { BarChart3 } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { SegmentForm } from "@/components/segments/builder/segment-form";
 import { DependentObjects, UpdateLog } from "@/components/segments/segment-blocks";
 import { PageHeader } from "@/components/shell/page-header";
+import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import { requireUser } from "@/lib/auth/session";
@@ -37,7 +39,14 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
         </Link>{" "}
         / {segment.name}
       </nav>
-      <PageHeader title={segment.name} description={segment.description || "A dynamic segment: recalculated at every use."} />
+      <PageHeader title={segment.name} description={segment.description || "A dynamic segment: recalculated at every use."}>
+        <Button asChild variant="outline">
+          <Link href={`/segments/dynamic/${segment.id}/analytics`}>
+            <BarChart3 aria-hidden />
+            Analytics
+          </Link>
+        </Button>
+      </PageHeader>
       {calc === "timeout" ? (
         <p role="status" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           Saved. The first count took too long and was stopped; try Calculate again or narrow the conditions.

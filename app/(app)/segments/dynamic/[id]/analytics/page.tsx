@@ -1,0 +1,100 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { COMPOSITION_TITLE, CompositionFigure } from "@/components/analytics/composition-figure";
+import { ENGAGEMENT_TITLE, EngagementFigure, TOP_MAILINGS_TITLE, TopMailingsFigure } from "@/components/analytics/engagement-figure";
+import { FigureSkeleton } from "@/components/analytics/figure-card";
+import { FieldPicker, PeriodPicker } from "@/components/analytics/pickers";
+import { RANGE_MAP_TITLE, RangeMapFigure } from "@/components/analytics/range-map-figure";
+import { REACHABILITY_TITLE, ReachabilityFigure } from "@/components/analytics/reachability-figure";
+import { SIZE_TITLE, SizeFigure } from "@/components/analytics/size-figure";
+import { PageHeader } from "@/components/shell/page-header";
+import { Button } from "@/components/ui/button";
+import { getDb } from "@/db/client";
+import { requireVisibleDynamicSegment } from "@/lib/access/guards";
+import { parsePeriod } from "@/lib/analytics/labels";
+import { requireUser } from "@/lib/auth/session";
+import { getDatabase } from "@/lib/databases/queries";
+import { isAppError } from "@/lib/errors";
+import { formatCount, formatRange } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Segment analytics" };
+
+const orNotFound = (error: unknown): never => {
+  if (isAppError(error) && error.code === "not_found") notFound();
+  throw error;
+};
+
+/**
+ * The report a marketer reads before sending: each figure is its own query in its own Suspense
+ * boundary, so the page shows at once and every chart streams in when it is ready. Period and field
+ * are search parameters (links and a GET form), so every view has an address and works without JS.
+ */
+export default async function SegmentAnalyticsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ period?: string | string[]; field?: string | string[] }>;
+}) {
+  const user = await requireUser();
+  const id = Number((await params).id);
+  if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
+  const db = await getDb();
+  const segment = await requireVisibleDynamicSegment(db, user, id).catch(orNotFound);
+  const database = await getDatabase(db, user, segment.databaseId).catch(orNotFound);
+
+  const query = await searchParams;
+  const period = parsePeriod(query.period);
+  const wanted = Array.isArray(query.field) ? query.field[0] : query.field;
+  const field = database.fields.find((f) => f.key === wanted)?.key ?? database.fields[0]?.key;
+  const basePath = `/segments/dynamic/${id}/analytics`;
+  const limit = segment.limit === null ? "no limit" : `limit ${formatCount(segment.limit)}`;
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
+        <Link href="/segments/dynamic" className="hover:underline">
+          Dynamic segments
+        </Link>{" "}
+        /{" "}
+        <Link href={`/segments/dynamic/${id}`} className="hover:underline">
+          {segment.name}
+        </Link>{" "}
+        / Analytics
+      </nav>
+      <PageHeader title={`Analytics: ${segment.name}`} description={`${database.name} · range ${formatRange(segment.rangeFrom, segment.rangeTo)} · ${limit}`}>
+        <Button asChild variant="outline">
+          <Link href={`/segments/dynamic/${id}`}>Open segment</Link>
+        </Button>
+      </PageHeader>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Suspense fallback={<FigureSkeleton slug="size" title={SIZE_TITLE} className="lg:col-span-2" height={320} />}>
+          <SizeFigure user={user} segmentId={id} databaseName={database.name} />
+        </Suspense>
+        <Suspense key={`engagement-${period}`} fallback={<FigureSkeleton slug="engagement" title={ENGAGEMENT_TITLE} height={300} />}>
+          <EngagementFigure user={user} segmentId={id} days={period} action={<PeriodPicker basePath={basePath} period={period} field={field} />} />
+        </Suspense>
+        <Suspense key={`top-mailings-${period}`} fallback={<FigureSkeleton slug="top-mailings" title={TOP_MAILINGS_TITLE} height={300} />}>
+          <TopMailingsFigure user={user} segmentId={id} days={period} />
+        </Suspense>
+        <Suspense fallback={<FigureSkeleton slug="reachability" title={REACHABILITY_TITLE} height={280} />}>
+          <ReachabilityFigure user={user} segmentId={id} />
+        </Suspense>
+        <Suspense key={`composition-${field ?? ""}`} fallback={<FigureSkeleton slug="composition" title={COMPOSITION_TITLE} height={280} />}>
+          <CompositionFigure
+            user={user}
+            segmentId={id}
+            fieldKey={field}
+            action={database.fields.length ? <FieldPicker basePath={basePath} period={period} fields={database.fields} selected={field} /> : undefined}
+          />
+        </Suspense>
+        <Suspense fallback={<FigureSkeleton slug="range-map" title={RANGE_MAP_TITLE} className="lg:col-span-2" height={200} />}>
+          <RangeMapFigure user={user} segmentId={id} />
+        </Suspense>
+      </div>
+    </>
+  );
+}
