@@ -1,0 +1,305 @@
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { sql, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import postgres from "postgres";
+import { closeDb, getDb, queryRows, type Db } from "@/db/client";
+import { compileSelection, selectionCountQuery, selectionProfiles, type CompiledSelection } from "@/lib/segments/compile";
+import { parseSelectionRule } from "@/lib/segments/script";
+import { validateSelection, type ValidationContext } from "@/lib/segments/validate";
+import { benchCases, SHOW_COLUMNS, type BenchCase } from "./bench-cases";
+import { ensureBenchDatabase } from "./bench-db";
+import { consoleTable, markdownSection, verdicts, writeBenchSection, type BenchResult } from "./bench-report";
+
+/**
+ * `npm run bench`: the selection engine's Calculate and Show against hand-written SQL on 1,000,000
+ * profiles and ~10,000,000 events, in a database of its own on the server of DATABASE_URL (seeded
+ * once, then reused). Prints a table and the plans, and writes docs/benchmarks.md.
+ */
+type Args = { profiles: number; runs: number; database: string; seed: number; reseed: boolean; write: boolean; only?: string };
+
+const usage = `Usage: DATABASE_URL=postgres://user@host:5432/any npm run bench -- [options]
+
+  --profiles N     size of the benchmark database (default 1,000,000)
+  --runs N         measured runs per query, after a warm-up (default 9)
+  --database NAME  the benchmark's own database on that server (default segments_bench)
+  --reseed         drop and seed the benchmark database again
+  --only TEXT      run only the scripts whose name contains TEXT
+  --no-write       print only; leave docs/benchmarks.md alone`;
+
+function parseArgs(argv: string[]): Args | string {
+  const args: Args = { profiles: 1_000_000, runs: 9, database: "segments_bench", seed: 1, reseed: false, write: true };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const next = () => argv[++i] ?? "";
+    const whole = (text: string, min: number) => {
+      const n = Number(text.replace(/[_,]/g, ""));
+      return Number.isInteger(n) && n >= min ? n : null;
+    };
+    if (flag === "--reseed") args.reseed = true;
+    else if (flag === "--no-write") args.write = false;
+    else if (flag === "--database") args.database = next();
+    else if (flag === "--only") args.only = next();
+    else if (flag === "--profiles" || flag === "--runs" || flag === "--seed") {
+      const n = whole(next(), flag === "--seed" ? 0 : flag === "--runs" ? 1 : 10);
+      if (n === null) return `${flag} needs a whole number`;
+      if (flag === "--profiles") args.profiles = n;
+      else if (flag === "--runs") args.runs = n;
+      else args.seed = n;
+    } else if (flag === "--help" || flag === "-h") return usage;
+    else return `Unknown option ${flag}\n\n${usage}`;
+  }
+  return args;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await run();
+  return { ms: performance.now() - started, value };
+}
+
+type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Parent Relationship"?: string; Plans?: PlanNode[] };
+
+/** A plan as one line: node types with their index or table, children in parentheses. */
+function planShape(node: PlanNode): string {
+  const target = node["Index Name"] ?? node["Relation Name"];
+  const label = target ? `${node["Node Type"]} ${target}` : node["Node Type"];
+  return node.Plans?.length ? `${label}(${node.Plans.map(planShape).join(", ")})` : label;
+}
+
+function seqScans(node: PlanNode): string[] {
+  const own = node["Node Type"] === "Seq Scan" ? [node["Relation Name"] ?? "?"] : [];
+  return [...own, ...(node.Plans ?? []).flatMap(seqScans)];
+}
+
+/**
+ * Runs a statement as a one-off: parsed and planned at every execution (postgres.js `prepare: false`),
+ * as the first Calculate of a new rule is in the app. With cached prepared statements a literal-only
+ * hand-written query would keep its plan while the engine's parameterized one is re-planned each time.
+ */
+type Run = <T = Record<string, unknown>>(query: Statement) => Promise<T[]>;
+
+/** A statement rendered to text and parameters once, so that timing covers the database only. */
+type Statement = { text: string; params: unknown[] };
+
+const dialect = new PgDialect();
+function render(query: SQL): Statement {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return { text, params };
+}
+
+function oneOffRunner(url: string): { run: Run; close: () => Promise<void> } {
+  const client = postgres(url, { max: 1, prepare: false, onnotice: () => {} });
+  const run: Run = async <T,>(query: Statement) =>
+    (await client.unsafe(query.text, query.params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+  return { run, close: () => client.end() };
+}
+
+async function explainJson(run: Run, query: Statement): Promise<PlanNode> {
+  const [row] = await run<{ "QUERY PLAN": [{ Plan: PlanNode }] | string }>({ ...query, text: `EXPLAIN (FORMAT JSON) ${query.text}` });
+  const plan = row["QUERY PLAN"];
+  return (typeof plan === "string" ? (JSON.parse(plan) as [{ Plan: PlanNode }]) : plan)[0].Plan;
+}
+
+async function explainAnalyze(run: Run, query: Statement): Promise<string> {
+  const rows = await run<{ "QUERY PLAN": string }>({ ...query, text: `EXPLAIN (ANALYZE, COSTS OFF) ${query.text}` });
+  return rows.map((r) => r["QUERY PLAN"]).join("\n");
+}
+
+/** The four statements of one case: the engine's (as the app runs them) and the hand-written ones. */
+function statements(db: Db, selection: CompiledSelection, c: BenchCase) {
+  const showSize = Math.min(100, selection.limit ?? 100);
+  const p = selectionProfiles;
+  const engineShow = db
+    .select({
+      id: p.id,
+      email: p.email,
+      phone: p.phone,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+      fields: p.fields,
+      email_subscription: p.emailSubscription,
+      sms_subscription: p.smsSubscription,
+      push_subscription: p.pushSubscription,
+    })
+    .from(p)
+    .where(selection.where)
+    .orderBy(p.id)
+    .limit(showSize);
+  const handCount =
+    c.limit === undefined
+      ? `SELECT count(*)::int AS count FROM profiles p WHERE ${c.handWhere}`
+      : `SELECT count(*)::int AS count FROM (SELECT 1 FROM profiles p WHERE ${c.handWhere} LIMIT ${c.limit}) s`;
+  return {
+    engineCount: render(selectionCountQuery(selection)),
+    // Run through the same client path as the hand-written SQL, so that the comparison is SQL against
+    // SQL (drizzle's row mapping in the app costs the same whatever the statement).
+    engineShow: render(engineShow.getSQL()),
+    handCount: { text: handCount, params: [] },
+    handShow: { text: `SELECT ${SHOW_COLUMNS} FROM profiles p WHERE ${c.handWhere} ORDER BY p.id LIMIT ${showSize}`, params: [] },
+  };
+}
+
+async function main(): Promise<number> {
+  const parsed = parseArgs(process.argv.slice(2));
+  if (typeof parsed === "string") {
+    console.error(parsed);
+    return parsed === usage ? 0 : 2;
+  }
+  const args = parsed;
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    console.error(
+      "npm run bench needs PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres). " +
+        `It creates and reuses its own database (${args.database}) on that server; the embedded database is too small for it.`,
+    );
+    return 1;
+  }
+  const startedAt = new Date();
+  const bench = await ensureBenchDatabase({
+    serverUrl,
+    name: args.database,
+    profiles: args.profiles,
+    seed: args.seed,
+    reseed: args.reseed,
+    log: (m) => console.log(m),
+  });
+  const db = await getDb();
+  const [info] = await queryRows<{ version: string; databaseId: number; events: number; profiles: number }>(
+    db,
+    sql`SELECT current_setting('server_version') AS version,
+               (SELECT id FROM profile_databases WHERE name = 'Retail customers') AS "databaseId",
+               (SELECT reltuples::bigint FROM pg_class WHERE relname = 'events') AS events,
+               (SELECT count(*)::int FROM profiles) AS profiles`,
+  );
+  const mailings = await queryRows<{ id: number; name: string }>(db, sql`SELECT id, name FROM mailings WHERE database_id = ${info.databaseId}`);
+  const fields = await queryRows<{ key: string; type: "string" | "number" | "date" | "boolean"; label: string }>(
+    db,
+    sql`SELECT key, type, label FROM profile_fields WHERE database_id = ${info.databaseId} ORDER BY position`,
+  );
+  const ctx: ValidationContext = { fields, staticSegments: new Map(), dynamicSegments: new Map() };
+  const now = bench.seededAt;
+  const cases = benchCases({
+    databaseId: info.databaseId,
+    now,
+    mailing: (name) => {
+      const m = mailings.find((x) => x.name === name);
+      if (!m) throw new Error(`The benchmark database has no mailing "${name}": reseed it with --reseed`);
+      return m.id;
+    },
+  }).filter((c) => !args.only || c.name.toLowerCase().includes(args.only.toLowerCase()));
+
+  const prepared = cases.map((c) => {
+    const rule = parseSelectionRule({ databaseId: info.databaseId, ...c.rule });
+    if (!rule.ok) throw new Error(`${c.name}: ${JSON.stringify(rule.issues)}`);
+    const issues = validateSelection(rule.value, ctx);
+    if (issues.length) throw new Error(`${c.name}: ${JSON.stringify(issues)}`);
+    return { c, statements: statements(db, compileSelection(rule.value, ctx, { now }), c) };
+  });
+
+  const runner = oneOffRunner(bench.url);
+  const run = runner.run;
+  const results: BenchResult[] = [];
+  type Samples = { engine: number[]; hand: number[] };
+  const samples = prepared.map(() => ({ calc: { engine: [], hand: [] } as Samples, show: { engine: [], hand: [] } as Samples }));
+  // Fast statements are timed several times per run (engine and hand-written alternating), so that a
+  // few milliseconds of scheduling noise on a shared machine do not decide their ratio.
+  const repeats = prepared.map(() => ({ calc: 1, show: 1 }));
+  const repeatsFor = (warmupMs: number) => Math.min(15, Math.max(1, Math.ceil(150 / Math.max(warmupMs, 1))));
+
+  console.log(`Running ${prepared.length} scripts: 1 warm-up + ${args.runs} measured runs each, interleaved`);
+  for (const [i, { c, statements: s }] of prepared.entries()) {
+    const engineCalc = await timed(() => run<{ count: number }>(s.engineCount));
+    const handCalc = await timed(() => run<{ count: number }>(s.handCount));
+    const engineShow = await timed(async () => (await run<{ id: number }>(s.engineShow)).map((r) => Number(r.id)));
+    const handShow = await timed(async () => (await run<{ id: number }>(s.handShow)).map((r) => Number(r.id)));
+    const mismatches: string[] = [];
+    const ec = Number(engineCalc.value[0].count);
+    const hc = Number(handCalc.value[0].count);
+    if (ec !== hc) mismatches.push(`count differs: engine ${ec}, hand-written ${hc}`);
+    if (engineShow.value.join(",") !== handShow.value.join(","))
+      mismatches.push(`Show differs: engine ${engineShow.value.length} ids, hand-written ${handShow.value.length}`);
+    results.push({
+      name: c.name,
+      count: ec,
+      engine: { calculateMs: 0, showMs: 0, plan: "", showPlan: "", seqScans: [], explain: "" },
+      hand: { calculateMs: 0, showMs: 0, plan: "", explain: "" },
+      mismatches,
+    });
+    repeats[i] = { calc: repeatsFor(Math.max(engineCalc.ms, handCalc.ms)), show: repeatsFor(Math.max(engineShow.ms, handShow.ms)) };
+    console.log(`  warm-up ${i + 1}/${prepared.length}: ${c.name}: ${ec.toLocaleString("en")}${mismatches.length ? ` — ${mismatches.join("; ")}` : ""}`);
+  }
+
+  let flip = false;
+  const pair = async (into: Samples, engine: Statement, hand: Statement) => {
+    flip = !flip;
+    for (const side of flip ? (["engine", "hand"] as const) : (["hand", "engine"] as const)) {
+      into[side].push((await timed(() => run(side === "engine" ? engine : hand))).ms);
+    }
+  };
+  for (let run = 1; run <= args.runs; run++) {
+    for (const [i, { statements: s }] of prepared.entries()) {
+      for (let k = 0; k < repeats[i].calc; k++) await pair(samples[i].calc, s.engineCount, s.handCount);
+      for (let k = 0; k < repeats[i].show; k++) await pair(samples[i].show, s.engineShow, s.handShow);
+    }
+    console.log(`  run ${run}/${args.runs} done`);
+  }
+
+  for (const [i, { statements: s }] of prepared.entries()) {
+    const r = results[i];
+    r.engine.calculateMs = median(samples[i].calc.engine);
+    r.hand.calculateMs = median(samples[i].calc.hand);
+    r.engine.showMs = median(samples[i].show.engine);
+    r.hand.showMs = median(samples[i].show.hand);
+    const enginePlan = await explainJson(run, s.engineCount);
+    r.engine.plan = planShape(enginePlan);
+    r.engine.seqScans = seqScans(enginePlan);
+    r.engine.showPlan = planShape(await explainJson(run, s.engineShow));
+    r.hand.plan = planShape(await explainJson(run, s.handCount));
+    r.engine.explain = await explainAnalyze(run, s.engineCount);
+    r.hand.explain = await explainAnalyze(run, s.handCount);
+  }
+
+  await runner.close();
+  const rangeOnly = results.find((r) => r.name.startsWith("Range slice"));
+  const summary = {
+    database: bench.name,
+    profiles: info.profiles,
+    events: Number(info.events),
+    seededAt: bench.seededAt,
+    seedSeconds: bench.seedSeconds,
+    runs: args.runs,
+    postgres: `PostgreSQL ${info.version}`,
+    startedAt,
+    results,
+    rangeOnlyFromIndex: rangeOnly ? rangeOnly.engine.seqScans.length === 0 && /Index/.test(rangeOnly.engine.plan) : false,
+  };
+  console.log(`\n${consoleTable(summary)}\n`);
+  const { met, lines } = verdicts(summary);
+  console.log(met ? "All targets met." : `Targets missed:\n${lines.map((l) => `  - ${l}`).join("\n")}`);
+  if (args.write && !args.only) {
+    const out = path.join(process.cwd(), "docs", "benchmarks.md");
+    writeBenchSection(out, markdownSection(summary));
+    console.log(`Wrote ${path.relative(process.cwd(), out)}`);
+  }
+  return met ? 0 : 3;
+}
+
+main()
+  .then(async (code) => {
+    await closeDb();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    await closeDb().catch(() => {});
+    process.exit(1);
+  });
