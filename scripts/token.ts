@@ -42,7 +42,14 @@ async function main(): Promise<number> {
     return 1;
   }
   // A fresh clone has no database yet: prepare it as `npm start` would (migrations, demo data once).
-  await prepareDatabase({ seed: true });
+  // Its progress goes to stderr, so that stdout is the token alone (`TOKEN=$(npm run -s token …)`).
+  const log = console.log;
+  console.log = console.error;
+  try {
+    await prepareDatabase({ seed: true });
+  } finally {
+    console.log = log;
+  }
   try {
     const name = values.name?.trim() || `CLI token ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
     const { token, user } = await createTokenForEmail(await getDb(), values.email, name);
