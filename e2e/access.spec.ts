@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { personas, storageState, type Persona } from "./personas";
+import { screenshot } from "./screenshots";
 
 /** Access groups decide visibility on the next request; API tokens made in the UI act as their user. */
 
@@ -28,6 +29,7 @@ test("a lead adds the marketer to Wholesale team, the marketer sees its segment;
   await wholesale.getByLabel("Member email").fill(personas.marketer.email);
   await wholesale.getByRole("button", { name: "Add member" }).click();
   await expect(wholesale.getByRole("cell", { name: personas.marketer.name, exact: true })).toBeVisible();
+  await screenshot(lead, "settings-access-groups-lead");
 
   // The marketer's next request sees the segment.
   await marketer.goto("/segments/dynamic?q=Verified");
@@ -68,6 +70,7 @@ test("an admin creates a user who can sign in, and deactivating them ends their 
   await admin.getByLabel("First password").fill("first-pass-123");
   await admin.getByRole("button", { name: "Create user" }).click();
   await expect(admin.getByRole("cell", { name: "erin@example.com" })).toBeVisible();
+  await screenshot(admin, "settings-users");
 
   const erinContext = await browser.newContext();
   const erin = await erinContext.newPage();
@@ -94,6 +97,7 @@ test("a token created in the UI works with a real HTTP request, and stops workin
   await marketer.getByRole("button", { name: "Create token" }).click();
   const token = (await marketer.getByLabel("New API token").textContent())?.trim() ?? "";
   expect(token).toMatch(/^ds_[A-Za-z0-9_-]{43}$/);
+  await screenshot(marketer, "settings-api-tokens");
 
   // A fresh HTTP client with no cookies: only the bearer token identifies the caller.
   const api = await playwright.request.newContext({ baseURL });
