@@ -3,7 +3,7 @@ import { getDb, type Db } from "@/db/client";
 import { authorize, type PolicyKey } from "@/lib/access/policy";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { currentUser } from "@/lib/auth/session";
-import { AppError, isAppError, type ErrorCode, type Issue } from "@/lib/errors";
+import { isAppError, type ErrorCode, type Issue } from "@/lib/errors";
 
 /** What every server action answers: a typed result the form can show, never a stack trace. */
 export type ActionResult<T = void> =
@@ -45,23 +45,9 @@ export function publicAction(key: PolicyKey): void {
  * allows for `key`, and turns known errors into results. The object checks (visibility → 404) happen in
  * the data layer the body calls. Anything unexpected is logged on the server and reported plainly.
  */
-export async function runAction<T>(key: PolicyKey, body: ActionBody<T>): Promise<ActionResult<T>>;
-/** @deprecated Name the action's entry in the permission table: `runAction("segments.clone", body)`. */
-export async function runAction<T>(body: ActionBody<T>): Promise<ActionResult<T>>;
-export async function runAction<T>(keyOrBody: PolicyKey | ActionBody<T>, maybeBody?: ActionBody<T>): Promise<ActionResult<T>> {
+export async function runAction<T>(key: PolicyKey, body: ActionBody<T>): Promise<ActionResult<T>> {
   try {
-    let user: ActingUser;
-    let body: ActionBody<T>;
-    if (typeof keyOrBody === "string") {
-      user = await authorizeAction(keyOrBody);
-      body = maybeBody!;
-    } else {
-      // Legacy call without a key: signed-in only. policy.coverage.test.ts fails until it names its key.
-      const signedIn = await currentUser();
-      if (!signedIn) throw new AppError("unauthorized", "Your session has ended. Sign in again.");
-      user = signedIn;
-      body = keyOrBody;
-    }
+    const user = await authorizeAction(key);
     const data = await body({ db: await getDb(), user });
     return { ok: true, data };
   } catch (error) {
