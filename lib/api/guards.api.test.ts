@@ -137,6 +137,9 @@ describe("GET /openapi.json", () => {
     expect(res.body.openapi).toBe("3.1.0");
     expect(Object.keys(res.body.paths).sort()).toEqual(
       [
+        "/access-groups",
+        "/access-groups/{id}/members",
+        "/access-groups/{id}/members/{userId}",
         "/databases",
         "/databases/{id}/events",
         "/databases/{id}/profiles",

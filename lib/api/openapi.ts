@@ -3,6 +3,8 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponse
 import { policy, type PolicyKey } from "@/lib/access/policy";
 import { SHOW_LIMIT } from "@/lib/segments/selection";
 import {
+  accessGroupSchema,
+  addMemberBody,
   createDatabaseBody,
   createMailingBody,
   createSegmentBody,
@@ -12,6 +14,7 @@ import {
   exportQuery,
   idParam,
   mailingSchema,
+  memberSchema,
   previewBody,
   profileSchema,
   profilesBody,
@@ -46,7 +49,7 @@ function op(key: PolicyKey, operation: Omit<ZodOpenApiOperationObject, "response
   const roles = entry.roles === "public" ? "anyone" : entry.roles.join(", ");
   return {
     ...operation,
-    operationId: key,
+    operationId: operation.operationId ?? key,
     description: [operation.description, `Permission: \`${key}\` — roles: ${roles}.`].filter(Boolean).join("\n\n"),
     responses: { ...operation.responses, ...errors(...common, ...errorStatuses) },
   };
@@ -148,6 +151,28 @@ export function openApiDocument() {
       },
       "/segments/{id}/clone": {
         post: op("segments.clone", { summary: "Clone a segment", requestParams: path, responses: { 201: segmentAnswer("The clone") } }, [404]),
+      },
+      "/access-groups": {
+        get: op("accessGroups.list", { summary: "Your access groups (admins: all)", responses: { 200: { description: "Groups", ...jsonContent(z.object({ data: z.array(accessGroupSchema) })) } } }, []),
+      },
+      "/access-groups/{id}/members": {
+        post: op(
+          "accessGroups.manageMembers",
+          { operationId: "accessGroups.manageMembers.add", summary: "Add a member by email (leads of the group, admins)", requestParams: path, requestBody: jsonContent(addMemberBody), responses: { 201: { description: "Added", ...jsonContent(memberSchema) } } },
+          [400, 403, 404, 409, 413],
+        ),
+      },
+      "/access-groups/{id}/members/{userId}": {
+        delete: op(
+          "accessGroups.manageMembers",
+          {
+            operationId: "accessGroups.manageMembers.remove",
+            summary: "Remove a member (leads of the group: not leads; admins: anyone)",
+            requestParams: { path: z.object({ id: idParam.shape.id, userId: idParam.shape.id }) },
+            responses: { 204: { description: "Removed" } },
+          },
+          [403, 404],
+        ),
       },
       "/segments/{id}/restore": {
         post: op("segments.restore", { summary: "Restore a segment from the bin", requestParams: path, responses: { 200: segmentAnswer("Restored") } }, [404]),

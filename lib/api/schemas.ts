@@ -5,6 +5,7 @@
  * OpenAPI document and to type the serializers.
  */
 import { z } from "zod";
+import { memberEmailSchema } from "@/lib/access-groups/schema";
 import { createDatabaseSchema, FIELD_TYPES } from "@/lib/databases/schema";
 import { segmentInputSchema } from "@/lib/dynamic-segments/save";
 import { segmentSorts } from "@/lib/dynamic-segments/list";
@@ -64,6 +65,8 @@ export const createSegmentBody = z.strictObject({
 
 /** PATCH: any of the create fields; `database_id` may only repeat the current one. */
 export const updateSegmentBody = createSegmentBody.partial();
+
+export const addMemberBody = z.strictObject({ email: memberEmailSchema });
 
 export const segmentListQuery = z.object({
   q: z.string().max(200).optional().meta({ description: "Part of the name." }),
@@ -140,6 +143,22 @@ export const mailingSchema = z
   .object({ id: z.int(), name: z.string(), database_id: z.int(), segment_id: z.int().nullable(), created_at: z.string() })
   .meta({ id: "Mailing" });
 
+const memberSchema = z.object({ user_id: z.int(), name: z.string(), email: z.string(), is_lead: z.boolean() }).meta({ id: "GroupMember" });
+
+export const accessGroupSchema = z
+  .object({
+    id: z.int(),
+    name: z.string(),
+    membership: z.enum(["lead", "member"]).nullable().meta({ description: "Your place in the group; null for an admin outside it." }),
+    can_manage_members: z.boolean(),
+    leads: z.array(z.object({ user_id: z.int(), name: z.string() })),
+    member_count: z.int(),
+    members: z.array(memberSchema).nullable().meta({ description: "Listed to the group's leads and admins only." }),
+  })
+  .meta({ id: "AccessGroup" });
+
+export { memberSchema };
+
 export const errorSchema = z
   .object({
     error: z.object({
@@ -153,4 +172,5 @@ export const errorSchema = z
 export type ApiDatabase = z.infer<typeof databaseSchema>;
 export type ApiSegment = z.infer<typeof segmentSchema>;
 export type ApiMailing = z.infer<typeof mailingSchema>;
+export type ApiAccessGroup = z.infer<typeof accessGroupSchema>;
 
