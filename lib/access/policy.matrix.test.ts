@@ -1,5 +1,6 @@
 import { count, desc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import * as membersRoute from "@/app/api/v1/access-groups/[id]/members/route";
 import * as profilesRoute from "@/app/api/v1/databases/[id]/profiles/route";
 import * as cloneRoute from "@/app/api/v1/segments/[id]/clone/route";
 import * as exportRoute from "@/app/api/v1/segments/[id]/profiles/route";
@@ -246,6 +247,30 @@ const cases: Case[] = [
     run: async (p) =>
       httpOutcome(await call(profilesRoute.POST, "POST", `/databases/${groupDatabaseId}/profiles`, { token: tokens[p], body: { profiles: [{ email: "m@example.test" }] }, params: { id: String(groupDatabaseId) } })),
     state: async () => (await (await getDb()).select({ n: count() }).from(profiles).where(eq(profiles.databaseId, groupDatabaseId)))[0].n,
+  },
+  {
+    name: "API: POST /access-groups/{id}/members of the group",
+    expect: { admin: "done", lead: "done", insider: 403, outsider: 403, deactivated: 401, anonymous: 401 },
+    prepare: async () => {
+      const db = await getDb();
+      const [spare] = await db.select({ id: users.id }).from(users).where(eq(users.email, spareUserEmail));
+      await db.delete(accessGroupMembers).where(eq(accessGroupMembers.userId, spare.id));
+      return spare.id;
+    },
+    run: async (p) => httpOutcome(await call(membersRoute.POST, "POST", `/access-groups/${groupId}/members`, { token: tokens[p], body: { email: spareUserEmail }, params: { id: String(groupId) } })),
+    state: async (spareId) => (await (await getDb()).select().from(accessGroupMembers).where(eq(accessGroupMembers.userId, spareId))).length,
+  },
+  {
+    name: "API: POST /access-groups/{id}/members of a group the caller is not in",
+    expect: { admin: "done", lead: 404, insider: 403, outsider: 403, deactivated: 401, anonymous: 401 },
+    prepare: async () => {
+      const db = await getDb();
+      const [spare] = await db.select({ id: users.id }).from(users).where(eq(users.email, spareUserEmail));
+      await db.delete(accessGroupMembers).where(eq(accessGroupMembers.userId, spare.id));
+      return spare.id;
+    },
+    run: async (p) => httpOutcome(await call(membersRoute.POST, "POST", `/access-groups/${otherGroupId}/members`, { token: tokens[p], body: { email: spareUserEmail }, params: { id: String(otherGroupId) } })),
+    state: async (spareId) => (await (await getDb()).select().from(accessGroupMembers).where(eq(accessGroupMembers.userId, spareId))).length,
   },
   {
     name: "API: POST /segments/preview on the group's database",
