@@ -1,10 +1,11 @@
 import "server-only";
 /**
  * Engagement over the last N days: what the selection received, opened, clicked and bought, beside
- * the whole database. Deliveries, opens and clicks are interactions (events of that type with a
- * mailing, SPEC §1) on any channel; purchases are `purchase` events, their value the sum of
- * `properties.amount` where it is a number. The period is `now − N days ≤ occurred_at ≤ now`, as
- * `{ "last_days": N }` reads in a condition.
+ * the whole database. Deliveries, opens and clicks are the events of those types on any channel,
+ * counted exactly as an `interaction` condition counts them (so "opened in the last 30 days" and the
+ * open figure agree); purchases are `purchase` events, their value the sum of `properties.amount`
+ * where it is a number. The period is `now − N days ≤ occurred_at ≤ now`, as `{ "last_days": N }`
+ * reads in a condition.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
@@ -56,44 +57,43 @@ function periodEvents(databaseId: number, from: Date, to: Date, types: SQL): SQL
 const TOTALS = ["profiles", "deliveries", "delivered_profiles", "opens", "openers", "clicks", "clickers", "purchases", "amount", "buyers"] as const;
 
 /**
- * One statement. The events of the period are first folded per profile (one hash aggregate), then
- * summed twice: over every profile of the database and over those that are in the selection (a left
- * join with the selection's ids). Profile counts come from two scalar counts.
+ * One statement over the selection's ids (a CTE, evaluated once). Interactions are read from the
+ * `(database_id, type, occurred_at) INCLUDE (profile_id)` index alone, counted and counted per
+ * distinct profile for the whole database and for the profiles that join the selection; purchases
+ * (which need `properties.amount` from the table) in a second pass over their own index range.
  */
 export function engagementQuery(selection: CompiledSelection, now: Date, days: number): SQL {
   const { from, to } = periodBounds(now, days);
-  const types = sql`(("e"."type" in ('delivered', 'opened', 'clicked') and "e"."mailing_id" is not null) or "e"."type" = 'purchase')`;
-  const totals = (prefix: string, inSelection: SQL | null) => {
-    const only = (cond: SQL) => (inSelection ? sql`${cond} and ${inSelection}` : cond);
-    const filter = (cond: SQL) => sql`filter (where ${only(cond)})`;
-    const name = (n: string) => sql.raw(`"${prefix}_${n}"`);
-    return sql`coalesce(sum(pp.delivered) ${filter(sql`true`)}, 0)::bigint as ${name("deliveries")},
-      count(*) ${filter(sql`pp.delivered > 0`)}::int as ${name("delivered_profiles")},
-      coalesce(sum(pp.opened) ${filter(sql`true`)}, 0)::bigint as ${name("opens")},
-      count(*) ${filter(sql`pp.opened > 0`)}::int as ${name("openers")},
-      coalesce(sum(pp.clicked) ${filter(sql`true`)}, 0)::bigint as ${name("clicks")},
-      count(*) ${filter(sql`pp.clicked > 0`)}::int as ${name("clickers")},
-      coalesce(sum(pp.purchases) ${filter(sql`true`)}, 0)::bigint as ${name("purchases")},
-      coalesce(sum(pp.amount) ${filter(sql`true`)}, 0)::float8 as ${name("amount")},
-      count(*) ${filter(sql`pp.purchases > 0`)}::int as ${name("buyers")}`;
+  const scope = (types: SQL) => periodEvents(selection.databaseId, from, to, types);
+  const interaction = (type: string, name: string, people: string) => {
+    const t = sql.raw(`'${type}'`);
+    return sql`count(*) filter (where "e"."type" = ${t})::bigint as ${sql.raw(`db_${name}`)},
+      count(distinct "e"."profile_id") filter (where "e"."type" = ${t})::int as ${sql.raw(`db_${people}`)},
+      count(s.id) filter (where "e"."type" = ${t})::bigint as ${sql.raw(`sel_${name}`)},
+      count(distinct s.id) filter (where "e"."type" = ${t})::int as ${sql.raw(`sel_${people}`)}`;
   };
-  return sql`select
-      (select count(*)::int from ${selectedProfiles(selection)}) as sel_profiles,
+  return sql`with sel as (select "p"."id" from ${selectedProfiles(selection)})
+    select
+      (select count(*)::int from sel) as sel_profiles,
       (select count(*)::int from profiles d where d.database_id = ${selection.databaseId}::int) as db_profiles,
-      ${totals("db", null)},
-      ${totals("sel", sql`s.id is not null`)}
+      i.*, b.*
     from (
-      select "e"."profile_id",
-        count(*) filter (where "e"."type" = 'delivered') as delivered,
-        count(*) filter (where "e"."type" = 'opened') as opened,
-        count(*) filter (where "e"."type" = 'clicked') as clicked,
-        count(*) filter (where "e"."type" = 'purchase') as purchases,
-        sum(segment_number("e"."properties" -> 'amount')) filter (where "e"."type" = 'purchase') as amount
-      from events "e"
-      where ${periodEvents(selection.databaseId, from, to, types)}
-      group by "e"."profile_id"
-    ) pp
-    left join (select "p"."id" from ${selectedProfiles(selection)}) s on s.id = pp.profile_id`;
+      select ${interaction("delivered", "deliveries", "delivered_profiles")},
+        ${interaction("opened", "opens", "openers")},
+        ${interaction("clicked", "clicks", "clickers")}
+      from events "e" left join sel s on s.id = "e"."profile_id"
+      where ${scope(sql`"e"."type" in ('delivered', 'opened', 'clicked')`)}
+    ) i
+    cross join (
+      select count(*)::bigint as db_purchases,
+        coalesce(sum(pe.amount), 0)::float8 as db_amount,
+        count(distinct pe.profile_id)::int as db_buyers,
+        count(s.id)::bigint as sel_purchases,
+        coalesce(sum(pe.amount) filter (where s.id is not null), 0)::float8 as sel_amount,
+        count(distinct s.id)::int as sel_buyers
+      from (select "e"."profile_id", segment_number("e"."properties" -> 'amount') as amount from events "e" where ${scope(sql`"e"."type" = 'purchase'`)}) pe
+      left join sel s on s.id = pe.profile_id
+    ) b`;
 }
 
 function toTotals(row: Record<string, unknown>, prefix: "sel" | "db"): EngagementTotals {

@@ -2,8 +2,8 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/auth/acting-user";
-import type { CompiledSelection } from "@/lib/segments/compile";
-import { loadAnalyticsSubject, num, ratio, runFigure, selectedProfiles, type AnalyticsOptions } from "./subject";
+import { selectionCountQuery, type CompiledSelection } from "@/lib/segments/compile";
+import { loadAnalyticsSubject, num, ratio, runFigure, type AnalyticsOptions } from "./subject";
 
 /** How many calculations the chart shows at most (the latest ones). */
 export const SIZE_HISTORY_LIMIT = 500;
@@ -23,12 +23,12 @@ export type SegmentSize = {
 };
 
 /**
- * One statement: the selection's count now, the database's size and the segment's calculations from
- * the update log.
+ * One statement: the selection's count now (as Calculate counts it), the database's size and the
+ * segment's calculations from the update log.
  */
 export function segmentSizeQuery(selection: CompiledSelection, segmentId: number): SQL {
   return sql`select
-    (select count(*)::int from ${selectedProfiles(selection)}) as count,
+    (${selectionCountQuery(selection)}) as count,
     (select count(*)::int from profiles d where d.database_id = ${selection.databaseId}::int) as total,
     (select coalesce(json_agg(json_build_object('at', l.at, 'count', l.count) order by l.at, l.id), '[]'::json)
        from (select id, at, count from segment_update_log

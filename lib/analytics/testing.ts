@@ -89,7 +89,7 @@ export async function buildWorld(db: Db) {
     ev(p5, "purchase", null, daysAgo(3), { amount: 100 }),
     ev(p6, "delivered", 999_999, daysAgo(20)),
     ev(p6, "clicked", 999_999, daysAgo(20)),
-    ev(p6, "delivered", null, daysAgo(1)), // no mailing: not an interaction
+    ev(p6, "delivered", null, daysAgo(1)), // no mailing: counted as a delivery, not by top mailings
     ev(p7, "opened", spring.id, daysAgo(100)),
     ev(p7, "purchase", null, daysAgo(60), { amount: 30.5 }),
   ]);

@@ -1,0 +1,344 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { closeDb, getDb, queryRows, type Db } from "@/db/client";
+import { dynamicSegments } from "@/db/schema";
+import { booleanCompositionQuery, dateCompositionQuery, numberCompositionQuery, stringCompositionQuery } from "@/lib/analytics/composition";
+import { engagementQuery, periodBounds, topMailingsQuery } from "@/lib/analytics/engagement";
+import { reachabilityQuery } from "@/lib/analytics/reachability";
+import { runFigure } from "@/lib/analytics/subject";
+import { segmentSizeQuery } from "@/lib/analytics/size";
+import { compileSelection, type CompiledSelection } from "@/lib/segments/compile";
+import { RANGE_KEY_SPACE } from "@/lib/segments/range";
+import { parseSelectionRule, type ScriptInput } from "@/lib/segments/script";
+import { validateSelection, type ValidationContext } from "@/lib/segments/validate";
+
+/**
+ * The analytics figures against the SQL a DBA would write by hand for the same numbers, on the demo
+ * database seeded for `npm run bench` (1,000,000 profiles). Each figure is timed as the page runs it
+ * (in its statement-timeout transaction) and its hand-written twin as a plain statement, interleaved,
+ * median of `runs`; the answers must be equal. Target: engine ≤ 1.5 × hand-written.
+ *
+ * `benchAnalytics()` is what the main bench calls with its database; run alone it expects DATABASE_URL
+ * to point at an already seeded database:
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/segments_bench npx tsx --conditions=react-server scripts/bench-analytics.ts
+ */
+export const ANALYTICS_TARGET = 1.5;
+
+export type AnalyticsBenchRow = {
+  selection: string;
+  figure: string;
+  engineMs: number;
+  handMs: number;
+  ratio: number;
+  /** Differences between the engine's and the hand-written answers (should be none). */
+  mismatch: string | null;
+};
+
+type Case = { name: string; rule: { range?: { from: number; to: number }; conditions: ScriptInput | null; limit?: number }; handWhere: string };
+
+const PERIOD_DAYS = 30;
+
+function cases(databaseId: number, now: Date): Case[] {
+  const { from } = periodBounds(now, PERIOD_DAYS);
+  const twentyPercent = (20n * 100n * RANGE_KEY_SPACE) / 10000n;
+  const group = (conditions: unknown[]) => ({ logic: "and", groups: [{ logic: "and", not: false, conditions }] }) as ScriptInput;
+  return [
+    { name: "Whole database", rule: { conditions: null }, handWhere: `p.database_id = ${databaseId}` },
+    {
+      name: "0–20 %, email subscribed",
+      rule: { range: { from: 0, to: 20 }, conditions: group([{ kind: "subscription", channel: "email", status: "subscribed" }]) },
+      handWhere: `p.database_id = ${databaseId} AND p.range_key < ${twentyPercent} AND p.email_subscription = 'subscribed'`,
+    },
+    {
+      name: "Berlin VIPs",
+      rule: {
+        conditions: group([
+          { kind: "field", field: "city", op: "eq", value: "Berlin" },
+          { kind: "field", field: "vip", op: "is_true" },
+        ]),
+      },
+      handWhere: `p.database_id = ${databaseId} AND p.fields ->> 'city' = 'Berlin' AND p.fields -> 'vip' = 'true'::jsonb`,
+    },
+    {
+      name: "Opened in 30 days, first 10,000",
+      rule: { conditions: group([{ kind: "interaction", type: "opened", period: { last_days: 30 } }]), limit: 10_000 },
+      handWhere: `p.database_id = ${databaseId} AND EXISTS (SELECT 1 FROM events e WHERE e.profile_id = p.id AND e.database_id = ${databaseId}
+        AND e.type = 'opened' AND e.occurred_at >= '${from.toISOString()}' AND e.occurred_at <= '${now.toISOString()}')`,
+    },
+  ];
+}
+
+/** The hand-written figures over `FROM <selection> p`, written as plain SQL with literals. */
+function handFigures(c: Case, databaseId: number, segmentId: number, now: Date): { figure: string; query: SQL }[] {
+  const limit = c.rule.limit;
+  const from = limit ? `(SELECT * FROM profiles p WHERE ${c.handWhere} ORDER BY p.id LIMIT ${limit}) p` : `profiles p WHERE ${c.handWhere}`;
+  const fromAll = limit ? from : `profiles p WHERE ${c.handWhere}`;
+  const count = limit ? `SELECT count(*) FROM (SELECT 1 FROM profiles p WHERE ${c.handWhere} LIMIT ${limit}) x` : `SELECT count(*) FROM profiles p WHERE ${c.handWhere}`;
+  const period = periodBounds(now, PERIOD_DAYS);
+  const inPeriod = `occurred_at >= '${period.from.toISOString()}' AND occurred_at <= '${period.to.toISOString()}'`;
+  const status = (ch: string) =>
+    `count(*) FILTER (WHERE ${ch}_subscription = 'subscribed')::int AS ${ch}_subscribed, count(*) FILTER (WHERE ${ch}_subscription = 'unsubscribed')::int AS ${ch}_unsubscribed, count(*) FILTER (WHERE ${ch}_subscription IS NULL)::int AS ${ch}_none`;
+  const histogramStep = `CASE WHEN lo IS NULL THEN NULL WHEN hi = lo THEN 1::numeric ELSE
+      (SELECT CASE WHEN integral THEN greatest(s, 1) ELSE s END FROM (SELECT m * CASE WHEN r / m <= 1 THEN 1 WHEN r / m <= 2 THEN 2 WHEN r / m <= 5 THEN 5 ELSE 10 END AS s
+        FROM (SELECT (hi - lo) / 10 AS r, power(10::numeric, floor(log((hi - lo) / 10))) AS m) x) y) END`;
+  const figures: Record<string, string> = {
+    "Size over time": `SELECT (${count})::int AS count,
+        (SELECT count(*)::int FROM profiles WHERE database_id = ${databaseId}) AS total,
+        (SELECT coalesce(json_agg(json_build_object('at', at, 'count', count) ORDER BY at, id), '[]'::json)
+           FROM (SELECT id, at, count FROM segment_update_log WHERE segment_id = ${segmentId} AND kind = 'calculated' AND count IS NOT NULL
+                 ORDER BY at DESC, id DESC LIMIT 500) l) AS history`,
+    Reachability: `SELECT count(*)::int AS total, ${["email", "sms", "push"].map(status).join(", ")},
+        count(*) FILTER (WHERE email <> '')::int AS has_email, count(*) FILTER (WHERE phone <> '')::int AS has_phone
+      FROM ${fromAll}`,
+    Engagement: `WITH sel AS (SELECT p.id FROM ${fromAll})
+      SELECT (SELECT count(*)::int FROM sel) AS sel_profiles, (SELECT count(*)::int FROM profiles WHERE database_id = ${databaseId}) AS db_profiles, i.*, b.*
+      FROM (
+        SELECT ${["delivered:deliveries:delivered_profiles", "opened:opens:openers", "clicked:clicks:clickers"]
+          .map((d) => {
+            const [type, n, people] = d.split(":");
+            return `count(*) FILTER (WHERE type = '${type}')::bigint AS db_${n}, count(DISTINCT profile_id) FILTER (WHERE type = '${type}')::int AS db_${people},
+               count(sel.id) FILTER (WHERE type = '${type}')::bigint AS sel_${n}, count(DISTINCT sel.id) FILTER (WHERE type = '${type}')::int AS sel_${people}`;
+          })
+          .join(",\n          ")}
+        FROM events LEFT JOIN sel ON sel.id = events.profile_id
+        WHERE database_id = ${databaseId} AND type IN ('delivered', 'opened', 'clicked') AND ${inPeriod}
+      ) i, (
+        SELECT count(*)::bigint AS db_purchases, coalesce(sum(amount), 0)::float8 AS db_amount, count(DISTINCT profile_id)::int AS db_buyers,
+               count(sel.id)::bigint AS sel_purchases, coalesce(sum(amount) FILTER (WHERE sel.id IS NOT NULL), 0)::float8 AS sel_amount,
+               count(DISTINCT sel.id)::int AS sel_buyers
+        FROM (SELECT profile_id, CASE WHEN jsonb_typeof(properties -> 'amount') = 'number' THEN (properties ->> 'amount')::numeric END AS amount
+              FROM events WHERE database_id = ${databaseId} AND type = 'purchase' AND ${inPeriod}) pe
+        LEFT JOIN sel ON sel.id = pe.profile_id
+      ) b`,
+    "Top mailings by clicks": `SELECT e.mailing_id, m.name,
+        count(*) FILTER (WHERE e.type = 'delivered')::int AS deliveries, count(*) FILTER (WHERE e.type = 'opened')::int AS opens,
+        count(*) FILTER (WHERE e.type = 'clicked')::int AS clicks, count(DISTINCT e.profile_id) FILTER (WHERE e.type = 'clicked')::int AS clickers
+      FROM events e JOIN (SELECT p.id FROM ${fromAll}) s ON s.id = e.profile_id
+      LEFT JOIN mailings m ON m.id = e.mailing_id AND m.database_id = ${databaseId}
+      WHERE e.database_id = ${databaseId} AND e.type IN ('delivered', 'opened', 'clicked') AND e.mailing_id IS NOT NULL AND e.${inPeriod}
+      GROUP BY e.mailing_id, m.name HAVING count(*) FILTER (WHERE e.type = 'clicked') > 0
+      ORDER BY clicks DESC, e.mailing_id LIMIT 5`,
+    "Composition: city (string)": `SELECT value, n::bigint AS n, sum(n) OVER ()::bigint AS total, count(*) OVER ()::int AS groups
+      FROM (SELECT nullif(fields ->> 'city', '') AS value, count(*) AS n FROM ${fromAll} GROUP BY 1) g
+      ORDER BY value IS NULL DESC, n DESC, value COLLATE "C" LIMIT 11`,
+    "Composition: loyalty points (number)": `WITH v AS (
+        SELECT CASE WHEN jsonb_typeof(fields -> 'loyalty_points') = 'number' THEN (fields ->> 'loyalty_points')::numeric END AS x,
+               coalesce(fields ->> 'loyalty_points', '') = '' AS empty
+        FROM ${fromAll}),
+      b AS (SELECT min(x) AS lo, max(x) AS hi, coalesce(bool_and(x = trunc(x)), true) AS integral FROM v),
+      s AS (SELECT step, floor(lo / step) * step AS start, greatest(ceil((hi - floor(lo / step) * step) / step), 1) AS nb
+            FROM (SELECT b.*, ${histogramStep} AS step FROM b) t)
+      SELECT CASE WHEN x IS NOT NULL THEN 'value' WHEN empty THEN 'empty' ELSE 'invalid' END AS kind,
+             CASE WHEN x IS NOT NULL THEN least(floor((x - start) / step), nb - 1)::int END AS bucket,
+             count(*)::bigint AS n, start::float8 AS start, step::float8 AS step, nb::int AS nb
+      FROM v, s GROUP BY 1, 2, s.start, s.step, s.nb`,
+    "Composition: birthday (date)": `WITH v AS (SELECT segment_instant(fields ->> 'birthday') AS t, coalesce(fields ->> 'birthday', '') = '' AS empty FROM ${fromAll}),
+      s AS (SELECT CASE WHEN span IS NULL OR span <= 92 THEN 'day' WHEN span <= 2922 THEN 'month' WHEN span <= 36525 THEN 'year' ELSE 'decade' END AS unit
+            FROM (SELECT extract(epoch FROM max(t) - min(t)) / 86400 AS span FROM v) b)
+      SELECT CASE WHEN t IS NOT NULL THEN 'value' WHEN empty THEN 'empty' ELSE 'invalid' END AS kind,
+             to_char(date_trunc(unit, t AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS bucket, count(*)::bigint AS n, unit
+      FROM v, s GROUP BY 1, 2, unit`,
+    "Composition: VIP (boolean)": `SELECT count(*)::bigint AS total, count(*) FILTER (WHERE fields -> 'vip' = 'true'::jsonb)::bigint AS yes,
+        count(*) FILTER (WHERE fields -> 'vip' = 'false'::jsonb)::bigint AS no, count(*) FILTER (WHERE coalesce(fields ->> 'vip', '') = '')::bigint AS empty
+      FROM ${fromAll}`,
+  };
+  return Object.entries(figures).map(([figure, text]) => ({ figure, query: sql.raw(text) }));
+}
+
+function engineFigures(selection: CompiledSelection, segmentId: number, now: Date): { figure: string; query: SQL }[] {
+  return [
+    { figure: "Size over time", query: segmentSizeQuery(selection, segmentId) },
+    { figure: "Reachability", query: reachabilityQuery(selection) },
+    { figure: "Engagement", query: engagementQuery(selection, now, PERIOD_DAYS) },
+    { figure: "Top mailings by clicks", query: topMailingsQuery(selection, now, PERIOD_DAYS) },
+    { figure: "Composition: city (string)", query: stringCompositionQuery(selection, "city") },
+    { figure: "Composition: loyalty points (number)", query: numberCompositionQuery(selection, "loyalty_points") },
+    { figure: "Composition: birthday (date)", query: dateCompositionQuery(selection, "birthday") },
+    { figure: "Composition: VIP (boolean)", query: booleanCompositionQuery(selection, "vip") },
+  ];
+}
+
+/** Rows in a form both drivers and both sides agree on: numeric text as numbers, keys sorted, rows sorted. */
+function canonical(rows: Record<string, unknown>[]): string {
+  const value = (v: unknown): unknown => {
+    if (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+    if (typeof v === "string" && v.startsWith("[")) return value(JSON.parse(v));
+    if (Array.isArray(v)) return v.map(value);
+    if (v && typeof v === "object" && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).sort().map(([k, x]) => [k, value(x)]));
+    return v;
+  };
+  return JSON.stringify(rows.map((r) => value(r)).map((r) => JSON.stringify(r)).sort());
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await run();
+  return { ms: performance.now() - started, value };
+}
+
+/**
+ * Times every figure of the analytics page on `databaseId` (a database with the demo's retail fields:
+ * city, loyalty_points, birthday, vip) against its hand-written SQL.
+ */
+export async function benchAnalytics(
+  db: Db,
+  opts: { databaseId: number; now: Date; runs?: number; only?: string; log?: (message: string) => void },
+): Promise<AnalyticsBenchRow[]> {
+  const runs = opts.runs ?? 5;
+  const log = opts.log ?? (() => {});
+  const fields = await queryRows<{ key: string; type: "string" | "number" | "date" | "boolean"; label: string }>(
+    db,
+    sql`SELECT key, type, label FROM profile_fields WHERE database_id = ${opts.databaseId} ORDER BY position`,
+  );
+  const ctx: ValidationContext = { fields, staticSegments: new Map(), dynamicSegments: new Map() };
+  const [segment] = await db
+    .select({ id: dynamicSegments.id })
+    .from(dynamicSegments)
+    .where(and(eq(dynamicSegments.databaseId, opts.databaseId), isNull(dynamicSegments.deletedAt)))
+    .orderBy(asc(dynamicSegments.id))
+    .limit(1);
+  const segmentId = segment?.id ?? 0;
+
+  const pairs = cases(opts.databaseId, opts.now)
+    .filter((c) => !opts.only || c.name.toLowerCase().includes(opts.only.toLowerCase()))
+    .flatMap((c) => {
+      const rule = parseSelectionRule({ databaseId: opts.databaseId, ...c.rule });
+      if (!rule.ok) throw new Error(`${c.name}: ${JSON.stringify(rule.issues)}`);
+      const issues = validateSelection(rule.value, ctx);
+      if (issues.length) throw new Error(`${c.name}: ${JSON.stringify(issues)}`);
+      const selection = compileSelection(rule.value, ctx, { now: opts.now });
+      const hand = handFigures(c, opts.databaseId, segmentId, opts.now);
+      return engineFigures(selection, segmentId, opts.now).map((e, i) => ({ selection: c.name, figure: e.figure, engine: e.query, hand: hand[i].query }));
+    });
+
+  const samples = pairs.map(() => ({ engine: [] as number[], hand: [] as number[] }));
+  const mismatches: (string | null)[] = pairs.map(() => null);
+  log(`Analytics: ${pairs.length} figure × selection pairs, 1 warm-up + ${runs} measured runs each, interleaved`);
+  for (let run = 0; run <= runs; run++) {
+    for (const [i, p] of pairs.entries()) {
+      const engine = () => timed(() => runFigure(db, { timeoutMs: 600_000 }, (tx) => queryRows<Record<string, unknown>>(tx, p.engine)));
+      const hand = () => timed(() => queryRows<Record<string, unknown>>(db, p.hand));
+      const [e, h] = run % 2 === 0 ? [await engine(), await hand()] : await hand().then(async (hh) => [await engine(), hh] as const);
+      if (run === 0) {
+        if (canonical(e.value) !== canonical(h.value)) mismatches[i] = "answers differ";
+        log(`  warm-up ${i + 1}/${pairs.length}: ${p.selection} · ${p.figure}: ${e.ms.toFixed(0)} / ${h.ms.toFixed(0)} ms${mismatches[i] ? " — ANSWERS DIFFER" : ""}`);
+        continue;
+      }
+      samples[i].engine.push(e.ms);
+      samples[i].hand.push(h.ms);
+    }
+    if (run > 0) log(`  run ${run}/${runs} done`);
+  }
+  return pairs.map((p, i) => {
+    const engineMs = median(samples[i].engine);
+    const handMs = median(samples[i].hand);
+    return { selection: p.selection, figure: p.figure, engineMs, handMs, ratio: engineMs / Math.max(handMs, 0.001), mismatch: mismatches[i] };
+  });
+}
+
+const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+
+export function analyticsVerdicts(rows: AnalyticsBenchRow[]): string[] {
+  return rows.flatMap((r) => [
+    ...(r.ratio > ANALYTICS_TARGET ? [`${r.figure} on "${r.selection}" is ${r.ratio.toFixed(2)}× its hand-written SQL (target ≤ ${ANALYTICS_TARGET}).`] : []),
+    ...(r.mismatch ? [`${r.figure} on "${r.selection}": ${r.mismatch}.`] : []),
+  ]);
+}
+
+export function analyticsTable(rows: AnalyticsBenchRow[]): string {
+  const header = "| selection | figure | engine ms | hand-written ms | ratio | same answer |\n| --- | --- | ---: | ---: | ---: | --- |";
+  return [header, ...rows.map((r) => `| ${r.selection} | ${r.figure} | ${ms(r.engineMs)} | ${ms(r.handMs)} | ${r.ratio.toFixed(2)} | ${r.mismatch ? "no" : "yes"} |`)].join("\n");
+}
+
+const START = "<!-- bench-analytics:start -->";
+const END = "<!-- bench-analytics:end -->";
+
+/** Replaces (or appends) the analytics section of docs/benchmarks.md, leaving every other section alone. */
+export function writeAnalyticsSection(file: string, section: string): void {
+  const block = `${START}\n${section.trim()}\n${END}`;
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
+  const next =
+    current.includes(START) && current.includes(END)
+      ? current.slice(0, current.indexOf(START)) + block + current.slice(current.indexOf(END) + END.length)
+      : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, next);
+}
+
+export function analyticsMarkdownSection(rows: AnalyticsBenchRow[], meta: { profiles: number; events: number; postgres: string; runs: number; at: Date }): string {
+  const missed = analyticsVerdicts(rows);
+  return `## Segment analytics
+
+Every figure of \`/segments/dynamic/{id}/analytics\` is one aggregate statement over the compiled
+selection (lib/analytics). Here each runs as the page runs it (inside its statement-timeout
+transaction) beside the SQL a DBA would write by hand for the same numbers, on ${meta.profiles.toLocaleString("en")} profiles and
+~${Math.round(meta.events / 1e6)} million events (${meta.postgres}, one connection, median of ${meta.runs} interleaved runs after a warm-up;
+engagement and top mailings over the last ${PERIOD_DAYS} days). Target: engine ≤ ${ANALYTICS_TARGET}× hand-written. Measured
+${meta.at.toISOString().slice(0, 16).replace("T", " ")} UTC with \`scripts/bench-analytics.ts\`.
+
+${analyticsTable(rows)}
+
+${missed.length ? `Targets missed:\n${missed.map((m) => `- ${m}`).join("\n")}` : "All figures within the target, with the same answers."}
+`;
+}
+
+async function main(): Promise<number> {
+  if (!process.env.DATABASE_URL) {
+    console.error("Set DATABASE_URL to the seeded benchmark database (npm run bench creates segments_bench).");
+    return 1;
+  }
+  const args = process.argv.slice(2);
+  const option = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+  process.env.DATABASE_POOL_SIZE = "1";
+  const db = await getDb();
+  const [info] = await queryRows<{ version: string; databaseId: number | null; events: number; profiles: number; comment: string | null }>(
+    db,
+    sql`SELECT current_setting('server_version') AS version,
+               (SELECT id FROM profile_databases WHERE name = 'Retail customers') AS "databaseId",
+               (SELECT reltuples::bigint FROM pg_class WHERE relname = 'events') AS events,
+               (SELECT count(*)::int FROM profiles) AS profiles,
+               (SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()) AS comment`,
+  );
+  if (!info.databaseId) {
+    console.error("This database has no “Retail customers” profile database: seed it with the demo data first.");
+    return 1;
+  }
+  // The bench database records when it was seeded; its events are relative to that day.
+  const seeded = info.comment?.match(/seeded=(\S+)/)?.[1];
+  const now = seeded ? new Date(seeded) : new Date();
+  const runs = Number(option("--runs") ?? 5);
+  const rows = await benchAnalytics(db, { databaseId: Number(info.databaseId), now, runs, only: option("--only"), log: (m) => console.log(m) });
+  console.log(`\n${analyticsTable(rows)}\n`);
+  const missed = analyticsVerdicts(rows);
+  console.log(missed.length ? `Targets missed:\n${missed.map((m) => `  - ${m}`).join("\n")}` : "All analytics targets met.");
+  if (!args.includes("--no-write") && !option("--only")) {
+    const file = path.join(process.cwd(), "docs", "benchmarks.md");
+    writeAnalyticsSection(
+      file,
+      analyticsMarkdownSection(rows, { profiles: info.profiles, events: Number(info.events), postgres: `PostgreSQL ${info.version}`, runs, at: new Date() }),
+    );
+    console.log(`Wrote ${path.relative(process.cwd(), file)}`);
+  }
+  return missed.length ? 3 : 0;
+}
+
+// Run as a script (not when the main bench imports it).
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename ?? "")) {
+  main()
+    .then(async (code) => {
+      await closeDb();
+      process.exit(code);
+    })
+    .catch(async (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      await closeDb().catch(() => {});
+      process.exit(1);
+    });
+}
