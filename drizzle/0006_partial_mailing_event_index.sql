@@ -1,0 +1,2 @@
+DROP INDEX "events_database_mailing_type_idx";--> statement-breakpoint
+CREATE INDEX "events_database_mailing_type_idx" ON "events" USING btree ("database_id","mailing_id","type","profile_id") WHERE "events"."mailing_id" is not null;
