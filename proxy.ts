@@ -1,16 +1,19 @@
-import NextAuth from "next-auth";
-import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
-import { authConfig } from "@/lib/auth/auth.config";
+import { NextResponse, type NextRequest } from "next/server";
 
-// Only redirects signed-out visitors to /login; access itself is decided in the data-access layer.
-const { auth } = NextAuth(authConfig);
-const redirectSignedOut = auth as unknown as (request: NextRequest, event: NextFetchEvent) => Promise<Response | undefined>;
-
-export default function proxy(request: NextRequest, event: NextFetchEvent) {
-  // Server actions check the session themselves. Passing them through also keeps the proxy from
-  // re-issuing the session cookie on the very response in which "Sign out" deletes it.
+/**
+ * Only sends visitors without a session cookie to /login. It neither reads nor re-issues the session:
+ * who a user is and what they may do is decided by the data-access layer on every request
+ * (`requireUser()`), which also sends an expired or revoked session to /login. Never re-issuing the
+ * cookie here matters for "Sign out": a prefetch still in flight must not put the cookie back.
+ */
+export default function proxy(request: NextRequest) {
+  // Server actions check the session themselves.
   if (request.headers.has("next-action")) return NextResponse.next();
-  return redirectSignedOut(request, event);
+  const hasSession = request.cookies.getAll().some((c) => /^(__Secure-)?authjs\.session-token(\.\d+)?$/.test(c.name));
+  if (hasSession) return NextResponse.next();
+  const login = new URL("/login", request.url);
+  login.searchParams.set("callbackUrl", request.nextUrl.pathname + request.nextUrl.search);
+  return NextResponse.redirect(login);
 }
 
 export const config = {

@@ -1,9 +1,8 @@
 import type { NextAuthConfig } from "next-auth";
 
 /**
- * The edge-safe half of the Auth.js config (no database, no bcrypt): enough for proxy.ts to tell
- * signed-in visitors from signed-out ones. Who a user is and what they may do is decided later, in
- * the data-access layer, from the database.
+ * The Auth.js settings without providers (no database, no bcrypt). Who a user is and what they may
+ * do is decided in the data-access layer, from the database, on every request.
  */
 export const authConfig = {
   pages: { signIn: "/login" },
@@ -11,9 +10,6 @@ export const authConfig = {
   trustHost: true,
   providers: [],
   callbacks: {
-    authorized({ auth }) {
-      return Boolean(auth?.user);
-    },
     jwt({ token, user }) {
       if (user?.id) token.uid = user.id;
       return token;
