@@ -20,13 +20,22 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
+import { BulkEditDialog } from "@/components/segment-actions/bulk-edit-dialog";
+import { CopyToStaticSegmentDialog } from "@/components/segment-actions/copy-to-static-segment-dialog";
+import { ExportHistoryDialog } from "@/components/segment-actions/export-history-dialog";
+import { ExportProfilesDialog } from "@/components/segment-actions/export-profiles-dialog";
 import { cloneSegmentAction, moveSegmentToBinAction } from "@/lib/dynamic-segments/actions";
+
+type ActionDialogName = "copy" | "update" | "export" | "history" | null;
 
 export function SegmentRowActions({ id, name, dependents }: { id: number; name: string; dependents: string[] }) {
   const router = useRouter();
   const [confirmOpen, setConfirmOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  const [dialog, setDialog] = useState<ActionDialogName>(null);
+  const source = { source: { segmentId: id }, label: `the segment “${name}”` };
+  const dialogProps = (which: Exclude<ActionDialogName, null>) => ({ open: dialog === which, onOpenChange: (o: boolean) => setDialog(o ? which : null), source });
 
   const clone = () =>
     startTransition(async () => {
@@ -54,6 +63,13 @@ export function SegmentRowActions({ id, name, dependents }: { id: number; name: 
         </DropdownMenuTrigger>
         <DropdownMenuContent align="end">
           <DropdownMenuItem onSelect={() => router.push(`/segments/dynamic/${id}`)}>Open segment</DropdownMenuItem>
+          <DropdownMenuSeparator />
+          <DropdownMenuItem onSelect={() => setDialog("copy")}>Copy profiles from segment</DropdownMenuItem>
+          <DropdownMenuItem onSelect={() => setDialog("update")}>Update profiles</DropdownMenuItem>
+          <DropdownMenuItem onSelect={() => setDialog("export")}>Export profiles</DropdownMenuItem>
+          <DropdownMenuItem onSelect={() => setDialog("history")}>Export profile history</DropdownMenuItem>
+          <DropdownMenuItem onSelect={() => router.push(`/segments/dynamic/${id}/analytics`)}>Analytics</DropdownMenuItem>
+          <DropdownMenuSeparator />
           <DropdownMenuItem onSelect={clone}>Clone segment</DropdownMenuItem>
           <DropdownMenuSeparator />
           <DropdownMenuItem variant="destructive" onSelect={() => setConfirmOpen(true)}>
@@ -61,6 +77,10 @@ export function SegmentRowActions({ id, name, dependents }: { id: number; name: 
           </DropdownMenuItem>
         </DropdownMenuContent>
       </DropdownMenu>
+      <CopyToStaticSegmentDialog {...dialogProps("copy")} title="Copy profiles from segment" />
+      <BulkEditDialog {...dialogProps("update")} title="Update profiles" />
+      <ExportProfilesDialog {...dialogProps("export")} />
+      <ExportHistoryDialog {...dialogProps("history")} />
       <AlertDialog open={confirmOpen} onOpenChange={setConfirmOpen}>
         <AlertDialogContent>
           <AlertDialogHeader>

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import {
+  Activity,
   Database,
   Filter,
   KeyRound,
@@ -36,7 +37,13 @@ const sections: Section[] = [
       { href: "/scenarios", label: "Scenarios", icon: Workflow },
     ],
   },
-  { title: "", items: [{ href: "/bin", label: "Bin", icon: Trash2 }] },
+  {
+    title: "",
+    items: [
+      { href: "/jobs", label: "Jobs", icon: Activity },
+      { href: "/bin", label: "Bin", icon: Trash2 },
+    ],
+  },
   {
     title: "Settings",
     items: [

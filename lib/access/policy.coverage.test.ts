@@ -104,7 +104,7 @@ describe("every route handler names its entry in the permission table", () => {
       expect(methods.length, "a route module exports at least one method").toBeGreaterThan(0);
       expect(source, "routes export their methods one by one").not.toMatch(/^export\s+(\{|const\s*\{|default\b|\*)/m);
       for (const method of methods) {
-        const m = new RegExp(`^export\\s+const\\s+${method}\\s*=\\s*(?:apiRoute|publicRoute)\\s*(?:<[^>]*>)?\\(\\s*["']([\\w.]+)["']`, "m").exec(source);
+        const m = new RegExp(`^export\\s+const\\s+${method}\\s*=\\s*(?:apiRoute|publicRoute|sessionRoute)\\s*(?:<[^>]*>)?\\(\\s*["']([\\w.]+)["']`, "m").exec(source);
         expect(m, `${method} must be \`export const ${method} = apiRoute("<key>", …)\` (or publicRoute)`).not.toBeNull();
         expect(isPolicyKey(m![1]), `${method} names "${m![1]}", which is not in lib/access/policy.ts`).toBe(true);
       }

@@ -77,6 +77,24 @@ export const policy = {
   "segments.copyToStaticSegment": { roles: everyone, checks: [...ruleChecks, "target static segment visible"], summary: "Copy selected profiles to a static segment." },
   "segments.bulkEditProfiles": { roles: everyone, checks: ruleChecks, summary: "Change a field on every selected profile." },
   "segments.addToScenario": { roles: everyone, checks: [...ruleChecks, "target scenario visible"], summary: "Add selected profiles to a scenario." },
+  "segments.actionTargets": { roles: everyone, checks: ["database visible"], summary: "What the action dialogs offer: fields, target databases, static segments, scenarios." },
+
+  // Background jobs (the actions above run as jobs; a user sees their own, admins everyone's)
+  "jobs.list": { roles: everyone, checks: [], summary: "List recent jobs with their progress and outcome." },
+  "jobs.read": { roles: everyone, checks: [], summary: "Follow one job's progress." },
+  "jobs.download": { roles: everyone, checks: ["database visible"], summary: "Download a finished export." },
+
+  // Static segments
+  "staticSegments.list": { roles: everyone, checks: [], summary: "List visible static segments." },
+  "staticSegments.read": { roles: everyone, checks: ["target static segment visible", "database visible"], summary: "Read a static segment and its members." },
+  "staticSegments.create": { roles: everyone, checks: ["database visible", "access groups assignable"], summary: "Create a static segment." },
+  "staticSegments.removeMembers": { roles: everyone, checks: ["target static segment visible", "database visible"], summary: "Remove profiles from a static segment." },
+
+  // Scenarios and mailings
+  "scenarios.list": { roles: everyone, checks: [], summary: "List scenarios of visible databases." },
+  "scenarios.read": { roles: everyone, checks: ["target scenario visible"], summary: "Read a scenario and its participants." },
+  "scenarios.create": { roles: everyone, checks: ["database visible", "source segment visible"], summary: "Create a scenario on a database and segment." },
+  "mailings.list": { roles: everyone, checks: [], summary: "List mailings of visible databases." },
 
   // Users (admins)
   "users.list": { roles: admins, checks: [], summary: "List users." },

@@ -18,7 +18,7 @@ import type { ResolvedSource } from "./common";
 const dialect = new PgDialect();
 
 /** The postgres.js client behind a Drizzle database, or null on PGlite. */
-function postgresClient(db: Db): Sql | null {
+export function postgresClient(db: Db): Sql | null {
   const client = (db as unknown as { $client?: unknown }).$client as { unsafe?: unknown; begin?: unknown } | undefined;
   return client && typeof client.unsafe === "function" && typeof client.begin === "function" ? (client as unknown as Sql) : null;
 }

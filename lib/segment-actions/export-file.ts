@@ -9,7 +9,7 @@ import { pipeline } from "node:stream/promises";
  * the last), via `<file>.part`, renamed at the end: a failure anywhere (the database connection lost
  * mid-export, a full disk) removes the partial file, so an export that exists is always complete.
  */
-export async function writeExportFile(file: string, chunks: AsyncIterable<string>): Promise<{ bytes: number }> {
+export async function writeExportFile(file: string, chunks: AsyncIterable<string | Buffer>): Promise<{ bytes: number }> {
   const part = `${file}.part`;
   try {
     await pipeline(Readable.from(chunks), createWriteStream(part, { flags: "w" }));

@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { databaseFields } from "@/lib/databases/queries";
 import { invalid } from "@/lib/errors";
-import { encodeHeader, encodePage, profileColumns, profileJson, type ExportOptions } from "@/lib/export";
+import { encodeHeader, encodePage, profileColumns, profileJson, type ExportOptions, type ProfileColumn } from "@/lib/export";
 import type { SelectionProfile } from "@/lib/segments/selection";
 import {
   countSelection,
@@ -17,7 +17,8 @@ import {
   type ResolvedSource,
   type RunContext,
 } from "./common";
-import { selectionProfileBatches } from "./cursor";
+import { copySelectionCsv } from "./copy-csv";
+import { postgresClient, selectionProfileBatches } from "./cursor";
 import { slug, today, writeExportFile } from "./export-file";
 import { exportProfilesSchema, type ExportProfilesParams } from "./schema";
 
@@ -48,9 +49,42 @@ export async function planExportProfiles(db: Db, user: ActingUser, input: unknow
 }
 
 /**
+ * The export's bytes: header, then the rows in `id` order. CSV on PostgreSQL comes straight from
+ * `COPY … TO STDOUT` (`copy-csv.ts`, the same cells as `lib/export` writes); NDJSON, and everything on
+ * PGlite, goes through the shared writer over a cursor. Memory stays constant either way.
+ */
+export async function* exportChunks(
+  db: Db,
+  source: ResolvedSource,
+  options: ExportOptions<SelectionProfile>,
+  onRows?: (rows: number) => void,
+  afterBatch?: (rows: number) => Promise<void>,
+): AsyncGenerator<string | Buffer> {
+  yield encodeHeader(options);
+  const client = postgresClient(db);
+  if (client && options.format === "csv") {
+    let seen = 0;
+    for await (const chunk of copySelectionCsv(client, source.prepared.selection, options.columns as ProfileColumn[], (n) => {
+      seen = n;
+      onRows?.(n);
+    })) {
+      yield chunk;
+      await afterBatch?.(seen);
+    }
+    return;
+  }
+  let rows = 0;
+  for await (const page of selectionProfileBatches(db, source, 1000)) {
+    rows += page.length;
+    yield encodePage(page, options);
+    onRows?.(rows);
+    await afterBatch?.(rows);
+  }
+}
+
+/**
  * Export profiles: the whole selection in `id` order, streamed from the database (a cursor on
- * PostgreSQL) through the shared CSV / NDJSON writer (`lib/export`: RFC 4180, formula defusing, a
- * header row) into a file, with constant memory. Progress counts profiles written.
+ * PostgreSQL; see `exportChunks`) into a file, with constant memory. Progress counts profiles written.
  */
 export async function exportProfiles(db: Db, user: ActingUser, input: unknown, ctx: ExportContext): Promise<ActionOutcome> {
   const params = parseParams(exportProfilesSchema, input);
@@ -63,16 +97,11 @@ export async function exportProfiles(db: Db, user: ActingUser, input: unknown, c
   ctx.progress?.({ total, done: 0, stage: `Writing ${profilesWord(total)}` });
 
   let rows = 0;
-  async function* chunks(): AsyncGenerator<string> {
-    yield encodeHeader(options);
-    for await (const page of selectionProfileBatches(db, source, 1000)) {
-      rows += page.length;
-      yield encodePage(page, options);
-      ctx.progress?.({ done: rows });
-      await ctx.afterBatch?.(rows);
-    }
-  }
-  const { bytes } = await writeExportFile(ctx.file, chunks());
+  const chunks = exportChunks(db, source, options, (n) => {
+    rows = n;
+    ctx.progress?.({ done: n });
+  }, ctx.afterBatch);
+  const { bytes } = await writeExportFile(ctx.file, chunks);
 
   const extension = params.format === "csv" ? "csv" : "ndjson";
   const outcome: ActionOutcome = {

@@ -1,15 +1,55 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { CampaignForm } from "@/components/scenarios/campaign-form";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
+import { loadBuilderOptions } from "@/lib/dynamic-segments/builder-options";
+import { formatDateTime } from "@/lib/format";
+import { createMailingAction } from "@/lib/mailings/actions";
+import { listMailings } from "@/lib/mailings/queries";
+import { cn } from "@/lib/utils";
 
 export const metadata: Metadata = { title: "Mailings" };
 
-export default async function Page() {
-  await requireUser();
+export default async function MailingsPage({ searchParams }: { searchParams: Promise<{ highlight?: string }> }) {
+  const user = await requireUser();
+  const db = await getDb();
+  const [mailings, options] = await Promise.all([listMailings(db, user), loadBuilderOptions(db, user)]);
+  const highlight = Number((await searchParams).highlight);
   return (
     <>
-      <PageHeader title="Mailings" description="Mailings sent to the profiles of a segment." />
-      <EmptyState title="Mailings are on their way">Creating mailings for a segment arrives with the selection actions.</EmptyState>
+      <PageHeader title="Mailings" description="Sends to a profile database, or to one of its dynamic segments (the segment then lists the mailing among its dependent objects)." />
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        {mailings.length ? (
+          <div className="rounded-lg border">
+            <Table>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Name</TableHead>
+                  <TableHead>Source</TableHead>
+                  <TableHead>Segment</TableHead>
+                  <TableHead>Created</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {mailings.map((m) => (
+                  <TableRow key={m.id} className={cn(m.id === highlight && "bg-amber-50")} aria-current={m.id === highlight ? "true" : undefined}>
+                    <TableCell className="font-medium">{m.name}</TableCell>
+                    <TableCell className="text-muted-foreground">{m.databaseName}</TableCell>
+                    <TableCell>{m.segmentName ? <Link href={`/segments/dynamic/${m.segmentId}`} className="hover:underline">{m.segmentName}</Link> : "—"}</TableCell>
+                    <TableCell className="text-muted-foreground">{formatDateTime(m.createdAt)}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+        ) : (
+          <EmptyState title="No mailings yet">Create one with a segment; the segment then shows it among its dependent objects.</EmptyState>
+        )}
+        <CampaignForm heading="Create mailing" idPrefix="mailing" action={createMailingAction} databases={options.databases} segments={options.dynamicSegments} />
+      </div>
     </>
   );
 }

@@ -36,7 +36,11 @@ export function SegmentForm({
   initial: SegmentFormValues;
   options: BuilderOptions;
   initialCount: { count: number; calculatedAt: string } | null;
-  quickActions?: React.ReactNode;
+  /**
+   * The quick actions on the current selection (SPEC §4), rendered once it has at least one condition.
+   * `rule` is the form's current, unsaved rule; `unchangedSinceSave` says it is still the saved segment's.
+   */
+  quickActions?: (current: { rule: RuleInput; unchangedSinceSave: boolean }) => React.ReactNode;
 }) {
   const [state, formAction, saving] = useActionState<SaveSegmentState, FormData>(saveSegmentAction, {});
   const values = state.values ?? initial;
@@ -184,7 +188,9 @@ export function SegmentForm({
           fieldKeys={(database?.fields ?? []).slice(0, 3).map((f) => f.key)}
           onIssues={setCalcIssues}
         />
-        {quickActions}
+        {quickActions && rule && script.groups.some((g) => g.conditions.length > 0)
+          ? quickActions({ rule, unchangedSinceSave: Boolean(initial.id) && ruleKey === savedKey })
+          : null}
         <div className="grid gap-4 rounded-lg border bg-card p-4 shadow-xs">
           <div className="grid gap-1.5">
             <Label htmlFor="segment-description">Description</Label>

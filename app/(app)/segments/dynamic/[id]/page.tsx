@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { BarChart3 } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { SegmentForm } from "@/components/segments/builder/segment-form";
+import { SegmentFormWithActions } from "@/components/segment-actions/segment-form-with-actions";
 import { DependentObjects, UpdateLog } from "@/components/segments/segment-blocks";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
@@ -12,6 +12,8 @@ import { requireUser } from "@/lib/auth/session";
 import { loadBuilderOptions, segmentGroupIds } from "@/lib/dynamic-segments/builder-options";
 import { dependentObjects, segmentUpdateLogEntries } from "@/lib/dynamic-segments/lifecycle";
 import { isAppError } from "@/lib/errors";
+import { listJobs } from "@/lib/jobs/queries";
+import { RecentJobs } from "@/components/segment-actions/recent-jobs";
 
 export const metadata: Metadata = { title: "Dynamic segment" };
 
@@ -24,11 +26,12 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
-  const [options, groupIds, log, dependents] = await Promise.all([
+  const [options, groupIds, log, dependents, jobs] = await Promise.all([
     loadBuilderOptions(db, user),
     segmentGroupIds(db, id),
     segmentUpdateLogEntries(db, user, id),
     dependentObjects(db, user, id),
+    listJobs(db, user, { sourceSegmentId: id, limit: 5 }),
   ]);
   const { calc } = await searchParams;
   return (
@@ -52,7 +55,7 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
           Saved. The first count took too long and was stopped; try Calculate again or narrow the conditions.
         </p>
       ) : null}
-      <SegmentForm
+      <SegmentFormWithActions
         key={segment.updatedAt.toISOString()}
         options={options}
         initialCount={segment.lastCount !== null && segment.lastCalculatedAt ? { count: segment.lastCount, calculatedAt: segment.lastCalculatedAt.toISOString() } : null}
@@ -71,6 +74,7 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
       />
       <div className="mt-8 grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="space-y-6">
+          {jobs.length ? <RecentJobs jobs={jobs} /> : null}
           <UpdateLog entries={log} />
           {dependents.mailings.length || dependents.scenarios.length ? <DependentObjects {...dependents} /> : null}
         </div>

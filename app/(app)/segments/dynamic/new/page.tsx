@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { SegmentForm } from "@/components/segments/builder/segment-form";
+import { SegmentFormWithActions } from "@/components/segment-actions/segment-form-with-actions";
 import { PageHeader } from "@/components/shell/page-header";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
@@ -22,7 +22,7 @@ export default async function NewSegmentPage({ searchParams }: { searchParams: P
         / New
       </nav>
       <PageHeader title="New dynamic segment" description="Pick a source, set the range and conditions, calculate, then save." />
-      <SegmentForm
+      <SegmentFormWithActions
         options={options}
         initialCount={null}
         initial={{ name: "", databaseId, rangeFrom: 0, rangeTo: 100, conditions: null, limit: null, description: "", tags: [], accessGroupIds: [] }}

@@ -1,0 +1,78 @@
+import { Readable } from "node:stream";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { queryRows } from "@/db/client";
+import { encodeHeader, encodePage, profileColumns } from "@/lib/export";
+import { addProfiles } from "@/lib/segments/testing/fixtures";
+import { countSelection, resolveSource } from "./common";
+import { copyCsvStatement, crlfRows, inlineParameters } from "./copy-csv";
+import { postgresClient, selectionProfileBatches } from "./cursor";
+import { exportChunks } from "./export-profiles";
+import { isPostgres, makeWorld } from "./testing";
+
+async function text(chunks: AsyncIterable<string | Buffer>): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const c of chunks) parts.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
+  return Buffer.concat(parts).toString("utf8");
+}
+
+describe("COPY-based CSV export", () => {
+  it("writes parameters as literals only outside quoted text", () => {
+    expect(inlineParameters("select $1, '$2', \"$1\", $2 from t where x = $$ $1 $$ and y = E'\\'$1'", ["it's", 5])).toBe(
+      "select E'it''s', '$2', \"$1\", 5 from t where x = $$ $1 $$ and y = E'\\'$1'",
+    );
+    expect(inlineParameters("select $1", ["back\\slash"])).toBe("select E'back\\\\slash'");
+    expect(inlineParameters("select $1, $2", [null, true])).toBe("select NULL, true");
+    expect(() => inlineParameters("select $1", [[1, 2]])).toThrow();
+    expect(() => inlineParameters("select $2", ["x"])).toThrow();
+  });
+
+  it("turns row ends into CRLF, keeps line breaks inside quoted cells, and refuses a stream without its end row", async () => {
+    const rows = (...chunks: string[]) => text(crlfRows(Readable.from(chunks.map((c) => Buffer.from(c))), 3));
+    expect(await rows('1,"a\nb",x\n2,', '"q""\n",\n', ",,\n")).toBe('1,"a\nb",x\r\n2,"q""\n",\r\n');
+    await expect(rows("1,a,b\n2,c,d\n")).rejects.toThrow(/connection was lost/);
+    await expect(rows("1,a,b\n,,")).rejects.toThrow(/connection was lost/);
+    // a real row ending in empty cells is not the end row
+    await expect(rows("1,,\n")).rejects.toThrow(/connection was lost/);
+  });
+
+  it("writes exactly what the shared writer writes, and selects exactly what the parametrized query selects", async () => {
+    const w = await makeWorld();
+    await addProfiles(w.db, w.source.id, [
+      { email: "+tricky@example.com", firstName: 'Quote " and, comma', lastName: "line\r\nbreak", phone: "", fields: { city: "Berlin", age: 12.5, vip: false, note: "@home\tnow", joined: "2026-02-03T04:05:06.007Z" } },
+      { email: "x'); drop table profiles; --@example.com", fields: { city: "Berlin", age: -5, note: "Zoë ☃ 日本", joined: "2024-02-29" } },
+      { email: null, fields: { city: "Berlin", age: 1234567.25, note: "" } },
+    ]);
+    const rules = [
+      w.rule,
+      { ...w.rule, limit: 3 },
+      { databaseId: w.source.id, range: { from: 10, to: 90 } },
+      { databaseId: w.source.id, conditions: { logic: "or", groups: [{ logic: "or", not: false, conditions: [
+        { kind: "field", field: "note", op: "contains", value: "'); drop" },
+        { kind: "field", field: "email", op: "starts_with", value: "x'); drop table profiles; --" },
+        { kind: "field", field: "note", op: "in", value: ["$1", "\\", "Zoë ☃ 日本"] },
+      ] }] } },
+    ];
+    const keys = ["city", "age", "vip", "joined", "note"];
+    const columns = profileColumns(keys);
+    if (!columns.ok) throw new Error("columns");
+    const options = { format: "csv" as const, columns: columns.columns };
+    for (const rule of rules) {
+      const source = await resolveSource(w.db, w.admin, { rule });
+      const viaShared = async function* () {
+        yield encodeHeader(options);
+        for await (const page of selectionProfileBatches(w.db, source, 2)) yield encodePage(page, options);
+      };
+      const expected = await text(viaShared());
+      expect(await text(exportChunks(w.db, source, options))).toBe(expected);
+      if (isPostgres()) {
+        // The COPY statement itself, with its parameters inlined, selects the same profiles.
+        const statement = copyCsvStatement(source.prepared.selection, columns.columns);
+        expect(statement.startsWith("COPY (")).toBe(true);
+        const rows = await queryRows<Record<string, unknown>>(w.db, sql.raw(statement.replace(/^COPY \(\((.*)\) union all \(select [^)]*\)\) TO STDOUT WITH \(FORMAT csv\)$/s, "$1")));
+        expect(rows.length).toBe(await countSelection(w.db, source));
+        expect(postgresClient(w.db)).not.toBeNull();
+      }
+    }
+  });
+});
