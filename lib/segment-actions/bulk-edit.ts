@@ -58,8 +58,8 @@ export async function planBulkEdit(db: Db, user: ActingUser, input: unknown): Pr
 }
 
 /**
- * Bulk edit: one statement that locks the profiles that would change (in id order), updates them
- * set-based, and writes one `profile_changes` row per changed value — a data-modifying CTE, so the
+ * Bulk edit: one statement that updates the profiles that would change, set-based, and writes one
+ * `profile_changes` row per changed value from the UPDATE's RETURNING — a data-modifying CTE, so the
  * history cannot drift from the update. Profiles that already have the values are left untouched.
  */
 export async function applyBulkEdit(db: Db, user: ActingUser, input: unknown, ctx: RunContext = {}): Promise<ActionOutcome> {
@@ -76,26 +76,30 @@ export async function applyBulkEdit(db: Db, user: ActingUser, input: unknown, ct
     ctx.progress?.({ total, done: 0, stage: `Updating up to ${profilesWord(total)}` });
 
     const olds = changes.map((c, i) => sql`${oldValue(c, "o")} as ${sql.raw(`v${i}`)}`);
-    const history = changes.map((c, i) => sql`(${changedField(c)}::text, old.${sql.raw(`v${i}`)}, ${newValue(c)})`);
+    const history = changes.map((c, i) => sql`(${changedField(c)}::text, upd.${sql.raw(`v${i}`)}, ${newValue(c)})`);
+    // The old values come from the UPDATE's own FROM (the statement's snapshot); rows are not locked
+    // twice. Every writer that updates profiles holds the database's advisory lock (lockTarget above),
+    // so no other change can slip in between and make an old value stale.
     const { profiles: changed, changes: rows } = await scalar(
       tx,
       sql`
-        with old as (
-          select o.id, ${sql.join(olds, sql`, `)}
-          from profiles o
-          where o.id in (${source.prepared.idsQuery}) and ${wouldChange(changes, "o")}
-          order by o.id
-          for update of o
-        ),
-        upd as (
+        with upd as (
           update profiles t set ${assignments(changes, "t", now)}
-          from old where t.id = old.id
-          returning t.id
+          from (
+            select o.id, ${sql.join(olds, sql`, `)}
+            from profiles o
+            where o.id in (${source.prepared.idsQuery}) and ${wouldChange(changes, "o")}
+          ) old
+          where t.id = old.id
+          returning t.id, ${sql.join(
+            changes.map((_, i) => sql.raw(`old.v${i}`)),
+            sql`, `,
+          )}
         ),
         hist as (
           insert into profile_changes (profile_id, database_id, user_id, changed_at, field, old_value, new_value, source)
-          select old.id, ${source.databaseId}::int, ${user.id}::int, ${now.toISOString()}::timestamptz, c.field, c.old_value, c.new_value, 'bulk_edit'
-          from old cross join lateral (values ${sql.join(history, sql`, `)}) as c(field, old_value, new_value)
+          select upd.id, ${source.databaseId}::int, ${user.id}::int, ${now.toISOString()}::timestamptz, c.field, c.old_value, c.new_value, 'bulk_edit'
+          from upd cross join lateral (values ${sql.join(history, sql`, `)}) as c(field, old_value, new_value)
           where c.old_value is distinct from c.new_value
           returning 1
         )

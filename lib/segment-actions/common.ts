@@ -83,7 +83,9 @@ export async function inActionTransaction<T>(
     return await db.transaction(
       async (tx) => {
         await tx.execute(
-          sql`select set_config('statement_timeout', ${String(actionTimeoutMs())}, true), set_config('plan_cache_mode', 'force_custom_plan', true)`,
+          // Set-based work on hundreds of thousands of rows: hash joins and sorts in memory, not on disk.
+          sql`select set_config('statement_timeout', ${String(actionTimeoutMs())}, true), set_config('plan_cache_mode', 'force_custom_plan', true),
+                     set_config('work_mem', '64MB', true)`,
         );
         return work(tx as unknown as Db);
       },

@@ -117,8 +117,6 @@ export async function copyToDatabase(db: Db, user: ActingUser, input: unknown, c
             compared.map((c) => sql`(${c.old("t")}) is distinct from (${c.next("f", "t")})`),
             sql` or `,
           )}
-          order by t.id
-          for update of t
         ),
         upd as (
           update profiles t set ${sql.join(
