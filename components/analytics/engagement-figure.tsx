@@ -22,7 +22,7 @@ export async function EngagementFigure({ user, segmentId, days, action }: { user
       slug="engagement"
       title={ENGAGEMENT_TITLE}
       action={action}
-      description={`The last ${days} days. Rates are the share of profiles reached by at least one mailing that opened or clicked one.`}
+      description={`The last ${days} days. Open and click rates: of the profiles that received at least one delivery, the share that opened or clicked.`}
     >
       {!result.ok ? (
         <FigureError message={result.message} />

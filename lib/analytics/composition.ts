@@ -43,33 +43,36 @@ export function stringCompositionQuery(selection: CompiledSelection, key: string
  */
 export function numberCompositionQuery(selection: CompiledSelection, key: string): SQL {
   const k = jsonKey(key);
+  // `grid` is one row computed from all of `v`; MATERIALIZED keeps the planner from recomputing it
+  // for every profile row it is joined with.
   return sql`with v as (
       select segment_number("p"."fields" -> ${k}) as x, ${isEmpty(sql`("p"."fields" ->> ${k})`)} as empty
       from ${selectedProfiles(selection)}
     ),
-    b as (select min(x) as lo, max(x) as hi, coalesce(bool_and(x = trunc(x)), true) as integral from v),
-    raw as (select b.*, (b.hi - b.lo) / 10 as r from b),
-    st as (
-      select raw.*, case
-        when raw.lo is null then null
-        when raw.r = 0 then 1::numeric
-        else (case when raw.integral then greatest(nice.step, 1) else nice.step end)
-      end as step
-      from raw left join lateral (
-        select m * case when raw.r / m <= 1 then 1 when raw.r / m <= 2 then 2 when raw.r / m <= 5 then 5 else 10 end as step
-        from (select power(10::numeric, floor(log(raw.r))) as m) mag
-      ) nice on raw.r > 0
-    ),
-    s as (
-      select st.step, floor(st.lo / st.step) * st.step as start,
-             greatest(ceil((st.hi - floor(st.lo / st.step) * st.step) / st.step), 1) as nb
-      from st
+    grid as materialized (
+      select step, floor(lo / step) * step as start, greatest(ceil((hi - floor(lo / step) * step) / step), 1) as nb
+      from (
+        select lo, hi, case
+          when lo is null then null
+          when r = 0 then 1::numeric
+          when integral then greatest(nice, 1)
+          else nice
+        end as step
+        from (
+          select lo, hi, integral, r,
+            m * case when r / m <= 1 then 1 when r / m <= 2 then 2 when r / m <= 5 then 5 else 10 end as nice
+          from (
+            select lo, hi, integral, r, case when r > 0 then power(10::numeric, floor(log(r))) end as m
+            from (select min(x) as lo, max(x) as hi, coalesce(bool_and(x = trunc(x)), true) as integral, (max(x) - min(x)) / 10 as r from v) b
+          ) magnitude
+        ) nice
+      ) stepped
     )
     select case when v.x is not null then 'value' when v.empty then 'empty' else 'invalid' end as kind,
-           case when v.x is not null then least(floor((v.x - s.start) / s.step), s.nb - 1)::int end as bucket,
-           count(*)::bigint as n, s.start::float8 as start, s.step::float8 as step, s.nb::int as nb
-    from v cross join s
-    group by 1, 2, s.start, s.step, s.nb`;
+           case when v.x is not null then least(floor((v.x - g.start) / g.step), g.nb - 1)::int end as bucket,
+           count(*)::bigint as n, g.start::float8 as start, g.step::float8 as step, g.nb::int as nb
+    from v cross join grid g
+    group by 1, 2, g.start, g.step, g.nb`;
 }
 
 /** A histogram by calendar unit (UTC), the unit chosen from the span: day, month, year or decade. */
@@ -79,9 +82,10 @@ export function dateCompositionQuery(selection: CompiledSelection, key: string):
       select segment_instant("p"."fields" ->> ${k}) as t, ${isEmpty(sql`("p"."fields" ->> ${k})`)} as empty
       from ${selectedProfiles(selection)}
     ),
-    b as (select extract(epoch from max(t) - min(t)) / 86400 as span from v),
-    s as (select case when b.span is null then 'day' when b.span <= 92 then 'day' when b.span <= 2922 then 'month'
-                      when b.span <= 36525 then 'year' else 'decade' end as unit from b)
+    s as materialized (
+      select case when span is null or span <= 92 then 'day' when span <= 2922 then 'month' when span <= 36525 then 'year' else 'decade' end as unit
+      from (select extract(epoch from max(t) - min(t)) / 86400 as span from v) b
+    )
     select case when v.t is not null then 'value' when v.empty then 'empty' else 'invalid' end as kind,
            to_char(date_trunc(s.unit, v.t at time zone 'UTC'), 'YYYY-MM-DD') as bucket,
            count(*)::bigint as n, s.unit as unit
