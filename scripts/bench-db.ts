@@ -56,6 +56,8 @@ export async function ensureBenchDatabase(opts: {
     const seededAt = new Date(comment.slice(`${wanted} seeded=`.length).split(" ")[0]);
     opts.log(`Reusing ${opts.name} (${opts.profiles.toLocaleString("en")} profiles, seeded ${seededAt.toISOString().slice(0, 10)})`);
     const before = await migrationCount();
+    // New migrations may rebuild indexes over ten million events: give them memory to sort in.
+    await (await getDb()).execute(sql`SET maintenance_work_mem = '1GB'`);
     await migrateDb();
     if ((await migrationCount()) !== before) {
       opts.log("New migrations applied: refreshing statistics");

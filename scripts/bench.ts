@@ -8,6 +8,7 @@ import { compileSelection, selectionCountQuery, selectionProfiles, type Compiled
 import { parseSelectionRule } from "@/lib/segments/script";
 import { validateSelection, type ValidationContext } from "@/lib/segments/validate";
 import { benchCases, SHOW_COLUMNS, type BenchCase } from "./bench-cases";
+import { analyticsMarkdownSection, analyticsTable, analyticsVerdicts, benchAnalytics, writeAnalyticsSection } from "./bench-analytics";
 import { ensureBenchDatabase } from "./bench-db";
 import { consoleTable, markdownSection, verdicts, writeBenchSection, type BenchResult } from "./bench-report";
 
@@ -16,7 +17,16 @@ import { consoleTable, markdownSection, verdicts, writeBenchSection, type BenchR
  * profiles and ~10,000,000 events, in a database of its own on the server of DATABASE_URL (seeded
  * once, then reused). Prints a table and the plans, and writes docs/benchmarks.md.
  */
-type Args = { profiles: number; runs: number; database: string; seed: number; reseed: boolean; write: boolean; only?: string };
+type Args = {
+  profiles: number;
+  runs: number;
+  database: string;
+  seed: number;
+  reseed: boolean;
+  write: boolean;
+  analytics: boolean;
+  only?: string;
+};
 
 const usage = `Usage: DATABASE_URL=postgres://user@host:5432/any npm run bench -- [options]
 
@@ -25,10 +35,11 @@ const usage = `Usage: DATABASE_URL=postgres://user@host:5432/any npm run bench -
   --database NAME  the benchmark's own database on that server (default segments_bench)
   --reseed         drop and seed the benchmark database again
   --only TEXT      run only the scripts whose name contains TEXT
+  --analytics      also time the analytics figures (scripts/bench-analytics.ts)
   --no-write       print only; leave docs/benchmarks.md alone`;
 
 function parseArgs(argv: string[]): Args | string {
-  const args: Args = { profiles: 1_000_000, runs: 9, database: "segments_bench", seed: 1, reseed: false, write: true };
+  const args: Args = { profiles: 1_000_000, runs: 9, database: "segments_bench", seed: 1, reseed: false, write: true, analytics: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const next = () => argv[++i] ?? "";
@@ -38,6 +49,7 @@ function parseArgs(argv: string[]): Args | string {
     };
     if (flag === "--reseed") args.reseed = true;
     else if (flag === "--no-write") args.write = false;
+    else if (flag === "--analytics") args.analytics = true;
     else if (flag === "--database") args.database = next();
     else if (flag === "--only") args.only = next();
     else if (flag === "--profiles" || flag === "--runs" || flag === "--seed") {
@@ -105,6 +117,13 @@ async function explainJson(run: Run, query: Statement): Promise<PlanNode> {
   const [row] = await run<{ "QUERY PLAN": [{ Plan: PlanNode }] | string }>({ ...query, text: `EXPLAIN (FORMAT JSON) ${query.text}` });
   const plan = row["QUERY PLAN"];
   return (typeof plan === "string" ? (JSON.parse(plan) as [{ Plan: PlanNode }]) : plan)[0].Plan;
+}
+
+/** Planning + execution time inside the server (no client, protocol or result transfer). */
+async function serverMs(run: Run, query: Statement): Promise<number> {
+  const rows = await run<{ "QUERY PLAN": string }>({ ...query, text: `EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) ${query.text}` });
+  const total = (label: string) => Number(rows.map((r) => r["QUERY PLAN"]).find((l) => l.startsWith(label))?.match(/([\d.]+) ms/)?.[1] ?? 0);
+  return total("Planning Time") + total("Execution Time");
 }
 
 async function explainAnalyze(run: Run, query: Statement): Promise<string> {
@@ -230,8 +249,8 @@ async function main(): Promise<number> {
     results.push({
       name: c.name,
       count: ec,
-      engine: { calculateMs: 0, showMs: 0, plan: "", showPlan: "", seqScans: [], explain: "" },
-      hand: { calculateMs: 0, showMs: 0, plan: "", explain: "" },
+      engine: { calculateMs: 0, showMs: 0, showServerMs: 0, plan: "", showPlan: "", seqScans: [], explain: "" },
+      hand: { calculateMs: 0, showMs: 0, showServerMs: 0, plan: "", showPlan: "", explain: "" },
       mismatches,
     });
     repeats[i] = { calc: repeatsFor(Math.max(engineCalc.ms, handCalc.ms)), show: repeatsFor(Math.max(engineShow.ms, handShow.ms)) };
@@ -264,6 +283,17 @@ async function main(): Promise<number> {
     r.engine.seqScans = seqScans(enginePlan);
     r.engine.showPlan = planShape(await explainJson(run, s.engineShow));
     r.hand.plan = planShape(await explainJson(run, s.handCount));
+    r.hand.showPlan = planShape(await explainJson(run, s.handShow));
+    // Show inside the server too, to tell a slower statement from the extra protocol round trip that
+    // any statement with bind parameters costs a first time (postgres.js describes it before binding).
+    const server: Samples = { engine: [], hand: [] };
+    for (let k = 0; k < Math.max(5, repeats[i].show * 2); k++) {
+      for (const side of k % 2 ? (["hand", "engine"] as const) : (["engine", "hand"] as const)) {
+        server[side].push(await serverMs(run, side === "engine" ? s.engineShow : s.handShow));
+      }
+    }
+    r.engine.showServerMs = median(server.engine);
+    r.hand.showServerMs = median(server.hand);
     r.engine.explain = await explainAnalyze(run, s.engineCount);
     r.hand.explain = await explainAnalyze(run, s.handCount);
   }
@@ -285,12 +315,26 @@ async function main(): Promise<number> {
   console.log(`\n${consoleTable(summary)}\n`);
   const { met, lines } = verdicts(summary);
   console.log(met ? "All targets met." : `Targets missed:\n${lines.map((l) => `  - ${l}`).join("\n")}`);
+  const out = path.join(process.cwd(), "docs", "benchmarks.md");
   if (args.write && !args.only) {
-    const out = path.join(process.cwd(), "docs", "benchmarks.md");
     writeBenchSection(out, markdownSection(summary));
     console.log(`Wrote ${path.relative(process.cwd(), out)}`);
   }
-  return met ? 0 : 3;
+
+  let analyticsMissed: string[] = [];
+  if (args.analytics && !args.only) {
+    const rows = await benchAnalytics(db, { databaseId: info.databaseId, now, runs: 5, log: (m) => console.log(m) });
+    console.log(`\n${analyticsTable(rows)}\n`);
+    analyticsMissed = analyticsVerdicts(rows);
+    console.log(analyticsMissed.length ? `Analytics targets missed:\n${analyticsMissed.map((m) => `  - ${m}`).join("\n")}` : "All analytics targets met.");
+    if (args.write) {
+      writeAnalyticsSection(
+        out,
+        analyticsMarkdownSection(rows, { profiles: info.profiles, events: Number(info.events), postgres: summary.postgres, runs: 5, at: new Date() }),
+      );
+    }
+  }
+  return met && analyticsMissed.length === 0 ? 0 : 3;
 }
 
 main()
