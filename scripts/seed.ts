@@ -27,7 +27,9 @@ async function main(): Promise<number> {
   }
   const handle = await getHandle();
   const target = handle.driver === "postgres" ? "PostgreSQL (DATABASE_URL)" : "the embedded database";
+  console.log(`  [${elapsed()}] opened ${target}`);
   await migrateDb();
+  console.log(`  [${elapsed()}] migrations applied`);
   const check = checkSeedRequest({
     driver: handle.driver,
     profiles: args.profiles,

@@ -83,6 +83,7 @@ export async function seedDemoData(db: Db, options: SeedOptions): Promise<SeedSu
     const marketer = mustGet(people.byEmail, "marketer@example.com");
     const databases = await seedProfileDatabases(tx, people.groupsByName, ctx.now);
     const sent = await seedMailings(tx, databases, marketer, ctx.now);
+    progress("users, access groups, profile databases and mailings");
 
     const [last] = await queryRows<{ profile: number; event: number }>(
       tx,
