@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { storageState } from "./personas";
+import { screenshot } from "./screenshots";
 
 /*
  * Acting on selections through the UI: the list's row actions and the builder's quick actions, each
@@ -55,6 +56,7 @@ test("copy profiles from a segment into a new static segment; the list, the memb
 
   await page.goto("/jobs");
   await expect(page.getByText("Copy profiles to new static segment “E2E Berlin VIP list”")).toHaveCount(1);
+  await screenshot(page, "jobs");
 
   await page.goto("/segments/dynamic?q=Berlin+VIPs");
   await page.getByRole("link", { name: "Berlin VIPs" }).click();
@@ -107,6 +109,7 @@ test("bulk edit shows how many profiles will change, asks to confirm, and logs t
   await expect(dialog.getByText(/[\d,]+ of [\d,]+ profiles will change\. Apply to confirm\./)).toBeVisible();
   const apply = dialog.getByRole("button", { name: /^Apply to [\d,]+ profiles$/ });
   const willChange = count(await apply.textContent());
+  await screenshot(page, "bulk-edit");
   await apply.click();
   expect(await finished(dialog)).toMatch(new RegExp(`^Updated ${willChange.toLocaleString("en-US")} profiles \\(set loyalty_tier\\)`));
   await dialog.getByRole("button", { name: "Done" }).click();

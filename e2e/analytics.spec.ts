@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { storageState } from "./personas";
+import { screenshot } from "./screenshots";
 
 test.use({ storageState: storageState("marketer") });
 
@@ -63,7 +64,7 @@ test("the analytics of a demo segment show every figure with its title and chart
   // the whole report in one picture: a viewport as tall as the page, so the shell's sidebar reaches the bottom
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   await page.setViewportSize({ width: 1440, height });
-  await page.screenshot({ path: "docs/screenshots/analytics.png" });
+  await screenshot(page, "analytics");
 });
 
 test("a segment the user cannot see has no analytics page", async ({ page }) => {

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
@@ -13,6 +12,7 @@ import { compileSelection, type CompiledSelection } from "@/lib/segments/compile
 import { RANGE_KEY_SPACE } from "@/lib/segments/range";
 import { parseSelectionRule, type ScriptInput } from "@/lib/segments/script";
 import { validateSelection, type ValidationContext } from "@/lib/segments/validate";
+import { writeMarkedSection } from "./bench-report";
 
 /**
  * The analytics figures against the SQL a DBA would write by hand for the same numbers, on the demo
@@ -265,18 +265,10 @@ export function analyticsTable(rows: AnalyticsBenchRow[]): string {
   return [header, ...rows.map((r) => `| ${r.selection} | ${r.figure} | ${ms(r.engineMs)} | ${ms(r.handMs)} | ${r.ratio.toFixed(2)} | ${r.mismatch ? "no" : "yes"} |`)].join("\n");
 }
 
-const START = "<!-- bench-analytics:start -->";
-const END = "<!-- bench-analytics:end -->";
 
 /** Replaces (or appends) the analytics section of docs/benchmarks.md, leaving every other section alone. */
 export function writeAnalyticsSection(file: string, section: string): void {
-  const block = `${START}\n${section.trim()}\n${END}`;
-  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
-  const next =
-    current.includes(START) && current.includes(END)
-      ? current.slice(0, current.indexOf(START)) + block + current.slice(current.indexOf(END) + END.length)
-      : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(file, next);
+  writeMarkedSection(file, "bench-analytics", section);
 }
 
 export function analyticsMarkdownSection(rows: AnalyticsBenchRow[], meta: { profiles: number; events: number; postgres: string; runs: number; at: Date }): string {

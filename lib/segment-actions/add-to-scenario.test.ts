@@ -1,8 +1,9 @@
 import { asc, eq, sql } from "drizzle-orm";
+import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { scenarioParticipants } from "@/db/schema";
 import { addToScenario } from "./add-to-scenario";
-import { actionLog, makeScenario, makeWorld, rejection, type World } from "./testing";
+import { actionLog, isPostgres, makeScenario, makeWorld, rejection, type World } from "./testing";
 
 async function participants(w: World, scenarioId: number) {
   const rows = await w.db
@@ -25,6 +26,27 @@ describe("Add profiles to scenario", () => {
     expect(again).toMatchObject({ added: 0, alreadyThere: 4 });
     expect(await participants(w, scenario.id)).toHaveLength(4);
     expect((await actionLog(w.berliners.id)).map((l) => l.details?.action)).toEqual(["add_to_scenario", "add_to_scenario"]);
+  });
+
+  it("two runs on the same scenario never deadlock and never add a profile twice", async () => {
+    const w = await makeWorld();
+    const scenario = await makeScenario(w.source.id);
+    const params = { source: { rule: w.rule }, scenarioId: scenario.id };
+    if (isPostgres()) {
+      const other = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+      try {
+        await other.begin(async (tx) => {
+          await tx`select pg_advisory_xact_lock(7301, hashtext(${`scenario:${scenario.id}`}))`;
+          expect((await rejection(addToScenario(w.db, w.marketer, params))).message).toContain("already being added");
+        });
+      } finally {
+        await other.end();
+      }
+    }
+    const results = await Promise.allSettled([addToScenario(w.db, w.marketer, params), addToScenario(w.db, w.admin, params)]);
+    expect(results.some((r) => r.status === "fulfilled")).toBe(true);
+    for (const r of results) if (r.status === "rejected") expect((r.reason as Error).message).toContain("already being added");
+    expect(await participants(w, scenario.id)).toHaveLength(4);
   });
 
   it("answers 404 for a scenario the user may not see and refuses one of another database", async () => {

@@ -70,6 +70,15 @@ describe("Bulk edit profiles", () => {
     expect((await actionLog(w.berliners.id))[0]).toMatchObject({ kind: "action", count: 4, details: { summary: outcome.summary } });
   });
 
+  it("stores values with quotes, backslashes and placeholders exactly as given", async () => {
+    const w = await makeWorld();
+    const nasty = "it's \\ $1 \\'); drop table profiles; -- ☃ E'x'";
+    await applyBulkEdit(w.db, w.marketer, { source: { rule: { ...w.rule, limit: 1 } }, changes: [{ kind: "field", field: "note", op: "set", value: nasty }] });
+    const [anna] = await rows(w, [w.ids[0]]);
+    expect(anna.fields.note).toBe(nasty);
+    expect((await history(w))[0]).toMatchObject({ field: "note", oldValue: null, newValue: nasty });
+  });
+
   it("leaves profiles that already have the values untouched and unlogged", async () => {
     const w = await makeWorld();
     const params = { source: { rule: w.rule }, changes: [{ kind: "field", field: "city", op: "set", value: "Berlin" }] };

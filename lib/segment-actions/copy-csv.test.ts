@@ -5,7 +5,8 @@ import { queryRows } from "@/db/client";
 import { encodeHeader, encodePage, profileColumns } from "@/lib/export";
 import { addProfiles } from "@/lib/segments/testing/fixtures";
 import { countSelection, resolveSource } from "./common";
-import { copyCsvStatement, crlfRows, inlineParameters } from "./copy-csv";
+import { copyCsvStatement, crlfRows } from "./copy-csv";
+import { inlineParameters } from "./literals";
 import { postgresClient, selectionProfileBatches } from "./cursor";
 import { exportChunks } from "./export-profiles";
 import { isPostgres, makeWorld } from "./testing";
@@ -73,6 +74,26 @@ describe("COPY-based CSV export", () => {
         expect(rows.length).toBe(await countSelection(w.db, source));
         expect(postgresClient(w.db)).not.toBeNull();
       }
+    }
+  });
+
+  it("leaves the connection usable after a large COPY read slowly (postgres.js pauses its socket)", async () => {
+    const w = await makeWorld();
+    await w.db.execute(sql`insert into profiles (database_id, email, fields)
+      select ${w.source.id}::int, 'bulk' || g || '@example.com', jsonb_build_object('city', 'Berlin', 'note', repeat('y', 150))
+      from generate_series(1, 15000) g`);
+    const source = await resolveSource(w.db, w.admin, { rule: w.rule });
+    const columns = profileColumns(["city", "note"]);
+    if (!columns.ok) throw new Error("columns");
+    for (let round = 0; round < 2; round++) {
+      let bytes = 0;
+      for await (const chunk of exportChunks(w.db, source, { format: "csv", columns: columns.columns })) {
+        bytes += chunk.length;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      expect(bytes).toBeGreaterThan(2_000_000);
+      // Every pooled connection still answers.
+      await Promise.all(Array.from({ length: 12 }, (_, i) => queryRows(w.db, sql`select ${i}::int as n`)));
     }
   });
 });

@@ -6,8 +6,7 @@ import "server-only";
  * RFC 4180's CRLF and checks the end. No row is parsed in Node, so the throughput is close to psql's.
  *
  * COPY takes no bind parameters, so the selection's parameters are written into the statement as
- * literals (`inlineParameters`): only strings, numbers, booleans and null, strings as E'' literals with
- * quotes and backslashes escaped — anything else is refused, and the caller falls back to the cursor.
+ * literals (`literals.ts`).
  */
 import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
@@ -15,77 +14,9 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import type { ProfileColumn } from "@/lib/export";
 import type { CompiledSelection } from "@/lib/segments/compile";
+import { inlineParameters, literal } from "./literals";
 
 const dialect = new PgDialect();
-
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return "NULL";
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new Error("A non-finite number cannot be a literal");
-    return String(value);
-  }
-  if (typeof value === "bigint") return value.toString();
-  if (typeof value === "boolean") return value ? "true" : "false";
-  if (typeof value === "string") {
-    if (value.includes("\u0000")) throw new Error("NUL cannot be a literal");
-    return `E'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
-  }
-  throw new Error(`A ${typeof value} parameter cannot be written as a literal`);
-}
-
-/**
- * `$1 … $n` of a statement replaced by literals of its parameters. Placeholders are only recognised
- * outside quoted literals, quoted identifiers and dollar-quoted strings.
- */
-export function inlineParameters(text: string, params: readonly unknown[]): string {
-  let out = "";
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === "'" || c === '"') {
-      // A quoted literal or identifier, doubled quotes included; E'' literals also escape with \.
-      const escapes = c === "'" && /[eE]$/.test(text.slice(Math.max(0, i - 1), i)) && !/\w/.test(text[i - 2] ?? "");
-      let j = i + 1;
-      for (; j < text.length; j++) {
-        if (escapes && text[j] === "\\") {
-          j++;
-          continue;
-        }
-        if (text[j] === c) {
-          if (text[j + 1] === c) {
-            j++;
-            continue;
-          }
-          break;
-        }
-      }
-      out += text.slice(i, j + 1);
-      i = j + 1;
-      continue;
-    }
-    if (c === "$") {
-      const placeholder = /^\$(\d+)/.exec(text.slice(i));
-      if (placeholder) {
-        const index = Number(placeholder[1]) - 1;
-        if (index < 0 || index >= params.length) throw new Error(`No parameter for ${placeholder[0]}`);
-        out += literal(params[index]);
-        i += placeholder[0].length;
-        continue;
-      }
-      const tag = /^\$[A-Za-z_]*\$/.exec(text.slice(i));
-      if (tag) {
-        const end = text.indexOf(tag[0], i + tag[0].length);
-        const stop = end < 0 ? text.length : end + tag[0].length;
-        out += text.slice(i, stop);
-        i = stop;
-        continue;
-      }
-    }
-    out += c;
-    i++;
-  }
-  return out;
-}
 
 /** A text cell as `lib/export` writes it: a leading `'` before = + - @ tab CR, and "" as no value. */
 const textCell = (value: string) =>
@@ -172,6 +103,14 @@ export async function* copySelectionCsv(client: Sql, selection: CompiledSelectio
     yield* crlfRows(stream, columns.length, onRows);
   } finally {
     if (!stream.destroyed) stream.destroy();
+    // postgres.js 3.4.9 pauses the connection's socket when the stream is full and only resumes it
+    // from the stream's read(); if the COPY ended while paused, the connection would never read
+    // again and its next query would hang (porsager/postgres#499, #1016). Nudge it once more.
+    try {
+      (stream as unknown as { _read: (size: number) => void })._read(0);
+    } catch {
+      // the connection is gone already: nothing to resume
+    }
   }
 }
 

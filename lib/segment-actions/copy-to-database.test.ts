@@ -1,9 +1,10 @@
 import { asc, eq } from "drizzle-orm";
+import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { profileChanges, profiles } from "@/db/schema";
 import { addProfiles } from "@/lib/segments/testing/fixtures";
 import { copyToDatabase } from "./copy-to-database";
-import { actionLog, makeWorld, profileCount, rejection, type World } from "./testing";
+import { actionLog, isPostgres, makeWorld, profileCount, rejection, type World } from "./testing";
 
 async function profilesOf(w: World, databaseId: number) {
   return w.db
@@ -70,6 +71,26 @@ describe("Copy profiles to profile database", () => {
     // running it again changes nothing more
     const again = await copyToDatabase(w.db, w.marketer, { source: { rule: { ...w.rule, limit: 1 } }, targetDatabaseId: w.other.id, onExistingEmail: "update" });
     expect(again).toMatchObject({ inserted: 0, updated: 0, historyRows: 0 });
+  });
+
+  it("two copies into the same database never deadlock and never copy a profile twice", async () => {
+    const w = await makeWorld();
+    const params = { source: { rule: w.rule }, targetDatabaseId: w.other.id, onExistingEmail: "update" };
+    if (isPostgres()) {
+      const other = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+      try {
+        await other.begin(async (tx) => {
+          await tx`select pg_advisory_xact_lock(7301, hashtext(${`profiles:${w.other.id}`}))`;
+          expect((await rejection(copyToDatabase(w.db, w.marketer, params))).message).toContain("already changing");
+        });
+      } finally {
+        await other.end();
+      }
+    }
+    const results = await Promise.allSettled([copyToDatabase(w.db, w.marketer, params), copyToDatabase(w.db, w.admin, params)]);
+    expect(results.some((r) => r.status === "fulfilled")).toBe(true);
+    for (const r of results) if (r.status === "rejected") expect((r.reason as Error).message).toContain("already changing");
+    expect(await profileCount(w.other.id)).toBe(3);
   });
 
   it("answers 404 for a target database the user may not see, refuses the source itself, and copies nothing", async () => {

@@ -8,7 +8,7 @@ import { exportFilePath } from "@/lib/jobs/files";
 import { enqueueJob } from "@/lib/jobs/queue";
 import { getJob, listJobs } from "@/lib/jobs/queries";
 import { actionRunner, submitAction } from "./jobs";
-import { actionLog, makeStaticSegment, makeWorld, membersOf, newKey, rejection } from "./testing";
+import { actionLog, makeScenario, makeStaticSegment, makeWorld, membersOf, newKey, profileCount, rejection } from "./testing";
 
 process.env.EXPORTS_DIR = mkdtempSync(path.join(os.tmpdir(), "segment-jobs-"));
 
@@ -39,6 +39,34 @@ describe("actions as background jobs", () => {
     await actionRunner().drain();
     expect(await w.db.select().from(jobs).where(eq(jobs.userId, w.marketer.id))).toHaveLength(1);
     expect(await actionLog(w.berliners.id)).toHaveLength(1);
+  });
+
+  it("runs every kind of action once per submission key", async () => {
+    const w = await makeWorld();
+    const target = await makeStaticSegment(w.source.id);
+    const scenario = await makeScenario(w.source.id);
+    const source = { segmentId: w.berliners.id };
+    const submissions: [Parameters<typeof submitAction>[2], Record<string, unknown>][] = [
+      ["copy_to_static_segment", { source, target: { staticSegmentId: target.id } }],
+      ["copy_to_database", { source, targetDatabaseId: w.other.id, onExistingEmail: "skip" }],
+      ["bulk_edit", { source, changes: [{ kind: "field", field: "note", op: "set", value: "once" }] }],
+      ["add_to_scenario", { source, scenarioId: scenario.id }],
+      ["export_profiles", { source, format: "csv" }],
+      ["export_history", { source, from: "2026-01-01", to: "2026-01-31" }],
+    ];
+    for (const [kind, params] of submissions) {
+      const key = newKey();
+      const first = await submitAction(w.db, w.marketer, kind, params, key);
+      const again = await submitAction(w.db, w.marketer, kind, params, key);
+      expect(again.id, kind).toBe(first.id);
+    }
+    await actionRunner().drain();
+    const done = await w.db.select({ kind: jobs.kind, status: jobs.status, error: jobs.error }).from(jobs).where(eq(jobs.userId, w.marketer.id));
+    expect(done.map((j) => [j.kind, j.status, j.error]).sort()).toEqual(submissions.map(([kind]) => [kind, "succeeded", null]).sort());
+    // each ran once: one update-log row per action, and nothing copied twice
+    expect((await actionLog(w.berliners.id)).map((l) => l.details?.action).sort()).toEqual(submissions.map(([kind]) => kind).sort());
+    expect(await membersOf(target.id)).toHaveLength(4);
+    expect(await profileCount(w.other.id)).toBe(3);
   });
 
   it("refuses a second run on the same target while one is queued or running", async () => {

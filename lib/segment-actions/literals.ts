@@ -1,0 +1,75 @@
+/**
+ * Statements with their parameters written in as SQL literals — for COPY, which takes no bind
+ * parameters, and for the big set-based statements, which should be planned for their actual values.
+ * Only strings, numbers, booleans and null are accepted, strings as E'' literals with quotes and
+ * backslashes escaped; anything else is refused (the caller keeps the parametrized statement).
+ */
+
+export function literal(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error("A non-finite number cannot be a literal");
+    return String(value);
+  }
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "string") {
+    if (value.includes("\u0000")) throw new Error("NUL cannot be a literal");
+    return `E'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+  }
+  throw new Error(`A ${typeof value} parameter cannot be written as a literal`);
+}
+
+/**
+ * `$1 … $n` of a statement replaced by literals of its parameters. Placeholders are only recognised
+ * outside quoted literals, quoted identifiers and dollar-quoted strings.
+ */
+export function inlineParameters(text: string, params: readonly unknown[]): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "'" || c === '"') {
+      // A quoted literal or identifier, doubled quotes included; E'' literals also escape with \.
+      const escapes = c === "'" && /[eE]$/.test(text.slice(Math.max(0, i - 1), i)) && !/\w/.test(text[i - 2] ?? "");
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (escapes && text[j] === "\\") {
+          j++;
+          continue;
+        }
+        if (text[j] === c) {
+          if (text[j + 1] === c) {
+            j++;
+            continue;
+          }
+          break;
+        }
+      }
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (c === "$") {
+      const placeholder = /^\$(\d+)/.exec(text.slice(i));
+      if (placeholder) {
+        const index = Number(placeholder[1]) - 1;
+        if (index < 0 || index >= params.length) throw new Error(`No parameter for ${placeholder[0]}`);
+        out += literal(params[index]);
+        i += placeholder[0].length;
+        continue;
+      }
+      const tag = /^\$[A-Za-z_]*\$/.exec(text.slice(i));
+      if (tag) {
+        const end = text.indexOf(tag[0], i + tag[0].length);
+        const stop = end < 0 ? text.length : end + tag[0].length;
+        out += text.slice(i, stop);
+        i = stop;
+        continue;
+      }
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
