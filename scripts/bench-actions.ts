@@ -77,10 +77,12 @@ async function serveExport(): Promise<void> {
       if (!columns.ok) throw new Error("columns");
       const options = { format: "csv" as const, columns: columns.columns };
       response.writeHead(200, { "Content-Type": "text/csv; charset=utf-8" });
-      for await (const chunk of exportChunks(db, source, options)) {
+      let rows = 0;
+      for await (const chunk of exportChunks(db, source, options, (n) => (rows = n))) {
         if (!response.write(chunk)) await once(response, "drain");
       }
       response.end();
+      process.stdout.write(`rows ${rows}\n`);
     } catch (error) {
       console.error(error);
       response.destroy(error as Error);
@@ -98,26 +100,52 @@ function rssBytes(pid: number): number {
   return kb * 1024;
 }
 
-/** Downloads an export from the child server; answers time, bytes, lines and the child's peak RSS growth. */
+/** The number of rows the child server reports after its next finished export. */
+function nextRowCount(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const listen = (chunk: Buffer) => {
+      const m = /rows (\d+)/.exec(chunk.toString());
+      if (!m) return;
+      child.stdout!.off("data", listen);
+      resolve(Number(m[1]));
+    };
+    child.stdout!.on("data", listen);
+  });
+}
+
+/**
+ * Downloads an export from the child server with curl (a C client discarding the body, as psql is on
+ * the other side), falling back to fetch; answers time, bytes, rows and the child's peak RSS growth.
+ */
 async function download(child: ChildProcess, port: number, query: string) {
   const before = rssBytes(child.pid!);
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(child.pid!))), 20);
+  const reported = nextRowCount(child);
+  const url = `http://127.0.0.1:${port}/export?${query}`;
   const started = performance.now();
-  const response = await fetch(`http://127.0.0.1:${port}/export?${query}`);
   let bytes = 0;
-  let lines = 0;
-  const reader = response.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.length;
-    for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
+  const curl = spawn("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", url], { stdio: ["ignore", "pipe", "inherit"] });
+  const curlOut: Buffer[] = [];
+  curl.stdout.on("data", (c: Buffer) => curlOut.push(c));
+  const [code] = (await once(curl, "close").catch(() => [-1])) as [number | null];
+  if (code === 0) {
+    const [status, size] = Buffer.concat(curlOut).toString().split(" ");
+    if (status !== "200") throw new Error(`export answered ${status}`);
+    bytes = Number(size);
+  } else {
+    const response = await fetch(url);
+    const reader = response.body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.length;
+    }
   }
   const ms = performance.now() - started;
   clearInterval(sampler);
   peak = Math.max(peak, rssBytes(child.pid!));
-  return { ms, bytes, lines, growth: peak - before };
+  return { ms, bytes, lines: (await reported) + 1, growth: peak - before };
 }
 
 /** psql's COPY of the same columns, output discarded: the yardstick for export throughput. */

@@ -12,7 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { accessGroups, users } from "./users";
+import { accessGroups } from "./users";
 
 export const fieldType = pgEnum("field_type", ["string", "number", "date", "boolean"]);
 export type FieldType = (typeof fieldType.enumValues)[number];
@@ -124,11 +124,11 @@ export const profileChanges = pgTable(
   "profile_changes",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
-    profileId: bigint("profile_id", { mode: "number" })
-      .notNull()
-      .references(() => profiles.id, { onDelete: "cascade" }),
+    // No foreign keys: an append-only log that outlives what it names, and whose rows a bulk edit writes
+    // by the hundred thousand — a per-row key check cost 2 s per 200,000 rows (docs/data-model.md).
+    profileId: bigint("profile_id", { mode: "number" }).notNull(),
     databaseId: integer("database_id").notNull(),
-    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    userId: integer("user_id"),
     changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
     field: text("field").notNull(),
     oldValue: jsonb("old_value"),

@@ -79,6 +79,37 @@ describe("Bulk edit profiles", () => {
     expect((await history(w))[0]).toMatchObject({ field: "note", oldValue: null, newValue: nasty });
   });
 
+  it("fails whole when a profile changes under it: no history, no update, a message to run it again", async () => {
+    const w = await makeWorld();
+    const params = { source: { segmentId: w.berliners.id }, changes: [{ kind: "field", field: "note", op: "set", value: "edited" }] };
+    const before = await rows(w, w.ids);
+    // Any failure between the history and the UPDATE rolls the history back.
+    await expect(applyBulkEdit(w.db, w.marketer, params, { beforeUpdate: async () => Promise.reject(new Error("connection lost")) })).rejects.toThrow("connection lost");
+    if (isPostgres()) {
+      // Someone else changes a selected profile after the bulk edit read it: the UPDATE cannot apply to a snapshot that is gone.
+      const other = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+      try {
+        const raced = await rejection(
+          applyBulkEdit(w.db, w.marketer, params, {
+            beforeUpdate: async () => {
+              await other`update profiles set phone = '+49 1' where id = ${w.ids[0]}`;
+            },
+          }),
+        );
+        expect(raced.code).toBe("conflict");
+        expect(raced.message).toBe("The profiles changed while this action ran, so nothing was changed. Try again.");
+        await other`update profiles set phone = ${before[0].phone} where id = ${w.ids[0]}`;
+      } finally {
+        await other.end();
+      }
+    }
+    expect(await history(w)).toEqual([]);
+    expect((await rows(w, w.ids)).map((r) => r.fields)).toEqual(before.map((r) => r.fields));
+    expect(await actionLog(w.berliners.id)).toEqual([]);
+    // and the same edit then runs
+    expect((await applyBulkEdit(w.db, w.marketer, params)).historyRows).toBeGreaterThan(0);
+  });
+
   it("leaves profiles that already have the values untouched and unlogged", async () => {
     const w = await makeWorld();
     const params = { source: { rule: w.rule }, changes: [{ kind: "field", field: "city", op: "set", value: "Berlin" }] };

@@ -58,63 +58,67 @@ export async function planBulkEdit(db: Db, user: ActingUser, input: unknown): Pr
 }
 
 /**
- * Bulk edit: one statement that updates the profiles that would change, set-based, and writes one
- * `profile_changes` row per changed value from the UPDATE's RETURNING — a data-modifying CTE, so the
- * history cannot drift from the update. Profiles that already have the values are left untouched.
+ * Bulk edit: two set-based statements on one snapshot (repeatable read). The first writes one
+ * `profile_changes` row per value that will change, reading the old values; the second is the plain
+ * `UPDATE` of the same profiles (`id in (selection) and would change`). Both see the same rows, so the
+ * history matches the update exactly; a profile that someone else changes in between makes the UPDATE
+ * fail with a serialization error and the whole action rolls back. Measured on 200,000 profiles this is
+ * about 1.5× the plain UPDATE; an `UPDATE … FROM` self-join that returned the old values cost 2×
+ * (docs/benchmarks.md). Profiles that already have the values are neither updated nor logged.
  */
-export async function applyBulkEdit(db: Db, user: ActingUser, input: unknown, ctx: RunContext = {}): Promise<ActionOutcome> {
+export async function applyBulkEdit(
+  db: Db,
+  user: ActingUser,
+  input: unknown,
+  ctx: RunContext & { /** Awaited between the history and the UPDATE (tests change a profile there). */ beforeUpdate?: () => Promise<void> } = {},
+): Promise<ActionOutcome> {
   const params = parseParams(bulkEditSchema, input);
   const source = await resolveSource(db, user, params.source, ctx);
   const changes = await checkedChanges(db, source, params.changes);
   const now = new Date();
 
-  return inActionTransaction(db, {}, async (tx) => {
-    await lockTarget(tx, lockKeys.profiles(source.databaseId), "Another action is already changing the profiles of this database. Wait for it to finish, then try again.");
-    ctx.progress?.({ stage: "Counting the selection" });
-    const total = await countSelection(tx, source);
-    if (total === 0) throw emptySelection();
-    ctx.progress?.({ total, done: 0, stage: `Updating up to ${profilesWord(total)}` });
+  return inActionTransaction(db, { isolation: "repeatable read" }, async (tx) => {
+      await lockTarget(tx, lockKeys.profiles(source.databaseId), "Another action is already changing the profiles of this database. Wait for it to finish, then try again.");
+      ctx.progress?.({ stage: "Counting the selection" });
+      const total = await countSelection(tx, source);
+      if (total === 0) throw emptySelection();
+      ctx.progress?.({ total, done: 0, stage: `Updating up to ${profilesWord(total)}` });
 
-    const olds = changes.map((c, i) => sql`${oldValue(c, "o")} as ${sql.raw(`v${i}`)}`);
-    const history = changes.map((c, i) => sql`(${changedField(c)}::text, upd.${sql.raw(`v${i}`)}, ${newValue(c)})`);
-    // The old values come from the UPDATE's own FROM (the statement's snapshot); rows are not locked
-    // twice. Every writer that updates profiles holds the database's advisory lock (lockTarget above),
-    // so no other change can slip in between and make an old value stale.
-    const { profiles: changed, changes: rows } = await scalar(
-      tx,
-      sql`
-        with upd as (
-          update profiles t set ${assignments(changes, "t", now)}
-          from (
-            select o.id, ${sql.join(olds, sql`, `)}
-            from profiles o
-            where o.id in (${source.prepared.idsQuery}) and ${wouldChange(changes, "o")}
-          ) old
-          where t.id = old.id
-          returning t.id, ${sql.join(
-            changes.map((_, i) => sql.raw(`old.v${i}`)),
-            sql`, `,
-          )}
-        ),
-        hist as (
-          insert into profile_changes (profile_id, database_id, user_id, changed_at, field, old_value, new_value, source)
-          select upd.id, ${source.databaseId}::int, ${user.id}::int, ${now.toISOString()}::timestamptz, c.field, c.old_value, c.new_value, 'bulk_edit'
-          from upd cross join lateral (values ${sql.join(history, sql`, `)}) as c(field, old_value, new_value)
-          where c.old_value is distinct from c.new_value
-          returning 1
-        )
-        select (select count(*) from upd)::int as profiles, (select count(*) from hist)::int as changes`,
-    );
-    const unchanged = Math.max(0, total - changed);
-    const outcome: ActionOutcome = {
-      count: changed,
-      selected: total,
-      unchanged,
-      historyRows: rows,
-      summary: `Updated ${profilesWord(changed)} (${describeChanges(changes)})${unchanged ? `; ${formatCount(unchanged)} already had these values` : ""}`,
-    };
-    await logAction(tx, user, source, outcome, "bulk_edit");
-    ctx.progress?.({ done: total });
-    return outcome;
+      const targets = (o: string) => sql`${sql.raw(o)}.id in (${source.prepared.idsQuery}) and ${wouldChange(changes, o)}`;
+      const history = changes.map((c) => sql`(${changedField(c)}::text, ${oldValue(c, "o")}, ${newValue(c)})`);
+      const { changes: rows } = await scalar(
+        tx,
+        sql`
+          with hist as (
+            insert into profile_changes (profile_id, database_id, user_id, changed_at, field, old_value, new_value, source)
+            select o.id, ${source.databaseId}::int, ${user.id}::int, ${now.toISOString()}::timestamptz, c.field, c.old_value, c.new_value, 'bulk_edit'
+            from profiles o cross join lateral (values ${sql.join(history, sql`, `)}) as c(field, old_value, new_value)
+            where ${targets("o")} and c.old_value is distinct from c.new_value
+            returning 1
+          )
+          select count(*)::int as changes from hist`,
+      );
+      await ctx.beforeUpdate?.();
+      const { profiles: changed } = await scalar(
+        tx,
+        sql`
+          with upd as (
+            update profiles t set ${assignments(changes, "t", now)}
+            where ${targets("t")}
+            returning 1
+          )
+          select count(*)::int as profiles from upd`,
+      );
+      const unchanged = Math.max(0, total - changed);
+      const outcome: ActionOutcome = {
+        count: changed,
+        selected: total,
+        unchanged,
+        historyRows: rows,
+        summary: `Updated ${profilesWord(changed)} (${describeChanges(changes)})${unchanged ? `; ${formatCount(unchanged)} already had these values` : ""}`,
+      };
+      await logAction(tx, user, source, outcome, "bulk_edit");
+      ctx.progress?.({ done: total });
+      return outcome;
   });
 }

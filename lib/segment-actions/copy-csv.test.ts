@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -35,6 +36,33 @@ describe("COPY-based CSV export", () => {
     await expect(rows("1,a,b\n,,")).rejects.toThrow(/connection was lost/);
     // a real row ending in empty cells is not the end row
     await expect(rows("1,,\n")).rejects.toThrow(/connection was lost/);
+  });
+
+  it("finds every row end however the stream is cut into chunks", async () => {
+    // Reference: LF outside quotes becomes CRLF, byte by byte.
+    const reference = (input: string) => {
+      let out = "";
+      let quoted = false;
+      for (const c of input) {
+        if (c === '"') quoted = !quoted;
+        out += c === "\n" && !quoted ? "\r\n" : c;
+      }
+      return out;
+    };
+    const cell = fc.oneof(fc.constantFrom("", "a", "x y", "Zoë"), fc.string({ unit: fc.constantFrom("a", ",", "\n", '"', "é"), maxLength: 6 }).map((v) => `"${v.replace(/"/g, '""')}"`));
+    const row = fc.tuple(cell, cell, cell).map((cells) => cells.join(",") + "\n");
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 8 }), async (rowsIn, cuts) => {
+        const input = Buffer.from(rowsIn.join("") + ",,\n");
+        const points = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
+        const chunks = [0, ...points, input.length].slice(1).map((end, k, ends) => input.subarray(k === 0 ? 0 : ends[k - 1], end));
+        const counted: number[] = [];
+        const out = await text(crlfRows(Readable.from(chunks), 3, (n) => counted.push(n)));
+        expect(out).toBe(reference(rowsIn.join("")));
+        expect(counted.at(-1) ?? 0).toBe(rowsIn.length);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("writes exactly what the shared writer writes, and selects exactly what the parametrized query selects", async () => {

@@ -18,16 +18,24 @@ import { inlineParameters, literal } from "./literals";
 
 const dialect = new PgDialect();
 
-/** A text cell as `lib/export` writes it: a leading `'` before = + - @ tab CR, and "" as no value. */
+/**
+ * A text cell as `lib/export` writes it: a leading `'` before = + - @ tab CR, and "" as no value.
+ * (`ascii()` of the first character rather than a regular expression: a third of the cost per cell.)
+ */
 const textCell = (value: string) =>
-  `(case when ${value} ~ '^[-=+@\\t\\r]' then '''' || ${value} else nullif(${value}, '') end)`;
+  `(case when ascii(${value}) in (61, 43, 45, 64, 9, 13) then '''' || ${value} else nullif(${value}, '') end)`;
 
 const isoCell = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** A custom field's cell: text defused, numbers without trailing zeros (as JavaScript prints them), booleans as true/false. */
+/**
+ * A custom field's cell: text defused, numbers without trailing zeros (as JavaScript prints them),
+ * booleans as true/false, anything else empty. Strings and booleans are read with `->>` (one lookup
+ * that already answers text) rather than `-> … #>> '{}'`.
+ */
 function fieldCell(key: string): string {
-  const v = `(p.fields -> ${literal(key)})`;
-  return `(case jsonb_typeof(${v}) when 'string' then ${textCell(`(${v} #>> '{}')`)} when 'number' then trim_scale((${v})::numeric)::text when 'boolean' then (${v})::text end)`;
+  const json = `(p.fields -> ${literal(key)})`;
+  const text = `(p.fields ->> ${literal(key)})`;
+  return `(case jsonb_typeof(${json}) when 'string' then ${textCell(text)} when 'number' then trim_scale(${json}::numeric)::text when 'boolean' then ${text} end)`;
 }
 
 function cellSql(column: ProfileColumn): string {
@@ -61,37 +69,53 @@ function connectionLost(): Error {
 export async function* crlfRows(source: AsyncIterable<Buffer>, columnCount: number, onRows?: (rows: number) => void): AsyncGenerator<Buffer> {
   const sentinel = Buffer.from(",".repeat(columnCount - 1) + "\r\n");
   const keep = sentinel.length;
-  let held = Buffer.alloc(0);
+  let held = Buffer.alloc(0); // the last `keep` bytes of output, held back until more follows
   let inQuotes = false; // inside a quoted cell, where LF is data
-  let offset = 0; // bytes of output so far
+  let total = 0; // bytes of output so far
   let lastBoundary = 0; // output offset right after the last row end
   let previousBoundary = 0;
   let rows = 0;
   for await (const chunk of source) {
-    const out = Buffer.allocUnsafe(chunk.length * 2);
-    let o = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i];
-      if (b === 34) inQuotes = !inQuotes;
-      else if (b === 10 && !inQuotes) {
-        out[o++] = 13;
-        out[o++] = 10;
-        previousBoundary = lastBoundary;
-        lastBoundary = offset + o;
-        rows++;
+    // Row ends and quotes are found with indexOf (memchr), and the bytes between copied in one go.
+    const out = Buffer.allocUnsafe(held.length + chunk.length * 2);
+    let o = held.copy(out, 0);
+    const base = total - held.length; // output offset of out[0]
+    let start = 0;
+    let nextQuote = chunk.indexOf(34);
+    let nextLf = chunk.indexOf(10);
+    for (;;) {
+      if (inQuotes) {
+        if (nextQuote < 0) break;
+        inQuotes = false;
+        const from = nextQuote + 1;
+        nextQuote = chunk.indexOf(34, from);
+        if (nextLf >= 0 && nextLf < from) nextLf = chunk.indexOf(10, from);
         continue;
       }
-      out[o++] = b;
+      if (nextQuote >= 0 && (nextLf < 0 || nextQuote < nextLf)) {
+        inQuotes = true;
+        nextQuote = chunk.indexOf(34, nextQuote + 1);
+        continue;
+      }
+      if (nextLf < 0) break;
+      o += chunk.copy(out, o, start, nextLf);
+      out[o++] = 13;
+      out[o++] = 10;
+      previousBoundary = lastBoundary;
+      lastBoundary = base + o;
+      rows++;
+      start = nextLf + 1;
+      nextLf = chunk.indexOf(10, start);
     }
-    offset += o;
-    const combined = held.length ? Buffer.concat([held, out.subarray(0, o)]) : out.subarray(0, o);
-    if (combined.length > keep) {
-      yield combined.subarray(0, combined.length - keep);
-      held = Buffer.from(combined.subarray(combined.length - keep));
-    } else held = Buffer.from(combined);
+    o += chunk.copy(out, o, start);
+    total = base + o;
+    if (o > keep) {
+      yield out.subarray(0, o - keep);
+      held = Buffer.from(out.subarray(o - keep, o));
+    } else held = Buffer.from(out.subarray(0, o));
     onRows?.(Math.max(0, rows - 1));
   }
-  const complete = held.equals(sentinel) && lastBoundary === offset && previousBoundary === offset - keep;
+  const complete = held.equals(sentinel) && lastBoundary === total && previousBoundary === total - keep;
   if (!complete) throw connectionLost();
 }
 
