@@ -9,8 +9,13 @@
  * `(profile_id, type, occurred_at)` index instead of a linear scan when the counted set is too big to
  * hash. When a count also matches profiles without any event (`lte 2`), it is written as the
  * complement, `NOT EXISTS (… HAVING count(*) > 2 …)`, an anti-join, so that those profiles are included.
+ *
+ * Plain conditions that differ only in their type share one subquery over `type in (…)` where their
+ * group joins them the right way (OR of `EXISTS`, AND of `NOT EXISTS`): see `mergeKey`, used by
+ * `compile.ts`.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { formatInstant, MICROS_PER_DAY, parseConditionDate } from "./dates";
 import { propertyFilterType } from "./fields";
 import { fieldPredicate, jsonValueSource } from "./compile-field";
@@ -59,40 +64,92 @@ const HAVING: Record<CountOp, SQL> = {
 
 export type EventEnv = { databaseId: number; now: bigint; aliases: AliasPool };
 
-export function eventPredicate(
-  condition: InteractionCondition | EventCondition,
-  profileAlias: string,
-  env: EventEnv,
-  negate: boolean,
-): Predicate {
+type AnyEventCondition = InteractionCondition | EventCondition;
+
+/**
+ * The SQL shape a condition takes in a polarity: a constant, a plain `EXISTS` ("at least once"), a
+ * plain `NOT EXISTS` ("did not"), or a counted subquery.
+ */
+export type EventShape = "true" | "false" | "exists" | "not exists" | "counted";
+
+function effectiveCount(condition: AnyEventCondition, negate: boolean): { op: CountOp; value: number } {
   const count = condition.count ?? { op: "gte", value: 1 };
-  const op: CountOp = negate ? COMPLEMENT[count.op] : count.op;
-  const value = count.value;
+  return { op: negate ? COMPLEMENT[count.op] : count.op, value: count.value };
+}
+
+export function eventShape(condition: AnyEventCondition, negate: boolean): EventShape {
+  const { op, value } = effectiveCount(condition, negate);
+  const withoutEvents = holds(0, op, value);
+  if (withoutEvents && holdsForEveryPositive(op, value)) return "true";
+  if (!withoutEvents && holdsForNoPositive(op, value)) return "false";
+  if (!withoutEvents && holdsForEveryPositive(op, value)) return "exists";
+  if (withoutEvents && holdsForNoPositive(op, value)) return "not exists";
+  return "counted";
+}
+
+export function eventPredicate(condition: AnyEventCondition, profileAlias: string, env: EventEnv, negate: boolean): Predicate {
+  const shape = eventShape(condition, negate);
+  if (shape === "true") return true;
+  if (shape === "false") return false;
+  if (shape === "exists" || shape === "not exists") return existsPredicate([condition.type], condition, profileAlias, env, shape);
+  const { op, value } = effectiveCount(condition, negate);
   const withoutEvents = holds(0, op, value);
   const e = env.aliases.next("e");
-  const profileId = column(profileAlias, "id");
-  // `e.database_id` is implied by the profile, but stating it lets the planner read the events of one
-  // type and period from the (database_id, type, occurred_at) INCLUDE (profile_id) index alone.
-  const matching = (extra: SQL[]) =>
-    toSql(allOf([...extra, sql`${column(e, "database_id")} = ${env.databaseId}::int`, ...eventFilters(condition, e, env)]));
-
-  if (withoutEvents && holdsForEveryPositive(op, value)) return true;
-  if (!withoutEvents && holdsForNoPositive(op, value)) return false;
-  if (holdsForEveryPositive(op, value) || holdsForNoPositive(op, value)) {
-    const exists = sql`exists (select 1 from events ${sql.raw(e)} where ${matching([sql`${column(e, "profile_id")} = ${profileId}`])})`;
-    return withoutEvents ? sql`not ${exists}` : exists;
-  }
   // Profiles whose count is ≥ 1 and decides the answer the other way from zero events.
   const decisive = withoutEvents ? COMPLEMENT[op] : op;
-  const counted = sql`select ${column(e, "profile_id")} from events ${sql.raw(e)} where ${matching([])} group by ${column(e, "profile_id")} having count(*) ${HAVING[decisive]} ${value}::bigint`;
+  const counted = sql`select ${column(e, "profile_id")} from events ${sql.raw(e)} where ${toSql(matching([condition.type], condition, e, env))} group by ${column(e, "profile_id")} having count(*) ${HAVING[decisive]} ${value}::bigint`;
   const c = env.aliases.next("c");
-  const exists = sql`exists (select 1 from (${counted}) ${sql.raw(c)} where ${column(c, "profile_id")} = ${profileId})`;
+  const exists = sql`exists (select 1 from (${counted}) ${sql.raw(c)} where ${column(c, "profile_id")} = ${column(profileAlias, "id")})`;
   return withoutEvents ? sql`not ${exists}` : exists;
 }
 
-/** The event's own filters: type, channel, mailing, period and property filters. */
-function eventFilters(condition: InteractionCondition | EventCondition, e: string, env: EventEnv): Predicate[] {
-  const filters: Predicate[] = [sql`${column(e, "type")} = ${condition.type}::text`];
+/**
+ * Several plain conditions as one subquery over a list of types. Under OR, `exists (… type = a …) or
+ * exists (… type = b …)` is `exists (… type in (a, b) …)`; under AND, `not exists (a) and not exists (b)`
+ * is `not exists (… type in (a, b) …)`, whenever the subqueries differ in nothing but the type. The
+ * caller groups the conditions by `mergeKey`, which guarantees that.
+ */
+export function mergedEventPredicate(conditions: AnyEventCondition[], profileAlias: string, env: EventEnv, shape: "exists" | "not exists"): Predicate {
+  const types = [...new Set(conditions.map((c) => c.type))];
+  return existsPredicate(types, conditions[0], profileAlias, env, shape);
+}
+
+/**
+ * The key under which plain conditions of a group can share one subquery: the shape they take in this
+ * polarity and every compiled filter except the type (channel, mailing, period, database), rendered as
+ * SQL text and parameters (so `interaction` and `event` share a key when they compile alike). Null when
+ * the condition is not merged: a constant or counted shape, or property filters (`where`).
+ */
+export function mergeKey(condition: AnyEventCondition, env: Pick<EventEnv, "databaseId" | "now">, negate: boolean): string | null {
+  const shape = eventShape(condition, negate);
+  if (shape !== "exists" && shape !== "not exists") return null;
+  if (condition.where && condition.where.length > 0) return null;
+  const rendered = KEY_DIALECT.sqlToQuery(toSql(allOf(otherFilters(condition, "e", env))));
+  return JSON.stringify([shape, rendered.sql, rendered.params], (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+const KEY_DIALECT = new PgDialect();
+
+function existsPredicate(types: string[], condition: AnyEventCondition, profileAlias: string, env: EventEnv, shape: "exists" | "not exists"): Predicate {
+  const e = env.aliases.next("e");
+  const where = matching(types, condition, e, env, [sql`${column(e, "profile_id")} = ${column(profileAlias, "id")}`]);
+  const exists = sql`exists (select 1 from events ${sql.raw(e)} where ${toSql(where)})`;
+  return shape === "not exists" ? sql`not ${exists}` : exists;
+}
+
+/** The events a condition counts: of one of `types`, with the condition's other filters. */
+function matching(types: string[], condition: AnyEventCondition, e: string, env: Pick<EventEnv, "databaseId" | "now">, extra: SQL[] = []): Predicate {
+  const type = column(e, "type");
+  const typeFilter =
+    types.length === 1 ? sql`${type} = ${types[0]}::text` : sql`${type} in (${sql.join(types.map((t) => sql`${t}::text`), sql`, `)})`;
+  // `e.database_id` is implied by the profile, but stating it lets the planner read the events of one
+  // type and period from the (database_id, type, occurred_at) INCLUDE (profile_id) index alone.
+  return allOf([...extra, sql`${column(e, "database_id")} = ${env.databaseId}::int`, typeFilter, ...otherFilters(condition, e, env)]);
+}
+
+/** The event's own filters except its type: channel, mailing, period and property filters. */
+function otherFilters(condition: AnyEventCondition, e: string, env: Pick<EventEnv, "now">): Predicate[] {
+  const filters: Predicate[] = [];
   if (condition.channel) filters.push(sql`${column(e, "channel")} = ${condition.channel}::event_channel`);
   if (condition.mailing_id) filters.push(sql`${column(e, "mailing_id")} = ${condition.mailing_id}::int`);
   if (condition.period) filters.push(...periodFilters(condition.period, column(e, "occurred_at"), env.now));

@@ -9,12 +9,12 @@ import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { profiles } from "@/db/schema/profiles";
 import { dateToMicros } from "./dates";
-import { eventPredicate } from "./compile-events";
+import { eventPredicate, eventShape, mergedEventPredicate, mergeKey, type EventEnv } from "./compile-events";
 import { fieldPredicate, jsonValueSource, systemValueSource } from "./compile-field";
 import { resolveField } from "./fields";
 import { allOf, AliasPool, anyOf, column, complement, toSql, type Predicate } from "./predicate";
 import { RANGE_KEY_SPACE, rangeBounds, type Range } from "./range";
-import { parseScript, type Condition, type Script, type SelectionRule } from "./script";
+import { parseScript, type Condition, type EventCondition, type InteractionCondition, type Script, type SelectionRule } from "./script";
 import type { ValidationContext } from "./validate";
 
 /** The profile alias every compiled selection reads: use it to select columns from a selection. */
@@ -72,11 +72,47 @@ function scriptPredicate(script: Script | null, p: string, env: Env, negate: boo
   if (groups.length === 0) return !negate;
   const parts = groups.map((group) => {
     const groupNegated = negate !== group.not;
-    const conditions = group.conditions.map((c) => conditionPredicate(c, p, env, groupNegated));
     // De Morgan: a negated AND is an OR of negated conditions, and the other way round.
-    return (group.logic === "and") !== groupNegated ? allOf(conditions) : anyOf(conditions);
+    const joinedByAnd = (group.logic === "and") !== groupNegated;
+    const conditions = groupConditions(group.conditions, p, env, groupNegated, joinedByAnd);
+    return joinedByAnd ? allOf(conditions) : anyOf(conditions);
   });
   return (script!.logic === "and") !== negate ? allOf(parts) : anyOf(parts);
+}
+
+/**
+ * A group's conditions in their polarity, in order. Plain event conditions that differ only in their
+ * type become one subquery over `type in (…)`, at the place of the first of them: `EXISTS` ones when
+ * the group is joined by OR, `NOT EXISTS` ones when it is joined by AND (after De Morgan, so a negated
+ * OR group of "at least once" conditions is one `NOT EXISTS`). Any other condition compiles alone.
+ */
+function groupConditions(conditions: Condition[], p: string, env: Env, negate: boolean, joinedByAnd: boolean): Predicate[] {
+  const mergeable = joinedByAnd ? "not exists" : "exists";
+  const buckets = new Map<string, (InteractionCondition | EventCondition)[]>();
+  const keys = conditions.map((c) => {
+    if (c.kind !== "interaction" && c.kind !== "event") return null;
+    const key = mergeKey(c, env, negate);
+    if (key === null || eventShape(c, negate) !== mergeable) return null;
+    buckets.set(key, [...(buckets.get(key) ?? []), c]);
+    return key;
+  });
+  const done = new Set<string>();
+  const out: Predicate[] = [];
+  conditions.forEach((c, i) => {
+    const key = keys[i];
+    const bucket = key === null ? undefined : buckets.get(key);
+    if (key === null || !bucket || bucket.length < 2) {
+      out.push(conditionPredicate(c, p, env, negate));
+    } else if (!done.has(key)) {
+      done.add(key);
+      out.push(mergedEventPredicate(bucket, p, eventEnv(env), mergeable));
+    }
+  });
+  return out;
+}
+
+function eventEnv(env: Env): EventEnv {
+  return { databaseId: env.databaseId, now: env.now, aliases: env.aliases };
 }
 
 function conditionPredicate(condition: Condition, p: string, env: Env, negate: boolean): Predicate {
@@ -95,7 +131,7 @@ function conditionPredicate(condition: Condition, p: string, env: Env, negate: b
     }
     case "interaction":
     case "event":
-      return eventPredicate(condition, p, { databaseId: env.databaseId, now: env.now, aliases: env.aliases }, negate);
+      return eventPredicate(condition, p, eventEnv(env), negate);
     case "segment": {
       const member = condition.member !== negate;
       return condition.segment_type === "static"

@@ -42,7 +42,33 @@ const EVERY_OPERATOR = new Set([
   "period:from",
   "group:not",
   "logic:or",
+  "merge:exists under or",
+  "merge:not exists under and",
 ]);
+
+const AT_LEAST_ONCE = new Set(["undefined", "gte:1", "gt:0"]);
+const DID_NOT = new Set(["eq:0", "lt:1", "lte:0"]);
+
+/**
+ * Whether a group holds several conditions the compiler may merge into one `EXISTS (… type in (…))`:
+ * plain "at least once" conditions under OR, or "did not" ones under AND (after `not`), that share
+ * channel, mailing and period and have no property filter. Written apart from the compiler on purpose.
+ */
+function mergeableIn(group: { logic: string; not: boolean; conditions: Record<string, Json>[] }): string | null {
+  const joinedByAnd = (group.logic === "and") !== group.not;
+  const seen = new Set<string>();
+  for (const c of group.conditions) {
+    if ((c.kind !== "interaction" && c.kind !== "event") || (Array.isArray(c.where) && c.where.length > 0)) continue;
+    const count = c.count as { op: string; value: number } | undefined;
+    const key = count ? `${count.op}:${count.value}` : "undefined";
+    const atLeastOnce = AT_LEAST_ONCE.has(key) ? !group.not : DID_NOT.has(key) ? group.not : null;
+    if (atLeastOnce === null || atLeastOnce === joinedByAnd) continue;
+    const same = JSON.stringify([c.channel ?? null, c.mailing_id ?? null, c.period ?? null]);
+    if (seen.has(same)) return joinedByAnd ? "merge:not exists under and" : "merge:exists under or";
+    seen.add(same);
+  }
+  return null;
+}
 
 function noteOperators(script: Json, seen: Set<string>) {
   const groups = (script as { logic?: string; groups?: { logic: string; not: boolean; conditions: Record<string, Json>[] }[] } | null)?.groups ?? [];
@@ -50,6 +76,8 @@ function noteOperators(script: Json, seen: Set<string>) {
   for (const g of groups) {
     if (g.not) seen.add("group:not");
     if (g.logic === "or") seen.add("logic:or");
+    const merge = mergeableIn(g);
+    if (merge) seen.add(merge);
     for (const c of g.conditions) {
       seen.add(`kind:${c.kind}`);
       if (c.kind === "field") seen.add(`field:${c.op}`);

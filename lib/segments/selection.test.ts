@@ -125,6 +125,62 @@ describe("selection semantics (SPEC §2)", () => {
     expect(await ids(bought("lte", 2))).toEqual([twice, once]);
   });
 
+  it("event conditions sharing one subquery (type in …) select what they select one by one", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db);
+    const [noEvents, opened, clicked, both, openedLongAgo, openedBySms, deliveredOnly, bounced, unsubscribed, bouncedBySms, bouncedAndUnsubscribed] =
+      await addProfiles(db, database.id, Array.from({ length: 11 }, () => ({})));
+    const recent = new Date("2026-03-01T00:00:00Z");
+    const email = (profileId: number, type: string, occurredAt = recent) => ({ profileId, channel: "email" as const, type, mailingId: 1, occurredAt });
+    await addEvents(db, database.id, [
+      email(opened, "opened"),
+      email(clicked, "clicked"),
+      email(both, "opened"),
+      email(both, "clicked"),
+      email(openedLongAgo, "opened", new Date("2025-12-01T00:00:00Z")),
+      { profileId: openedBySms, channel: "sms", type: "opened", occurredAt: recent },
+      email(deliveredOnly, "delivered"),
+      email(bounced, "bounced"),
+      email(unsubscribed, "unsubscribed"),
+      { profileId: bouncedBySms, channel: "sms", type: "bounced", occurredAt: recent },
+      email(bouncedAndUnsubscribed, "bounced"),
+      email(bouncedAndUnsubscribed, "unsubscribed"),
+    ]);
+    const everyone = [noEvents, opened, clicked, both, openedLongAgo, openedBySms, deliveredOnly, bounced, unsubscribed, bouncedBySms, bouncedAndUnsubscribed];
+    const except = (...out: number[]) => everyone.filter((id) => !out.includes(id));
+    const rule = (conditions: ScriptInput) => ({ databaseId: database.id, conditions });
+    const last30 = { period: { last_days: 30 } };
+    const openedIn30 = { kind: "interaction", type: "opened", ...last30 };
+    const clickedIn30 = { kind: "interaction", type: "clicked", ...last30, count: { op: "gt", value: 0 } };
+    const did = (c: object, op: string, value: number) => ({ ...c, count: { op, value } });
+
+    // OR of opened / clicked in the last 30 days; the same with one channel, and the unmerged form (two groups)
+    const openedOrClicked = [opened, clicked, both, openedBySms];
+    expect(await ids(rule(script({ logic: "or", conditions: [openedIn30, clickedIn30] })))).toEqual(openedOrClicked);
+    expect(await ids(rule({ logic: "or", groups: [{ conditions: [openedIn30] }, { conditions: [clickedIn30] }] } as ScriptInput))).toEqual(openedOrClicked);
+    expect(await ids(rule(script({ logic: "or", conditions: [{ ...openedIn30, channel: "email" }, { ...clickedIn30, channel: "email" }] })))).toEqual([opened, clicked, both]);
+
+    // NOT (bounced OR unsubscribed by email): profiles without events and with only one of the types decided right
+    const bouncedByEmail = { kind: "interaction", channel: "email", type: "bounced" };
+    const unsubscribedByEmail = { kind: "interaction", channel: "email", type: "unsubscribed" };
+    const neither = except(bounced, unsubscribed, bouncedAndUnsubscribed);
+    expect(await ids(rule(script({ logic: "or", not: true, conditions: [bouncedByEmail, unsubscribedByEmail] })))).toEqual(neither);
+    expect(await ids(rule(script({ not: true, conditions: [bouncedByEmail] }, { not: true, conditions: [unsubscribedByEmail] })))).toEqual(neither);
+    // and its complement, NOT (did not bounce AND did not unsubscribe) = bounced or unsubscribed
+    expect(
+      await ids(rule(script({ logic: "and", not: true, conditions: [did(bouncedByEmail, "eq", 0), did(unsubscribedByEmail, "lte", 0)] }))),
+    ).toEqual([bounced, unsubscribed, bouncedAndUnsubscribed]);
+
+    // AND of did-not-open / did-not-click in the last 30 days (eq 0 and lt 1), merged and as two groups
+    const neitherOpenedNorClicked = except(opened, clicked, both, openedBySms);
+    expect(await ids(rule(script({ conditions: [did(openedIn30, "eq", 0), did(clickedIn30, "lt", 1)] })))).toEqual(neitherOpenedNorClicked);
+    expect(await ids(rule(script({ conditions: [did(openedIn30, "eq", 0)] }, { conditions: [did(clickedIn30, "lt", 1)] })))).toEqual(neitherOpenedNorClicked);
+
+    // the same types under logic that cannot share a subquery stay apart and stay right
+    expect(await ids(rule(script({ logic: "and", conditions: [openedIn30, clickedIn30] })))).toEqual([both]);
+    expect(await ids(rule(script({ logic: "or", conditions: [did(openedIn30, "eq", 0), did(clickedIn30, "eq", 0)] })))).toEqual(except(both));
+  });
+
   it("and/or: groups join with the script's logic, conditions with their group's, and not negates a group", async () => {
     const db = await getDb();
     const database = await makeDatabase(db, [{ key: "a", type: "boolean" }, { key: "b", type: "boolean" }, { key: "c", type: "boolean" }]);

@@ -141,14 +141,74 @@ export function conditionArb(world: ScriptWorld): fc.Arbitrary<Record<string, Js
   return fc.oneof(...kinds);
 }
 
+/** `value` in `weight` of `outOf` cases, else undefined. */
+const sometimes = <T>(value: fc.Arbitrary<T>, weight: number, outOf: number): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ weight: outOf - weight, arbitrary: fc.constant(undefined) }, { weight, arbitrary: value });
+
+/** "At least once" and "did not" counts, the ones the compiler can merge into one subquery. */
+const AT_LEAST_ONCE = [undefined, { op: "gte", value: 1 }, { op: "gt", value: 0 }];
+const DID_NOT = [{ op: "eq", value: 0 }, { op: "lt", value: 1 }, { op: "lte", value: 0 }];
+
+/**
+ * A group of several plain `interaction`/`event` conditions sharing channel, mailing and period, with
+ * "at least once" or "did not" counts (mostly one flavour, now and then mixed), any logic and `not`,
+ * and sometimes another condition among them: the shapes the compiler merges into one
+ * `EXISTS (… type in (…))` — and near misses (the wrong logic, a `where`, a channel or period of its own) that
+ * it must leave alone.
+ */
+function mergeableGroupArb(world: ScriptWorld, maxConditions: number): fc.Arbitrary<Json> {
+  const shared = fc.record({
+    channel: fc.option(fc.constantFrom("email", "sms", "web"), { nil: undefined }),
+    mailing_id: sometimes(fc.constantFrom(1, 2), 1, 2),
+    period: period,
+  });
+  const flavour = fc.constantFrom("at least once", "did not", "mixed");
+  const n = Math.max(2, maxConditions);
+  return fc.tuple(shared, flavour, fc.constantFrom("and", "or"), fc.boolean()).chain(([common, kindOfCount, logic, not]) => {
+    const counts =
+      kindOfCount === "at least once" ? AT_LEAST_ONCE : kindOfCount === "did not" ? DID_NOT : [...AT_LEAST_ONCE, ...DID_NOT];
+    const plain = fc
+      .record({
+        kind: fc.constantFrom("interaction", "event"),
+        type: fc.constantFrom("opened", "clicked", "delivered"),
+        eventType: fc.constantFrom("opened", "clicked", "purchase", "page_view"),
+        count: fc.constantFrom(...counts),
+        where: sometimes(fc.array(propertyFilter, { minLength: 1, maxLength: 1 }), 1, 6),
+        ownChannel: sometimes(fc.constantFrom("email", "sms"), 1, 5),
+        ownPeriod: sometimes(fc.record({ last_days: fc.constantFrom(7, 30) }), 1, 8),
+      })
+      .map((c) => {
+        const out: Record<string, Json> = { kind: c.kind, type: c.kind === "interaction" ? c.type : c.eventType };
+        for (const [key, value] of [["channel", c.ownChannel ?? common.channel], ["mailing_id", common.mailing_id], ["where", c.where], ["count", c.count], ["period", c.ownPeriod ?? common.period]] as const) {
+          if (value !== undefined) out[key] = value as Json;
+        }
+        return out;
+      });
+    const other = sometimes(conditionArb(world), 1, 3);
+    return fc
+      .tuple(fc.array(plain, { minLength: 2, maxLength: n }), other, fc.nat())
+      .map(([conditions, extra, at]) => {
+        const all: Json[] = [...conditions];
+        if (extra !== undefined) all.splice(at % (all.length + 1), 0, extra);
+        return { logic, not, conditions: all } as Json;
+      });
+  });
+}
+
 export function scriptArb(world: ScriptWorld, size = { groups: 3, conditions: 3 }): fc.Arbitrary<Json> {
-  const group = fc
-    .record({
-      logic: fc.constantFrom("and", "or"),
-      not: fc.boolean(),
-      conditions: fc.array(conditionArb(world), { minLength: 0, maxLength: size.conditions }),
-    })
-    .map((g) => g as Json);
+  const group = fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc
+        .record({
+          logic: fc.constantFrom("and", "or"),
+          not: fc.boolean(),
+          conditions: fc.array(conditionArb(world), { minLength: 0, maxLength: size.conditions }),
+        })
+        .map((g) => g as Json),
+    },
+    { weight: 2, arbitrary: mergeableGroupArb(world, size.conditions) },
+  );
   return fc.oneof(
     { weight: 1, arbitrary: fc.constant(null) },
     { weight: 12, arbitrary: fc.record({ logic: fc.constantFrom("and", "or"), groups: fc.array(group, { minLength: 1, maxLength: size.groups }) }) },

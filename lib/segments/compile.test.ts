@@ -1,0 +1,136 @@
+/**
+ * The SQL the compiler writes for event conditions that share a subquery: plain "at least once"
+ * conditions under OR and "did not" conditions under AND that differ only in their type become one
+ * `EXISTS (… type in (…))`. (Whether the answers stay right is checked against the database in
+ * selection.test.ts and by the property tests.)
+ */
+import { PgDialect } from "drizzle-orm/pg-core";
+import { describe, expect, it } from "vitest";
+import { compileSelection } from "./compile";
+import { parseSelectionRule, type ScriptInput } from "./script";
+import { validateSelection, type ValidationContext } from "./validate";
+
+const NOW = new Date("2026-03-15T12:00:00Z");
+const ctx: ValidationContext = { fields: [{ key: "city", type: "string", label: "City" }], staticSegments: new Map(), dynamicSegments: new Map() };
+const dialect = new PgDialect();
+
+type Group = { logic?: "and" | "or"; not?: boolean; conditions: unknown[] };
+
+/** The compiled WHERE as text and parameters. */
+function compiled(...groups: Group[]) {
+  const conditions = { logic: "and", groups: groups.map((g) => ({ logic: "and", not: false, ...g })) } as ScriptInput;
+  const rule = parseSelectionRule({ databaseId: 1, conditions });
+  if (!rule.ok) throw new Error(JSON.stringify(rule.issues));
+  expect(validateSelection(rule.value, ctx)).toEqual([]);
+  return dialect.sqlToQuery(compileSelection(rule.value, ctx, { now: NOW }).where);
+}
+
+const subqueries = (text: string) => text.match(/ from events /g)?.length ?? 0;
+const notExists = (text: string) => text.match(/not exists \(select 1 from events/g)?.length ?? 0;
+
+const opened = { kind: "interaction", type: "opened" };
+const clicked = { kind: "interaction", type: "clicked" };
+const last30 = { period: { last_days: 30 } };
+const didNot = (c: object, op = "eq", value = 0) => ({ ...c, count: { op, value } });
+
+describe("plain event conditions that differ only in their type share one subquery", () => {
+  it("OR of opened / clicked in the last 30 days is one EXISTS over both types", () => {
+    const { sql, params } = compiled({ logic: "or", conditions: [{ ...opened, ...last30 }, { ...clicked, ...last30, count: { op: "gte", value: 1 } }] });
+    expect(subqueries(sql)).toBe(1);
+    expect(notExists(sql)).toBe(0);
+    expect(sql).toMatch(/"e1"\."type" in \(\$\d+::text, \$\d+::text\)/);
+    expect(sql).not.toMatch(/ or /);
+    expect(params).toEqual(expect.arrayContaining(["opened", "clicked", "2026-02-13T12:00:00.000000Z", "2026-03-15T12:00:00.000000Z"]));
+  });
+
+  it("NOT (bounced OR unsubscribed by email) is one NOT EXISTS, as a DBA writes it", () => {
+    const { sql, params } = compiled({
+      logic: "or",
+      not: true,
+      conditions: [
+        { kind: "interaction", channel: "email", type: "bounced" },
+        { kind: "interaction", channel: "email", type: "unsubscribed" },
+      ],
+    });
+    expect(sql).toBe(
+      `("p"."database_id" = $1::int and not exists (select 1 from events e1 where ("e1"."profile_id" = "p"."id" and "e1"."database_id" = $2::int` +
+        ` and "e1"."type" in ($3::text, $4::text) and "e1"."channel" = $5::event_channel)))`,
+    );
+    expect(params).toEqual([1, 1, "bounced", "unsubscribed", "email"]);
+  });
+
+  it("AND of did-not-open / did-not-click (eq 0, lt 1, lte 0 alike) is one NOT EXISTS", () => {
+    const { sql, params } = compiled({ conditions: [didNot({ ...opened, ...last30 }), didNot({ ...clicked, ...last30 }, "lt", 1), didNot({ kind: "event", type: "purchase", ...last30 }, "lte", 0)] });
+    expect(subqueries(sql)).toBe(1);
+    expect(notExists(sql)).toBe(1);
+    expect(sql).toMatch(/"e1"\."type" in \(\$\d+::text, \$\d+::text, \$\d+::text\)/);
+    expect(params).toEqual(expect.arrayContaining(["opened", "clicked", "purchase"]));
+  });
+
+  it("a negated AND of did-not conditions is one EXISTS (De Morgan)", () => {
+    const { sql } = compiled({ logic: "and", not: true, conditions: [didNot(opened), didNot(clicked)] });
+    expect(subqueries(sql)).toBe(1);
+    expect(notExists(sql)).toBe(0);
+    expect(sql).toMatch(/in \(\$\d+::text, \$\d+::text\)/);
+  });
+
+  it("interaction and event conditions merge when everything but the type compiles the same; a repeated type is listed once", () => {
+    const { sql, params } = compiled({ logic: "or", conditions: [{ ...opened, channel: "email" }, { kind: "event", type: "purchase", channel: "email" }, { kind: "event", type: "opened", channel: "email" }] });
+    expect(subqueries(sql)).toBe(1);
+    expect(sql).toMatch(/"e1"\."type" in \(\$\d+::text, \$\d+::text\) and/);
+    expect(params.filter((p) => p === "opened")).toHaveLength(1);
+  });
+
+  it("the periods are compared as compiled: the same instant written two ways merges, different periods do not", () => {
+    const from = (value: string) => ({ period: { from: value } });
+    expect(subqueries(compiled({ logic: "or", conditions: [{ ...opened, ...from("2026-01-01") }, { ...clicked, ...from("2026-01-01T00:00:00Z") }] }).sql)).toBe(1);
+    expect(subqueries(compiled({ logic: "or", conditions: [{ ...opened, ...from("2026-01-01") }, { ...clicked, ...from("2026-01-02") }] }).sql)).toBe(2);
+    expect(subqueries(compiled({ logic: "or", conditions: [{ ...opened, ...last30 }, { ...clicked, period: { last_days: 31 } }] }).sql)).toBe(2);
+    expect(subqueries(compiled({ logic: "or", conditions: [{ ...opened, ...last30 }, clicked] }).sql)).toBe(2);
+  });
+
+  it("conditions stay apart when they differ in more than the type, or the logic does not allow one subquery", () => {
+    const separate = (...groups: Group[]) => subqueries(compiled(...groups).sql);
+    // different channel, or one channel absent; different mailing
+    expect(separate({ logic: "or", conditions: [{ ...opened, channel: "email" }, { ...clicked, channel: "sms" }] })).toBe(2);
+    expect(separate({ logic: "or", conditions: [{ ...opened, channel: "email" }, clicked] })).toBe(2);
+    expect(separate({ logic: "or", conditions: [{ ...opened, mailing_id: 7 }, { ...clicked, mailing_id: 8 }] })).toBe(2);
+    // a property filter
+    expect(separate({ logic: "or", conditions: [opened, { ...clicked, where: [{ property: "url", op: "contains", value: "sale" }] }] })).toBe(2);
+    // counted conditions
+    expect(separate({ logic: "or", conditions: [{ ...opened, count: { op: "gte", value: 2 } }, { ...clicked, count: { op: "gte", value: 2 } }] })).toBe(2);
+    // AND of "at least once", OR of "did not", and a mix of both under OR
+    expect(separate({ logic: "and", conditions: [opened, clicked] })).toBe(2);
+    expect(separate({ logic: "or", conditions: [didNot(opened), didNot(clicked)] })).toBe(2);
+    expect(separate({ logic: "or", conditions: [opened, didNot(clicked)] })).toBe(2);
+    // conditions of different groups
+    expect(separate({ logic: "or", conditions: [opened] }, { logic: "or", conditions: [clicked] })).toBe(2);
+  });
+
+  it("other conditions keep their order, the merged subquery stands where the first of its conditions stood", () => {
+    const { sql } = compiled({
+      logic: "or",
+      conditions: [
+        { kind: "field", field: "city", op: "eq", value: "Berlin" },
+        opened,
+        { kind: "subscription", channel: "sms", status: "none" },
+        { ...opened, channel: "sms" },
+        clicked,
+        { ...clicked, channel: "sms" },
+      ],
+    });
+    const order = ["fields", "in ($4::text, $5::text)", "sms_subscription", "in ($7::text, $8::text) and \"e2\".\"channel\""].map((part) => sql.indexOf(part));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(subqueries(sql)).toBe(2);
+  });
+
+  it("a single condition compiles exactly as before, with `type = $n`", () => {
+    const { sql, params } = compiled({ logic: "or", conditions: [{ ...opened, ...last30 }] });
+    expect(sql).toBe(
+      `("p"."database_id" = $1::int and exists (select 1 from events e1 where ("e1"."profile_id" = "p"."id" and "e1"."database_id" = $2::int` +
+        ` and "e1"."type" = $3::text and "e1"."occurred_at" >= $4::timestamptz and "e1"."occurred_at" <= $5::timestamptz)))`,
+    );
+    expect(params).toEqual([1, 1, "opened", "2026-02-13T12:00:00.000000Z", "2026-03-15T12:00:00.000000Z"]);
+  });
+});
