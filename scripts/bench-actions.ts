@@ -292,7 +292,7 @@ export async function benchActions(opts: { runs?: number; log?: (message: string
       ratio,
       target: "≤ 2.0×",
       met: ratio <= 2.0,
-      extra: "engine: count, lock rows in id order, UPDATE, history INSERT in one statement; by hand: UPDATE only, no history",
+      extra: "engine: count, advisory lock, history INSERT … SELECT of the old values, UPDATE, on one snapshot, update log; by hand: UPDATE only, no history",
     });
   }
 
@@ -342,6 +342,7 @@ export async function benchActions(opts: { runs?: number; log?: (message: string
       handMs,
       ratio: engineMs / handMs,
       target: "throughput ≥ 0.5× COPY, memory growth < 150 MB",
+      // the export cuts the id range in two COPY statements formatted at once (lib/segment-actions/copy-csv.ts)
       met: throughput >= 0.5 && growth < 150e6,
       extra: `${Math.round(lines / (engineMs / 1000)).toLocaleString("en-US")} profiles/s vs COPY ${Math.round(lines / (handMs / 1000)).toLocaleString("en-US")}/s (${throughput.toFixed(2)}×); server RSS growth ≤ ${(growth / 1e6).toFixed(0)} MB`,
     });

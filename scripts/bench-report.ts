@@ -97,7 +97,9 @@ export function markdownSection(summary: BenchSummary): string {
     "The engine side runs exactly the SQL the app runs: `compileSelection` → `selectionCountQuery` for Calculate, and Show's " +
       "`SELECT … FROM profiles p WHERE <compiled> ORDER BY p.id LIMIT 100`, with the engine's bind parameters. Both sides go " +
       "through the same client call as one-off statements (parsed and planned at every execution, as the first Calculate of a " +
-      "new rule is), so the comparison is SQL against SQL, planning included. The hand-written side is in `scripts/bench-cases.ts`.",
+      "new rule is), so the comparison is SQL against SQL, planning included. The hand-written side is in `scripts/bench-cases.ts`; " +
+      "it binds the database id as `$1` (as application code would), so both sides make postgres.js's describe round trip " +
+      "for a statement with parameters.",
     "",
     "| script | count | Calculate engine ms | hand ms | ratio | Show engine ms | hand ms | ratio | Show in the server: engine / hand ms |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

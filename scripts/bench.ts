@@ -174,8 +174,8 @@ function statements(db: Db, selection: CompiledSelection, c: BenchCase) {
     // Run through the same client path as the hand-written SQL, so that the comparison is SQL against
     // SQL (drizzle's row mapping in the app costs the same whatever the statement).
     engineShow: render(engineShow.getSQL()),
-    handCount: { text: handCount, params: [] },
-    handShow: { text: `SELECT ${SHOW_COLUMNS} FROM profiles p WHERE ${c.handWhere} ORDER BY p.id LIMIT ${showSize}`, params: [] },
+    handCount: { text: handCount, params: [selection.databaseId] },
+    handShow: { text: `SELECT ${SHOW_COLUMNS} FROM profiles p WHERE ${c.handWhere} ORDER BY p.id LIMIT ${showSize}`, params: [selection.databaseId] },
   };
 }
 

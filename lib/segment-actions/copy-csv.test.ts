@@ -1,12 +1,15 @@
 import fc from "fast-check";
+import { readdirSync } from "node:fs";
+import os from "node:os";
 import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
+import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { queryRows } from "@/db/client";
 import { encodeHeader, encodePage, profileColumns } from "@/lib/export";
 import { addProfiles } from "@/lib/segments/testing/fixtures";
 import { countSelection, resolveSource } from "./common";
-import { copyCsvStatement, crlfRows } from "./copy-csv";
+import { copyCsvStatement, copySelectionCsv, crlfRows } from "./copy-csv";
 import { inlineParameters } from "./literals";
 import { postgresClient, selectionProfileBatches } from "./cursor";
 import { exportChunks } from "./export-profiles";
@@ -123,5 +126,82 @@ describe("COPY-based CSV export", () => {
       // Every pooled connection still answers.
       await Promise.all(Array.from({ length: 12 }, (_, i) => queryRows(w.db, sql`select ${i}::int as n`)));
     }
+  });
+
+  it("cut into two halves formatted at once, writes the same bytes as one COPY, and leaves no temporary file", async () => {
+    if (!isPostgres()) return expect(postgresClient((await makeWorld()).db)).toBeNull();
+    const w = await makeWorld();
+    await w.db.execute(sql`insert into profiles (database_id, email, fields)
+      select ${w.source.id}::int, 'half' || g || '@example.com', jsonb_build_object('city', case when g % 3 = 0 then 'Berlin' else '=Hamburg' end, 'age', g % 90, 'note', 'line\nbreak "quoted", ' || g)
+      from generate_series(1, 3000) g`);
+    const client = postgresClient(w.db)!;
+    const columns = profileColumns(["city", "age", "note"]);
+    if (!columns.ok) throw new Error("columns");
+    const spools = () => readdirSync(os.tmpdir()).filter((f) => f.startsWith("segment-export-"));
+    const before = spools();
+    for (const rule of [{ databaseId: w.source.id }, w.rule, { databaseId: w.source.id, range: { from: 5, to: 80 } }]) {
+      const source = await resolveSource(w.db, w.admin, { rule });
+      const whole = await text(copySelectionCsv(client, source.prepared.selection, columns.columns, undefined, { splitMinIds: Number.MAX_SAFE_INTEGER }));
+      let counted = 0;
+      const halves = await text(copySelectionCsv(client, source.prepared.selection, columns.columns, (n) => (counted = n), { splitMinIds: 1 }));
+      expect(halves).toBe(whole);
+      expect(counted).toBe(whole.split("\r\n").length - 1);
+      expect(whole.length).toBeGreaterThan(0);
+    }
+    expect(spools()).toEqual(before);
+  });
+
+  it("a reader that stops early cancels the COPY and leaves every pooled connection usable", async () => {
+    if (!isPostgres()) return expect(postgresClient((await makeWorld()).db)).toBeNull();
+    const w = await makeWorld();
+    await w.db.execute(sql`insert into profiles (database_id, email, fields)
+      select ${w.source.id}::int, 'stop' || g || '@example.com', jsonb_build_object('city', 'Berlin', 'note', repeat('s', 400))
+      from generate_series(1, 40000) g`);
+    const source = await resolveSource(w.db, w.admin, { rule: { databaseId: w.source.id } });
+    const columns = profileColumns(["city", "note"]);
+    if (!columns.ok) throw new Error("columns");
+    for (const splitMinIds of [1, Number.MAX_SAFE_INTEGER]) {
+      for await (const chunk of copySelectionCsv(postgresClient(w.db)!, source.prepared.selection, columns.columns, undefined, { splitMinIds })) {
+        expect(chunk.length).toBeGreaterThan(0);
+        break;
+      }
+      const answers = await Promise.race([
+        Promise.all(Array.from({ length: 12 }, (_, i) => queryRows<{ n: number }>(w.db, sql`select ${i}::int as n`))),
+        new Promise<"hung">((resolve) => setTimeout(() => resolve("hung"), 10_000)),
+      ]);
+      expect(answers).not.toBe("hung");
+      const [active] = await queryRows<{ n: number }>(w.db, sql`select count(*)::int as n from pg_stat_activity where state = 'active' and query like 'COPY%' and datname = current_database()`);
+      expect(active.n).toBe(0);
+    }
+  });
+
+  it("fails, and cleans up, when the database connections die while the halves are read", async () => {
+    if (!isPostgres()) return expect(postgresClient((await makeWorld()).db)).toBeNull();
+    const w = await makeWorld();
+    await w.db.execute(sql`insert into profiles (database_id, email, fields)
+      select ${w.source.id}::int, 'cut' || g || '@example.com', jsonb_build_object('city', 'Berlin', 'note', repeat('z', 400))
+      from generate_series(1, 60000) g`);
+    const source = await resolveSource(w.db, w.admin, { rule: { databaseId: w.source.id } });
+    const columns = profileColumns(["city", "note"]);
+    if (!columns.ok) throw new Error("columns");
+    const before = readdirSync(os.tmpdir()).filter((f) => f.startsWith("segment-export-"));
+    const reading = (async () => {
+      let first = true;
+      for await (const chunk of copySelectionCsv(postgresClient(w.db)!, source.prepared.selection, columns.columns, undefined, { splitMinIds: 1 })) {
+        expect(chunk.length).toBeGreaterThan(0);
+        if (!first) continue;
+        first = false;
+        const killer = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+        await killer`select pg_terminate_backend(pid) from pg_stat_activity where state = 'active' and query like 'COPY%' and pid <> pg_backend_pid() and datname = current_database()`;
+        await killer.end();
+      }
+    })();
+    await expect(reading).rejects.toThrow();
+    expect(readdirSync(os.tmpdir()).filter((f) => f.startsWith("segment-export-"))).toEqual(before);
+    // postgres.js 3.4.9 hands the killed session's FATAL error to the next query on that pooled
+    // connection once (and its end() waits for that); after that the pool answers normally.
+    await Promise.allSettled(Array.from({ length: 12 }, (_, i) => queryRows(w.db, sql`select ${i}::int as n`)));
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => queryRows<{ n: number }>(w.db, sql`select ${i}::int as n`)));
+    expect(answers.map(([r]) => r.n)).toEqual(Array.from({ length: 12 }, (_, i) => i));
   });
 });

@@ -8,7 +8,12 @@ import "server-only";
  * COPY takes no bind parameters, so the selection's parameters are written into the statement as
  * literals (`literals.ts`).
  */
-import { Readable } from "node:stream";
+import { once } from "node:events";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
@@ -46,13 +51,23 @@ function cellSql(column: ProfileColumn): string {
   return textCell(`p.${column.key}`);
 }
 
+/** An id range of the selection's rows: `from` inclusive, `to` exclusive; null bounds are open. */
+export type IdSpan = { from: number | null; to: number | null };
+
 /**
  * The COPY statement of a selection's CSV rows (no header), ending with one all-empty row — a row no
- * profile can produce (its id is never empty) — that proves the stream complete.
+ * profile can produce (its id is never empty) — that proves the stream complete. With `span`, only the
+ * rows whose id falls inside it.
  */
-export function copyCsvStatement(selection: CompiledSelection, columns: readonly ProfileColumn[]): string {
+export function copyCsvStatement(selection: CompiledSelection, columns: readonly ProfileColumn[], span: IdSpan = { from: null, to: null }): string {
   const limit = selection.limit === null ? sql`` : sql` limit ${selection.limit}::bigint`;
-  const { sql: text, params } = dialect.sqlToQuery(sql`select ${sql.raw(columns.map(cellSql).join(", "))} from profiles p where ${selection.where} order by p.id${limit}`);
+  const bounds = [
+    ...(span.from === null ? [] : [sql` and p.id >= ${span.from}::bigint`]),
+    ...(span.to === null ? [] : [sql` and p.id < ${span.to}::bigint`]),
+  ];
+  const { sql: text, params } = dialect.sqlToQuery(
+    sql`select ${sql.raw(columns.map(cellSql).join(", "))} from profiles p where (${selection.where})${sql.join(bounds, sql``)} order by p.id${limit}`,
+  );
   const rows = inlineParameters(text, params);
   const blanks = columns.map(() => "null::text").join(", ");
   return `COPY ((${rows}) union all (select ${blanks})) TO STDOUT WITH (FORMAT csv)`;
@@ -119,17 +134,47 @@ export async function* crlfRows(source: AsyncIterable<Buffer>, columnCount: numb
   if (!complete) throw connectionLost();
 }
 
-/** Streams a selection's CSV rows from PostgreSQL via COPY (see the module comment). */
-export async function* copySelectionCsv(client: Sql, selection: CompiledSelection, columns: readonly ProfileColumn[], onRows?: (rows: number) => void): AsyncGenerator<Buffer> {
-  const statement = copyCsvStatement(selection, columns);
-  const stream = (await client.unsafe(statement).readable()) as Readable;
+/** Below this many ids between the database's first and last profile, one COPY is quick enough. */
+export const SPLIT_MIN_IDS = 50_000;
+
+/**
+ * Where to cut a selection into two COPY statements that the database can format at the same time:
+ * the middle of the database's id range (two index probes). No cut for a selection with a limit (the
+ * limit applies to the whole ordered selection) or a small database.
+ */
+async function splitPoint(client: Sql, selection: CompiledSelection, minIds: number): Promise<number | null> {
+  if (selection.limit !== null) return null;
+  const [row] = await client`select min(id)::text as lo, max(id)::text as hi from profiles where database_id = ${selection.databaseId}`;
+  if (!row?.lo || !row.hi) return null;
+  const lo = Number(row.lo);
+  const hi = Number(row.hi);
+  return hi - lo < minIds ? null : Math.floor(lo + (hi - lo) / 2) + 1;
+}
+
+/**
+ * One COPY's rows with CRLF row ends (see `crlfRows`). However it ends, the connection goes back to the
+ * pool usable: a COPY stopped early (the reader went away, the other half failed) is cancelled on the
+ * server and drained — never destroyed, because postgres.js pauses the connection's socket when a push
+ * into a destroyed stream fails, and nothing would ever resume it (the connection would hang forever).
+ */
+async function* copyRows(client: Sql, statement: string, columnCount: number, onRows?: (rows: number) => void): AsyncGenerator<Buffer> {
+  const query = client.unsafe(statement);
+  const stream = (await query.readable()) as Readable;
   try {
-    yield* crlfRows(stream, columns.length, onRows);
+    yield* crlfRows(stream.iterator({ destroyOnReturn: false }), columnCount, onRows);
   } finally {
-    if (!stream.destroyed) stream.destroy();
-    // postgres.js 3.4.9 pauses the connection's socket when the stream is full and only resumes it
-    // from the stream's read(); if the COPY ended while paused, the connection would never read
-    // again and its next query would hang (porsager/postgres#499, #1016). Nudge it once more.
+    if (!stream.readableEnded && !stream.destroyed) {
+      try {
+        await query.cancel();
+      } catch {
+        // the cancel request could not be sent: draining still ends the COPY, only later
+      }
+      stream.resume();
+      await Promise.race([once(stream, "end"), once(stream, "close"), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]).catch(() => {});
+    }
+    // postgres.js 3.4.9 pauses the socket when the stream is full and only resumes it from the
+    // stream's read(); if the COPY ended while paused, the connection would never read again and its
+    // next query would hang (porsager/postgres#499, #1016). Nudge it once more.
     try {
       (stream as unknown as { _read: (size: number) => void })._read(0);
     } catch {
@@ -138,3 +183,65 @@ export async function* copySelectionCsv(client: Sql, selection: CompiledSelectio
   }
 }
 
+/**
+ * Streams a selection's CSV rows from PostgreSQL via COPY (see the module comment). A large selection
+ * without a limit is cut at the middle of the id range into two COPY statements that run at the same
+ * time on two connections, so that two cores format rows: the first half streams to the caller, the
+ * second is written to a temporary file meanwhile and streamed from there after the first. Memory stays
+ * constant; either half failing fails the export.
+ */
+export async function* copySelectionCsv(
+  client: Sql,
+  selection: CompiledSelection,
+  columns: readonly ProfileColumn[],
+  onRows?: (rows: number) => void,
+  opts: { splitMinIds?: number } = {},
+): AsyncGenerator<Buffer> {
+  const cut = await splitPoint(client, selection, opts.splitMinIds ?? SPLIT_MIN_IDS);
+  if (cut === null) {
+    yield* copyRows(client, copyCsvStatement(selection, columns), columns.length, onRows);
+    return;
+  }
+  let firstRows = 0;
+  let secondRows = 0;
+  const report = () => onRows?.(firstRows + secondRows);
+  const dir = await mkdtemp(path.join(os.tmpdir(), "segment-export-"));
+  const file = path.join(dir, "second-half.csv");
+  const second = copyRows(client, copyCsvStatement(selection, columns, { from: cut, to: null }), columns.length, (n) => {
+    secondRows = n;
+    report();
+  });
+  let secondError: unknown = null;
+  // The second half, to disk while the first streams; its promise never rejects (the error is kept).
+  const spooled = (async () => {
+    const out = createWriteStream(file);
+    try {
+      for await (const chunk of second) {
+        if (secondError) break;
+        if (!out.write(chunk)) await once(out, "drain");
+      }
+      out.end();
+      await once(out, "finish");
+    } catch (error) {
+      secondError ??= error;
+      out.destroy();
+    }
+  })();
+  try {
+    for await (const chunk of copyRows(client, copyCsvStatement(selection, columns, { from: null, to: cut }), columns.length, (n) => {
+      firstRows = n;
+      report();
+    })) {
+      if (secondError) throw secondError;
+      yield chunk;
+    }
+    await spooled;
+    if (secondError) throw secondError;
+    for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) yield chunk as Buffer;
+  } finally {
+    secondError ??= new Error("export stopped");
+    await second.return(undefined).catch(() => {});
+    await spooled;
+    await rm(dir, { recursive: true, force: true });
+  }
+}
