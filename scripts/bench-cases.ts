@@ -181,9 +181,9 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
       handWhere:
         `p.database_id = ${db} AND p.range_key < ${half.hi} AND p.email_subscription = 'subscribed'` +
         ` AND p.fields ->> 'city' IN ('Berlin', 'Hamburg', 'Munich')` +
-        ` AND EXISTS (SELECT 1 FROM events e WHERE e.profile_id = p.id AND e.type = 'purchase'` +
+        ` AND EXISTS (SELECT 1 FROM events e WHERE e.profile_id = p.id AND e.database_id = ${db} AND e.type = 'purchase'` +
         ` AND e.occurred_at >= ${ago(90)} AND e.occurred_at <= ${now})` +
-        ` AND NOT EXISTS (SELECT 1 FROM events e WHERE e.profile_id = p.id AND e.type IN ('bounced', 'unsubscribed') AND e.channel = 'email')`,
+        ` AND NOT EXISTS (SELECT 1 FROM events e WHERE e.profile_id = p.id AND e.database_id = ${db} AND e.type IN ('bounced', 'unsubscribed') AND e.channel = 'email')`,
       limit: 5000,
     },
     {

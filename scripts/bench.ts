@@ -352,7 +352,7 @@ async function main(): Promise<number> {
   }
   let actionsMissed: string[] = [];
   if (args.actions && !args.only) {
-    const result = await benchActions({ runs: 3, log: (m) => console.log(m) });
+    const result = await benchActions({ runs: 5, log: (m) => console.log(m) });
     const section = actionsMarkdown(result);
     console.log(`\n${section}`);
     actionsMissed = result.rows.filter((r) => !r.met).map((r) => r.name);

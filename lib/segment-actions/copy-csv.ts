@@ -43,10 +43,16 @@ function fieldCell(key: string): string {
   return `(case jsonb_typeof(${json}) when 'string' then ${textCell(text)} when 'number' then trim_scale(${json}::numeric)::text when 'boolean' then ${text} end)`;
 }
 
+/** Subscriptions and the id are written by COPY itself (enum and bigint output), with no cast per row. */
+function cellType(column: ProfileColumn): string {
+  if (column.kind === "subscription") return "subscription_status";
+  return column.kind !== "field" && column.key === "id" ? "bigint" : "text";
+}
+
 function cellSql(column: ProfileColumn): string {
   if (column.kind === "field") return fieldCell(column.key);
-  if (column.kind === "subscription") return `p.${column.key}::text`;
-  if (column.key === "id") return "p.id::text";
+  if (column.kind === "subscription") return `p.${column.key}`;
+  if (column.key === "id") return "p.id";
   if (column.key === "created_at" || column.key === "updated_at") return isoCell(`p.${column.key}`);
   return textCell(`p.${column.key}`);
 }
@@ -69,7 +75,7 @@ export function copyCsvStatement(selection: CompiledSelection, columns: readonly
     sql`select ${sql.raw(columns.map(cellSql).join(", "))} from profiles p where (${selection.where})${sql.join(bounds, sql``)} order by p.id${limit}`,
   );
   const rows = inlineParameters(text, params);
-  const blanks = columns.map(() => "null::text").join(", ");
+  const blanks = columns.map((c) => `null::${cellType(c)}`).join(", ");
   return `COPY ((${rows}) union all (select ${blanks})) TO STDOUT WITH (FORMAT csv)`;
 }
 
