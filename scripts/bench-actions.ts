@@ -350,6 +350,11 @@ export async function benchActions(opts: { runs?: number; log?: (message: string
     child.kill("SIGTERM");
   }
   notes.push("Medians of alternating engine/by-hand runs; the machine is shared, so single runs vary by ±20 %.");
+  notes.push(
+    "Copy goes into a new static segment each run (the engine then needs no duplicate check; into an existing one it adds a NOT EXISTS anti-join).",
+    "Bulk edit: the engine writes the history rows with an INSERT … SELECT of the old values and then runs the UPDATE, on one snapshot; the plain UPDATE writes no history.",
+    "Export: the yardstick is psql's COPY of the same columns as stored; the export writes the cells of lib/export (formula defusing, ISO times, numbers as JavaScript prints them) and, for a selection this size, cuts the id range into two COPY statements that the database formats at once. The download is curl's, output discarded, as psql's is; memory is the export server's peak RSS growth over its idle size.",
+  );
   return { rows, profiles: total, startedAt, notes };
 }
 
