@@ -221,16 +221,22 @@ export async function* copySelectionCsv(
   // The second half, to disk while the first streams; its promise never rejects (the error is kept).
   const spooled = (async () => {
     const out = createWriteStream(file);
+    // Errors of the file stream (also a late one from a write pending when it is destroyed) are kept.
+    out.on("error", (error) => {
+      secondError ??= error;
+    });
     try {
       for await (const chunk of second) {
         if (secondError) break;
         if (!out.write(chunk)) await once(out, "drain");
       }
+      if (secondError) return;
       out.end();
       await once(out, "finish");
     } catch (error) {
       secondError ??= error;
-      out.destroy();
+    } finally {
+      if (!out.writableFinished) out.destroy();
     }
   })();
   try {
