@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as mailingsRoute from "@/app/api/v1/mailings/route";
 import * as calculateRoute from "@/app/api/v1/segments/[id]/calculate/route";
@@ -7,7 +8,7 @@ import * as restoreRoute from "@/app/api/v1/segments/[id]/restore/route";
 import * as segmentRoute from "@/app/api/v1/segments/[id]/route";
 import * as previewRoute from "@/app/api/v1/segments/preview/route";
 import * as segmentsRoute from "@/app/api/v1/segments/route";
-import { getDb } from "@/db/client";
+import { getDb, queryRows } from "@/db/client";
 import { makeDatabase, makeGroup, makeSegment, makeUser } from "@/db/testing/fixtures";
 import { insertProfiles } from "@/lib/profiles/queries";
 import { configureRateLimit } from "./rate-limit";
@@ -183,6 +184,23 @@ describe("GET /segments/{id}/profiles", () => {
     expect(lines[3]).toBe(`${ids[2]},Name 2,'@SUM(A1),Hamburg,2`);
     const rowIds = lines.slice(1, -1).map((l) => Number(l.split(",")[0]));
     expect(rowIds).toEqual(ids);
+  });
+
+  it("stops reading the selection when the client goes away, and the database answers as before", async () => {
+    for (const format of ["csv", "ndjson"]) {
+      const res = await call(profilesRoute.GET, "GET", `/segments/${segmentId}/profiles`, { token: admin, query: { format }, ...params(segmentId) });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const first = await reader.read();
+      expect(first.done).toBe(false);
+      await reader.cancel();
+      const db = await getDb();
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => queryRows<{ n: number }>(db, sql`select ${i}::int as n`)));
+      expect(answers.map(([r]) => r.n)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      // the complete export still streams afterwards
+      const again = await call(profilesRoute.GET, "GET", `/segments/${segmentId}/profiles`, { token: admin, query: { format }, ...params(segmentId) });
+      expect((await again.text()).trim().split(format === "csv" ? "\r\n" : "\n")).toHaveLength(format === "csv" ? 1201 : 1200);
+    }
   });
 
   it("streams NDJSON with the chosen fields, and honours the segment's limit", async () => {

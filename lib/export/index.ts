@@ -8,6 +8,7 @@ export {
   EXPORT_CONTENT_TYPES,
   EXPORT_FORMATS,
   exportResponse,
+  openChunks,
   openExport,
   type ExportColumn,
   type ExportFormat,

@@ -96,3 +96,41 @@ export function exportResponse(body: ReadableStream<Uint8Array>, format: ExportF
     },
   });
 }
+
+/**
+ * Starts an export from ready-made chunks, header first (`exportChunks` of lib/segment-actions: COPY on
+ * PostgreSQL, a cursor or keyset pages otherwise). Reads the header and the first chunk of rows before
+ * anything is sent, so that an error in starting the query still becomes a proper error status, then
+ * streams the rest; a client that goes away stops the query (the iterator's `return`).
+ */
+export async function openChunks(source: AsyncIterable<string | Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+  const chunks = source[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  const bytes = (chunk: string | Uint8Array) => (typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+  const primed: Uint8Array[] = [];
+  let done = false;
+  while (primed.length < 2 && !done) {
+    const next = await chunks.next();
+    if (next.done) done = true;
+    else primed.push(bytes(next.value));
+  }
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const ready = primed.shift();
+        if (ready) return controller.enqueue(ready);
+        if (done) return controller.close();
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(bytes(next.value));
+      } catch (error) {
+        // Headers are gone already: the only honest signal left is a broken stream.
+        console.error("export stream failed:", error);
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await chunks.return?.(undefined);
+    },
+  });
+}

@@ -1,26 +1,24 @@
 import { apiRoute, pathId } from "@/lib/api/handler";
 import { parseInput, queryObject } from "@/lib/api/parse";
 import { exportQuery } from "@/lib/api/schemas";
-import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import { databaseFields } from "@/lib/databases/queries";
 import { invalid } from "@/lib/errors";
-import { exportResponse, openExport, parseFieldList, profileColumns, profileJson } from "@/lib/export";
-import { streamSelection } from "@/lib/segments/selection";
+import { exportResponse, openChunks, parseFieldList, profileColumns, profileJson } from "@/lib/export";
+import { resolveSource } from "@/lib/segment-actions/common";
+import { exportChunks } from "@/lib/segment-actions/export-profiles";
 
-/** The whole selection, streamed in `id` order, as CSV (RFC 4180, formulas defused) or NDJSON. */
+/**
+ * The whole selection, streamed in `id` order, as CSV (RFC 4180, formulas defused) or NDJSON — by the
+ * same path as an export job: one snapshot of the selection read by COPY (CSV on PostgreSQL) or a
+ * server-side cursor, keyset pages on the embedded database.
+ */
 export const GET = apiRoute<{ id: string }>("segments.exportProfiles", async ({ db, user, params, url }) => {
   const id = pathId(params.id, "The segment");
   const query = parseInput(exportQuery, queryObject(url));
-  const segment = await requireVisibleDynamicSegment(db, user, id);
-  const fields = await databaseFields(db, segment.databaseId);
+  const source = await resolveSource(db, user, { segmentId: id });
+  const fields = await databaseFields(db, source.databaseId);
   const chosen = profileColumns(fields.map((f) => f.key), parseFieldList(query.fields ?? null));
   if (!chosen.ok) throw invalid(chosen.issues);
-  const pages = streamSelection(
-    db,
-    user,
-    { databaseId: segment.databaseId, range: { from: segment.rangeFrom, to: segment.rangeTo }, conditions: segment.conditions, limit: segment.limit },
-    { segmentId: id },
-  );
-  const body = await openExport(pages, { format: query.format, columns: chosen.columns, toJson: profileJson(chosen.columns) });
+  const body = await openChunks(exportChunks(db, source, { format: query.format, columns: chosen.columns, toJson: profileJson(chosen.columns) }));
   return exportResponse(body, query.format, `segment-${id}-profiles.${query.format}`);
 });
