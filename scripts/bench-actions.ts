@@ -8,26 +8,17 @@
  *                                                    (throughput ≥ 0.5×, server memory growth < 150 MB)
  *
  * `benchActions()` runs them on a seeded benchmark database (the main `npm run bench` makes one);
- * `tsx scripts/bench-actions.ts` alone uses (or seeds) the same database. Everything it writes is
+ * `tsx --conditions=react-server scripts/bench-actions.ts` alone uses (or seeds) the same database. Everything it writes is
  * removed again and the touched profiles are restored, so the selection benchmark is unaffected.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { register } from "node:module";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 
-// The data layer marks its modules `import "server-only"` (a build-time guard of Next.js); outside
-// Next.js that import must resolve to nothing. Modules that use it are imported dynamically below.
-register(
-  "data:text/javascript," +
-    encodeURIComponent(
-      `export async function resolve(s, c, next) { return s === "server-only" ? { url: "data:text/javascript,", shortCircuit: true } : next(s, c); }`,
-    ),
-);
 
 export type ActionBenchRow = {
   name: string;
@@ -298,7 +289,7 @@ export async function benchActions(opts: { runs?: number; log?: (message: string
 
   // ── Export over HTTP ──────────────────────────────────────────────────────────────────────────
   const url = process.env.DATABASE_URL!;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "bench-actions.ts"), SERVE_FLAG], {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(import.meta.dirname, "bench-actions.ts"), SERVE_FLAG], {
     env: { ...process.env, BENCH_USER_ID: String(user.id), DATABASE_POOL_SIZE: "4" },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -4,8 +4,9 @@ import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { closeDb, getDb, queryRows, type Db } from "@/db/client";
-import { compileSelection, selectionCountQuery, selectionProfiles, type CompiledSelection } from "@/lib/segments/compile";
+import { compileSelection, selectionCountQuery, type CompiledSelection } from "@/lib/segments/compile";
 import { parseSelectionRule } from "@/lib/segments/script";
+import { selectionPageQuery, SHOW_LIMIT } from "@/lib/segments/selection";
 import { validateSelection, type ValidationContext } from "@/lib/segments/validate";
 import { benchCases, SHOW_COLUMNS, type BenchCase } from "./bench-cases";
 import { analyticsMarkdownSection, analyticsTable, analyticsVerdicts, benchAnalytics, writeAnalyticsSection } from "./bench-analytics";
@@ -145,26 +146,8 @@ async function explainAnalyze(run: Run, query: Statement): Promise<string> {
 
 /** The four statements of one case: the engine's (as the app runs them) and the hand-written ones. */
 function statements(db: Db, selection: CompiledSelection, c: BenchCase) {
-  const showSize = Math.min(100, selection.limit ?? 100);
-  const p = selectionProfiles;
-  const engineShow = db
-    .select({
-      id: p.id,
-      email: p.email,
-      phone: p.phone,
-      firstName: p.firstName,
-      lastName: p.lastName,
-      createdAt: p.createdAt,
-      updatedAt: p.updatedAt,
-      fields: p.fields,
-      email_subscription: p.emailSubscription,
-      sms_subscription: p.smsSubscription,
-      push_subscription: p.pushSubscription,
-    })
-    .from(p)
-    .where(selection.where)
-    .orderBy(p.id)
-    .limit(showSize);
+  const showSize = Math.min(SHOW_LIMIT, selection.limit ?? SHOW_LIMIT);
+  const engineShow = selectionPageQuery(db, selection, { pageSize: SHOW_LIMIT });
   const handCount =
     c.limit === undefined
       ? `SELECT count(*)::int AS count FROM profiles p WHERE ${c.handWhere}`

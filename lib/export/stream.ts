@@ -34,34 +34,28 @@ export function encodeHeader<T>(opts: ExportOptions<T>): string {
   return (opts.bom ? "\uFEFF" : "") + csvLine(opts.columns.map((c) => c.header));
 }
 
+/** The export's text: the header (CSV), then each non-empty page encoded. */
+async function* encodedChunks<T>(pages: AsyncIterator<T[]>, opts: ExportOptions<T>): AsyncGenerator<string> {
+  const header = encodeHeader(opts);
+  if (header) yield header;
+  for await (const page of { [Symbol.asyncIterator]: () => pages }) if (page.length) yield encodePage(page, opts);
+}
+
 /**
- * Streams pages of rows as CSV or NDJSON, pulling the next page only when the reader wants more
- * (backpressure), and stopping the source when the reader goes away. `firstPage` is a page the caller
- * has already read (see `openExport`).
+ * A byte stream of chunks (after any already read), pulling the next only when the reader wants more
+ * (backpressure), and stopping the source when the reader goes away.
  */
-export function encodeRows<T>(pages: AsyncIterator<T[]>, opts: ExportOptions<T> & { firstPage?: T[] | null }): ReadableStream<Uint8Array> {
+function chunkStream(chunks: AsyncIterator<string | Uint8Array>, primed: Uint8Array[] = [], done = false): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let pending: T[] | null | undefined = opts.firstPage;
-  let started = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        let text = "";
-        if (!started) {
-          started = true;
-          text += encodeHeader(opts);
-        }
-        let page: T[] | null = null;
-        if (pending !== undefined) {
-          page = pending;
-          pending = undefined;
-        } else {
-          const next = await pages.next();
-          page = next.done ? null : next.value;
-        }
-        if (page && page.length) text += encodePage(page, opts);
-        if (text) controller.enqueue(encoder.encode(text));
-        if (!page) controller.close();
+        const ready = primed.shift();
+        if (ready) return controller.enqueue(ready);
+        if (done) return controller.close();
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(typeof next.value === "string" ? encoder.encode(next.value) : next.value);
       } catch (error) {
         // Headers are gone already: the only honest signal left is a broken stream.
         console.error("export stream failed:", error);
@@ -69,19 +63,22 @@ export function encodeRows<T>(pages: AsyncIterator<T[]>, opts: ExportOptions<T> 
       }
     },
     async cancel() {
-      await pages.return?.();
+      await chunks.return?.(undefined);
     },
   });
 }
 
+/** Streams pages of rows as CSV or NDJSON (see `chunkStream`). */
+export function encodeRows<T>(pages: AsyncIterator<T[]>, opts: ExportOptions<T>): ReadableStream<Uint8Array> {
+  return chunkStream(encodedChunks(pages, opts));
+}
+
 /**
- * Starts an export: reads the first page before anything is sent, so that access and validation errors
- * (which the source raises on its first page) still become a proper error status, then streams the rest.
+ * Starts an export of pages of rows: reads the first page before anything is sent, so that access and
+ * validation errors (which the source raises on its first page) still become a proper error status.
  */
 export async function openExport<T>(source: AsyncIterable<T[]>, opts: ExportOptions<T>): Promise<ReadableStream<Uint8Array>> {
-  const pages = source[Symbol.asyncIterator]();
-  const first = await pages.next();
-  return encodeRows(pages, { ...opts, firstPage: first.done ? null : first.value });
+  return openChunks(encodedChunks(source[Symbol.asyncIterator](), opts));
 }
 
 /** A streamed download response. */
@@ -106,31 +103,12 @@ export function exportResponse(body: ReadableStream<Uint8Array>, format: ExportF
 export async function openChunks(source: AsyncIterable<string | Uint8Array>): Promise<ReadableStream<Uint8Array>> {
   const chunks = source[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
-  const bytes = (chunk: string | Uint8Array) => (typeof chunk === "string" ? encoder.encode(chunk) : chunk);
   const primed: Uint8Array[] = [];
   let done = false;
   while (primed.length < 2 && !done) {
     const next = await chunks.next();
     if (next.done) done = true;
-    else primed.push(bytes(next.value));
+    else primed.push(typeof next.value === "string" ? encoder.encode(next.value) : next.value);
   }
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const ready = primed.shift();
-        if (ready) return controller.enqueue(ready);
-        if (done) return controller.close();
-        const next = await chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(bytes(next.value));
-      } catch (error) {
-        // Headers are gone already: the only honest signal left is a broken stream.
-        console.error("export stream failed:", error);
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await chunks.return?.(undefined);
-    },
-  });
+  return chunkStream(chunks, primed, done);
 }

@@ -5,7 +5,6 @@ import "server-only";
  * only one run per target at a time, the update-log row, and progress reporting.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import { queryRows, type Db } from "@/db/client";
 import { segmentUpdateLog } from "@/db/schema";
@@ -16,7 +15,7 @@ import { formatCount } from "@/lib/format";
 import { selectionCountQuery } from "@/lib/segments/compile";
 import { issuesFromZod } from "@/lib/segments/script";
 import { prepareSelection, type PreparedSelection } from "@/lib/segments/selection";
-import { inlineParameters } from "./literals";
+import { inlineSql } from "./literals";
 import type { ActionSource } from "./schema";
 
 /** Progress as the job runner records it: `done` of `total` profiles (or rows), and what is happening. */
@@ -126,18 +125,15 @@ export async function lockTarget(tx: Db, lockKey: string, busyMessage: string): 
   if (!row?.locked) throw new AppError("conflict", busyMessage);
 }
 
-const dialect = new PgDialect();
-
 /**
- * A statement with its parameters written in as literals (strings escaped, see `inlineParameters`),
+ * A statement with its parameters written in as literals (strings escaped, see `literals.ts`),
  * so that PostgreSQL plans it for the actual values — how selective a range or an event type is —
  * every time, where a cached generic plan of a prepared statement could not. Falls back to the
  * parametrized statement for a parameter that cannot be a literal.
  */
 export function literally(query: SQL): SQL {
-  const { sql: text, params } = dialect.sqlToQuery(query);
   try {
-    return sql.raw(inlineParameters(text, params));
+    return sql.raw(inlineSql(query));
   } catch {
     return query;
   }

@@ -15,13 +15,11 @@ import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import type { ProfileColumn } from "@/lib/export";
 import type { CompiledSelection } from "@/lib/segments/compile";
-import { inlineParameters, literal } from "./literals";
+import { inlineSql, literal } from "./literals";
 
-const dialect = new PgDialect();
 
 /**
  * A text cell as `lib/export` writes it: a leading `'` before = + - @ tab CR, and "" as no value.
@@ -71,10 +69,9 @@ export function copyCsvStatement(selection: CompiledSelection, columns: readonly
     ...(span.from === null ? [] : [sql` and p.id >= ${span.from}::bigint`]),
     ...(span.to === null ? [] : [sql` and p.id < ${span.to}::bigint`]),
   ];
-  const { sql: text, params } = dialect.sqlToQuery(
+  const rows = inlineSql(
     sql`select ${sql.raw(columns.map(cellSql).join(", "))} from profiles p where (${selection.where})${sql.join(bounds, sql``)} order by p.id${limit}`,
   );
-  const rows = inlineParameters(text, params);
   const blanks = columns.map((c) => `null::${cellType(c)}`).join(", ");
   return `COPY ((${rows}) union all (select ${blanks})) TO STDOUT WITH (FORMAT csv)`;
 }

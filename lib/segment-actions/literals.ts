@@ -4,6 +4,10 @@
  * Only strings, numbers, booleans and null are accepted, strings as E'' literals with quotes and
  * backslashes escaped; anything else is refused (the caller keeps the parametrized statement).
  */
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+
+const dialect = new PgDialect();
 
 export function literal(value: unknown): string {
   if (value === null || value === undefined) return "NULL";
@@ -72,4 +76,10 @@ export function inlineParameters(text: string, params: readonly unknown[]): stri
     i++;
   }
   return out;
+}
+
+/** A Drizzle statement as SQL text with its parameters written in as literals (throws where `literal` refuses one). */
+export function inlineSql(query: SQL): string {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return inlineParameters(text, params);
 }
