@@ -138,7 +138,7 @@ export async function* crlfRows(source: AsyncIterable<Buffer>, columnCount: numb
 }
 
 /** Below this many ids between the database's first and last profile, one COPY is quick enough. */
-export const SPLIT_MIN_IDS = 50_000;
+const SPLIT_MIN_IDS = 50_000;
 
 /**
  * Where to cut a selection into two COPY statements that the database can format at the same time:
