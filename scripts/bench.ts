@@ -147,7 +147,7 @@ async function explainAnalyze(run: Run, query: Statement): Promise<string> {
 /** The four statements of one case: the engine's (as the app runs them) and the hand-written ones. */
 function statements(db: Db, selection: CompiledSelection, c: BenchCase) {
   const showSize = Math.min(SHOW_LIMIT, selection.limit ?? SHOW_LIMIT);
-  const engineShow = selectionPageQuery(db, selection, { pageSize: SHOW_LIMIT });
+  const engineShow = selectionPageQuery(selection, { pageSize: SHOW_LIMIT });
   const handCount =
     c.limit === undefined
       ? `SELECT count(*)::int AS count FROM profiles p WHERE ${c.handWhere}`
@@ -156,7 +156,7 @@ function statements(db: Db, selection: CompiledSelection, c: BenchCase) {
     engineCount: render(selectionCountQuery(selection)),
     // Run through the same client path as the hand-written SQL, so that the comparison is SQL against
     // SQL (drizzle's row mapping in the app costs the same whatever the statement).
-    engineShow: render(engineShow.getSQL()),
+    engineShow: render(engineShow),
     handCount: { text: handCount, params: [selection.databaseId] },
     handShow: { text: `SELECT ${SHOW_COLUMNS} FROM profiles p WHERE ${c.handWhere} ORDER BY p.id LIMIT ${showSize}`, params: [selection.databaseId] },
   };

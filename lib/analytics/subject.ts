@@ -9,7 +9,7 @@ import type { Db } from "@/db/client";
 import type { dynamicSegments } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
-import type { CompiledSelection } from "@/lib/segments/compile";
+import { selectionStatement, type CompiledSelection } from "@/lib/segments/compile";
 import { prepareSelection, withStatementTimeout } from "@/lib/segments/selection";
 
 export type AnalyticsOptions = {
@@ -47,13 +47,13 @@ export async function loadAnalyticsSubject(db: Db, user: ActingUser, segmentId: 
 
 /**
  * The selection's profile rows as a FROM item aliased `p`: `(SELECT p.* … [ORDER BY p.id LIMIT n]) p`.
- * Without a limit PostgreSQL pulls the subquery up, so an aggregate over it plans exactly like one
- * written against `profiles p WHERE …`; with a limit it is the first `limit` profiles in id order
- * (SPEC §2), as Show and exports take them.
+ * Without a limit (and without a limited nested segment, whose CTE keeps the subquery apart)
+ * PostgreSQL pulls the subquery up, so an aggregate over it plans exactly like one written against
+ * `profiles p WHERE …`; with a limit it is the first `limit` profiles in id order (SPEC §2), as Show
+ * and exports take them.
  */
 export function selectedProfiles(selection: CompiledSelection): SQL {
-  const limit = selection.limit === null ? sql`` : sql` order by "p"."id" limit ${selection.limit}::bigint`;
-  return sql`(select "p".* from profiles "p" where ${selection.where}${limit}) "p"`;
+  return sql`(${selectionStatement(selection, sql`"p".*`, { unordered: selection.limit === null })}) "p"`;
 }
 
 /** Runs one figure's statement under the selection engine's statement timeout. */

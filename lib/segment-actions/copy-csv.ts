@@ -17,7 +17,7 @@ import type { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { ProfileColumn } from "@/lib/export";
-import type { CompiledSelection } from "@/lib/segments/compile";
+import { selectionStatement, type CompiledSelection } from "@/lib/segments/compile";
 import { inlineSql, literal } from "./literals";
 
 
@@ -64,13 +64,12 @@ export type IdSpan = { from: number | null; to: number | null };
  * rows whose id falls inside it.
  */
 export function copyCsvStatement(selection: CompiledSelection, columns: readonly ProfileColumn[], span: IdSpan = { from: null, to: null }): string {
-  const limit = selection.limit === null ? sql`` : sql` limit ${selection.limit}::bigint`;
   const bounds = [
-    ...(span.from === null ? [] : [sql` and p.id >= ${span.from}::bigint`]),
-    ...(span.to === null ? [] : [sql` and p.id < ${span.to}::bigint`]),
+    ...(span.from === null ? [] : [sql`p.id >= ${span.from}::bigint`]),
+    ...(span.to === null ? [] : [sql`p.id < ${span.to}::bigint`]),
   ];
   const rows = inlineSql(
-    sql`select ${sql.raw(columns.map(cellSql).join(", "))} from profiles p where (${selection.where})${sql.join(bounds, sql``)} order by p.id${limit}`,
+    selectionStatement(selection, sql.raw(columns.map(cellSql).join(", ")), { and: bounds.length ? sql.join(bounds, sql` and `) : undefined }),
   );
   const blanks = columns.map((c) => `null::${cellType(c)}`).join(", ");
   return `COPY ((${rows}) union all (select ${blanks})) TO STDOUT WITH (FORMAT csv)`;

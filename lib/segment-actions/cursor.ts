@@ -12,6 +12,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import { queryRows, type Db } from "@/db/client";
+import { selectionStatement, type CompiledSelection } from "@/lib/segments/compile";
 import type { SelectionProfile } from "@/lib/segments/selection";
 import type { ResolvedSource } from "./common";
 
@@ -54,21 +55,18 @@ async function* cursorBatches<T extends Flagged>(client: Sql, query: SQL, batchS
   if (!complete) throw connectionLost();
 }
 
-type Where = { where: SQL; limit: number | null };
 
 /**
  * Keyset pages of `select … from profiles p where <where> and p.id > last order by p.id limit n`,
  * staying inside the first `limit` ids when the selection has a limit.
  */
-async function* keysetBatches<T extends { id: number | string }>(db: Db, columns: SQL, selection: Where, batchSize: number): AsyncGenerator<T[]> {
+async function* keysetBatches<T extends { id: number | string }>(db: Db, columns: SQL, selection: CompiledSelection, batchSize: number): AsyncGenerator<T[]> {
   let remaining = selection.limit ?? Number.POSITIVE_INFINITY;
   let after: number | null = null;
   while (remaining > 0) {
     const size = Math.min(batchSize, remaining);
-    const rows: T[] = await queryRows<T>(
-      db,
-      sql`select ${columns} from profiles p where ${selection.where}${after === null ? sql`` : sql` and p.id > ${after}::bigint`} order by p.id limit ${size}::int`,
-    );
+    const page = { ...selection, limit: size };
+    const rows: T[] = await queryRows<T>(db, selectionStatement(page, columns, { and: after === null ? undefined : sql`p.id > ${after}::bigint` }));
     if (rows.length === 0) return;
     yield rows;
     remaining -= rows.length;
@@ -81,11 +79,10 @@ function rowsOf<T extends { id: number | string }>(db: Db, columns: SQL, source:
   const selection = source.prepared.selection;
   const client = postgresClient(db);
   if (!client) return keysetBatches<T>(db, columns, selection, batchSize);
-  const limit = selection.limit === null ? sql`` : sql` limit ${selection.limit}::bigint`;
   // The selection, then one all-null row flagged as the end (cursors run serially, so it comes last).
   return cursorBatches<T & Flagged>(
     client,
-    sql`(select ${columns}, false as end_of_rows from profiles p where ${selection.where} order by p.id${limit})
+    sql`(${selectionStatement(selection, sql`${columns}, false as end_of_rows`)})
         union all
         (select ${columns}, true from (select (null::profiles).*) p)`,
     batchSize,

@@ -23,12 +23,24 @@ export const PROFILE_ALIAS = "p";
 
 export type CompileOptions = { now: Date };
 
-/** A compiled selection: its WHERE over `p` (database, range, conditions) and its limit. */
+/**
+ * A compiled selection: its WHERE over `p` (database, range, conditions) and its limit, plus what the
+ * WHERE needs around it when the rule refers to a dynamic segment with a limit — that segment's first
+ * `limit` ids as a `MATERIALIZED` CTE (`with`), left-joined to `p` by id (`from`). Build statements
+ * with `selectionStatement`, or put `with` first and `from` after FROM yourself.
+ */
 export type CompiledSelection = {
   databaseId: number;
   where: SQL;
   limit: number | null;
+  /** `with "limited_7" as materialized (…), … ` or nothing: the statement's first words. */
+  with: SQL;
+  /** `profiles p` and a left join per limited segment the WHERE tests: the FROM item. */
+  from: SQL;
 };
+
+/** The limited dynamic segments of one compilation, as CTEs in the order they must be written. */
+type LimitedSets = Map<number, { name: string; body: SQL }>;
 
 type Env = {
   ctx: ValidationContext;
@@ -37,18 +49,48 @@ type Env = {
   aliases: AliasPool;
   /** Dynamic segments being inlined, as a guard against cycles that validation should have caught. */
   inlining: number[];
+  limited: LimitedSets;
+  /** The left joins of the query level being compiled: limited segment id → join alias. */
+  joins: Map<number, string>;
 };
 
 /** Compiles a rule that `validateSelection` accepted against the same context. */
 export function compileSelection(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection {
-  const env: Env = { ctx, databaseId: rule.databaseId, now: dateToMicros(options.now), aliases: new AliasPool(), inlining: [] };
+  const env: Env = {
+    ctx,
+    databaseId: rule.databaseId,
+    now: dateToMicros(options.now),
+    aliases: new AliasPool(),
+    inlining: [],
+    limited: new Map(),
+    joins: new Map(),
+  };
   const p = PROFILE_ALIAS;
   const where = allOf([
     sql`${column(p, "database_id")} = ${rule.databaseId}::int`,
     rangePredicate(rule.range, p, false),
     scriptPredicate(rule.conditions, p, env, false),
   ]);
-  return { databaseId: rule.databaseId, where: toSql(where), limit: rule.limit };
+  const ctes = [...env.limited.values()].map(({ name, body }) => sql`${sql.raw(`"${name}"`)} as materialized (${body})`);
+  return {
+    databaseId: rule.databaseId,
+    where: toSql(where),
+    limit: rule.limit,
+    with: ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``,
+    from: profilesWithJoins(p, env.joins),
+  };
+}
+
+/** `profiles <p>` left-joined to each limited segment's ids that the level's WHERE tests. */
+function profilesWithJoins(p: string, joins: Map<number, string>): SQL {
+  const parts = [...joins].map(
+    ([segmentId, j]) => sql` left join ${sql.raw(`"${limitedName(segmentId)}"`)} ${sql.raw(j)} on ${column(j, "id")} = ${column(p, "id")}`,
+  );
+  return sql`profiles ${sql.raw(p)}${sql.join(parts, sql``)}`;
+}
+
+function limitedName(segmentId: number): string {
+  return `limited_${Math.trunc(segmentId)}`;
 }
 
 /**
@@ -149,8 +191,12 @@ function staticMembership(segmentId: number, p: string, env: Env, member: boolea
 
 /**
  * Membership in another dynamic segment, evaluated with its own range, conditions and limit. Without
- * a limit it is simply its predicate on the same profile row; with one, `p.id` must be among its first
- * `limit` ids.
+ * a limit it is simply its predicate on the same profile row. With one, its first `limit` ids are
+ * computed once per statement — a `MATERIALIZED` CTE, left-joined to this level's profiles by id — and
+ * membership is a null test on the joined id. A correlated `EXISTS` over `… ORDER BY id LIMIT n` let
+ * the planner re-run the whole inner selection once per outer profile (a quadratic plan); the CTE is
+ * evaluated exactly once, and the join is a hash or merge join (an anti-join for non-members) that
+ * also works inside OR and NOT. See docs/selection-sql.md.
  */
 function dynamicMembership(segmentId: number, p: string, env: Env, member: boolean): Predicate {
   const segment = env.ctx.dynamicSegments.get(segmentId);
@@ -159,22 +205,29 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
   }
   const parsed = parseScript(segment.conditions);
   if (!parsed.ok) throw new Error(`Segment ${segmentId} has invalid conditions: validate before compiling`);
-  const inner: Env = { ...env, inlining: [...env.inlining, segmentId] };
   const range = { from: segment.range.from, to: segment.range.to };
   if (segment.limit === null) {
+    const inner: Env = { ...env, inlining: [...env.inlining, segmentId] };
     return allOrAny(member, [rangePredicate(range, p, !member), scriptPredicate(parsed.value, p, inner, !member)]);
   }
-  const q = env.aliases.next("p");
-  const where = allOf([
-    sql`${column(q, "database_id")} = ${segment.databaseId}::int`,
-    rangePredicate(range, q, false),
-    scriptPredicate(parsed.value, q, inner, false),
-  ]);
-  const ids = sql`select ${column(q, "id")} from profiles ${sql.raw(q)} where ${toSql(where)} order by ${column(q, "id")} limit ${segment.limit}::bigint`;
-  // EXISTS over the limited ids: a semi-join, and for non-members an anti-join (NOT IN could not be one).
-  const l = env.aliases.next("c");
-  const exists = sql`exists (select 1 from (${ids}) ${sql.raw(l)} where ${column(l, "id")} = ${column(p, "id")})`;
-  return member ? exists : sql`not ${exists}`;
+  if (!env.limited.has(segmentId)) {
+    // Its own query level, with its own joins; limited segments inside it become CTEs before it.
+    const q = env.aliases.next("p");
+    const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map() };
+    const where = allOf([
+      sql`${column(q, "database_id")} = ${segment.databaseId}::int`,
+      rangePredicate(range, q, false),
+      scriptPredicate(parsed.value, q, inner, false),
+    ]);
+    const body = sql`select ${column(q, "id")} from ${profilesWithJoins(q, inner.joins)} where ${toSql(where)} order by ${column(q, "id")} limit ${segment.limit}::bigint`;
+    env.limited.set(segmentId, { name: limitedName(segmentId), body });
+  }
+  let j = env.joins.get(segmentId);
+  if (j === undefined) {
+    j = env.aliases.next("c");
+    env.joins.set(segmentId, j);
+  }
+  return member ? sql`${column(j, "id")} is not null` : sql`${column(j, "id")} is null`;
 }
 
 /** Range AND conditions for a member; for a non-member the negation, range OR conditions failing. */
@@ -182,17 +235,26 @@ function allOrAny(member: boolean, parts: Predicate[]): Predicate {
   return member ? allOf(parts) : anyOf(parts);
 }
 
+/**
+ * `<with> SELECT <columns> FROM <from> WHERE <where> [AND <and>] ORDER BY p.id [LIMIT n]`: a whole
+ * statement over the selection, CTEs first, so that it may also stand in parentheses as a subquery.
+ * `unordered` drops the ORDER BY where only the number of rows matters (a limited count).
+ */
+export function selectionStatement(selection: CompiledSelection, columns: SQL, opts: { and?: SQL; unordered?: boolean } = {}): SQL {
+  const where = opts.and ? sql`(${selection.where}) and ${opts.and}` : selection.where;
+  const order = opts.unordered ? sql`` : sql` order by ${column(PROFILE_ALIAS, "id")}`;
+  return sql`${selection.with}select ${columns} from ${selection.from} where ${where}${order}${limitClause(selection.limit)}`;
+}
+
 /** `SELECT p.id …` of the whole selection in `id` order: for `INSERT … SELECT`, `IN (…)` and exports. */
 export function selectionIdsQuery(selection: CompiledSelection): SQL {
-  const base = sql`select ${column(PROFILE_ALIAS, "id")} from profiles ${sql.raw(PROFILE_ALIAS)} where ${selection.where}`;
-  return sql`${base} order by ${column(PROFILE_ALIAS, "id")}${limitClause(selection.limit)}`;
+  return selectionStatement(selection, column(PROFILE_ALIAS, "id"));
 }
 
 /** `SELECT count(*)` of the selection: min(matches, limit). Order does not change a limited count. */
 export function selectionCountQuery(selection: CompiledSelection): SQL {
-  const from = sql`from profiles ${sql.raw(PROFILE_ALIAS)} where ${selection.where}`;
-  if (selection.limit === null) return sql`select count(*)::int as count ${from}`;
-  return sql`select count(*)::int as count from (select 1 ${from} limit ${selection.limit}::bigint) limited`;
+  if (selection.limit === null) return selectionStatement(selection, sql`count(*)::int as count`, { unordered: true });
+  return sql`select count(*)::int as count from (${selectionStatement(selection, sql`1`, { unordered: true })}) limited`;
 }
 
 function limitClause(limit: number | null): SQL {

@@ -351,6 +351,35 @@ describe("segments in conditions", () => {
     expect((await ids(member("dynamic", evens.id, false))).length).toBe(17);
   });
 
+  it("limited dynamic segments nested three deep, as members and non-members, inside OR and NOT, select what their own selections select", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db, [{ key: "n", type: "number" }]);
+    const idList = await addProfiles(db, database.id, Array.from({ length: 60 }, (_, i) => ({ fields: { n: i % 10 } })));
+    await addEvents(db, database.id, idList.filter((_, i) => i % 3 === 0).map((profileId) => ({ profileId, channel: "web", type: "purchase", occurredAt: new Date("2026-03-01T00:00:00Z") })));
+    const save = async (name: string, conditions: ScriptInput, limit: number | null, range = { from: 0, to: 100 }) =>
+      (await db.insert(dynamicSegments).values({ name, databaseId: database.id, conditions, limit, rangeFrom: range.from, rangeTo: range.to }).returning())[0].id;
+    const seg = (id: number, member = true) => ({ kind: "segment", segment_type: "dynamic", segment_id: id, member });
+    const buyers = await save("Buyers", script({ conditions: [{ kind: "event", type: "purchase" }] }), 12, { from: 0, to: 90 });
+    const notBuyers = await save("Not buyers", script({ logic: "or", conditions: [seg(buyers, false), field("n", "eq", 0)] }), 25);
+    const deep = await save("Deep", script({ not: true, conditions: [seg(notBuyers)] }, { conditions: [field("n", "lt", 8)] }), 30);
+    const rule = (...conditions: unknown[]) => ({ databaseId: database.id, conditions: script({ logic: "or", conditions }) });
+    const own = async (id: number) => {
+      const [s] = await db.select().from(dynamicSegments).where(eq(dynamicSegments.id, id));
+      return new Set(await ids({ databaseId: database.id, range: { from: s.rangeFrom, to: s.rangeTo }, conditions: s.conditions as ScriptInput, limit: s.limit }));
+    };
+    const [b, nb, d] = [await own(buyers), await own(notBuyers), await own(deep)];
+    expect([b.size, nb.size]).toEqual([12, 25]);
+    // Each level really is limited and nested: the outer sets are built from the inner ones.
+    expect([...nb].every((id) => !b.has(id) || idList.indexOf(id) % 10 === 0)).toBe(true);
+    expect([...d].every((id) => !nb.has(id))).toBe(true);
+    expect(await ids(rule(seg(deep)))).toEqual(idList.filter((id) => d.has(id)));
+    expect(await ids(rule(seg(deep, false)))).toEqual(idList.filter((id) => !d.has(id)));
+    expect(await ids(rule(seg(buyers), seg(deep)))).toEqual(idList.filter((id) => b.has(id) || d.has(id)));
+    expect(await ids({ databaseId: database.id, conditions: script({ not: true, logic: "or", conditions: [seg(buyers), seg(notBuyers, false)] }) })).toEqual(
+      idList.filter((id) => !b.has(id) && nb.has(id)),
+    );
+  });
+
   it("a cycle of dynamic segments is rejected, directly or through another segment", async () => {
     const db = await getDb();
     const database = await makeDatabase(db);

@@ -12,7 +12,7 @@ import { dynamicSegments, segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { AppError, invalid } from "@/lib/errors";
-import { compileSelection, selectionCountQuery, selectionIdsQuery, selectionProfiles, type CompiledSelection } from "./compile";
+import { compileSelection, selectionCountQuery, selectionIdsQuery, selectionStatement, type CompiledSelection } from "./compile";
 import { loadValidationContext } from "./load-context";
 import { parseSelectionRule, type SelectionRule, type SelectionRuleInput } from "./script";
 import { validateSelection } from "./validate";
@@ -161,43 +161,44 @@ async function countOf(db: Db, selection: CompiledSelection): Promise<number> {
  * The statement of one page of the selection's profiles in `id` order, after `afterId` (Show is the
  * first page of 100). Exported for the benchmark, which times exactly this SQL.
  */
-export function selectionPageQuery(db: Db, selection: CompiledSelection, page: { pageSize: number; afterId?: number }) {
-  const p = selectionProfiles;
+export function selectionPageQuery(selection: CompiledSelection, page: { pageSize: number; afterId?: number }): SQL {
   const size = Math.min(page.pageSize, selection.limit ?? page.pageSize);
   // With a limit, a later page must stay inside the first `limit` ids: the caller counts what it took.
-  const where = page.afterId === undefined ? selection.where : sql`${selection.where} and ${p.id} > ${page.afterId}::bigint`;
-  return db
-    .select({
-      id: p.id,
-      email: p.email,
-      phone: p.phone,
-      firstName: p.firstName,
-      lastName: p.lastName,
-      createdAt: p.createdAt,
-      updatedAt: p.updatedAt,
-      fields: p.fields,
-      email_subscription: p.emailSubscription,
-      sms_subscription: p.smsSubscription,
-      push_subscription: p.pushSubscription,
-    })
-    .from(p)
-    .where(where)
-    .orderBy(p.id)
-    .limit(size);
+  const after = page.afterId === undefined ? undefined : sql`"p"."id" > ${page.afterId}::bigint`;
+  return selectionStatement({ ...selection, limit: size }, PAGE_COLUMNS, { and: after });
 }
+
+const PAGE_COLUMNS = sql.raw(
+  `"p"."id"::text as id, "p"."email", "p"."phone", "p"."first_name", "p"."last_name", "p"."created_at", "p"."updated_at", "p"."fields", ` +
+    `"p"."email_subscription", "p"."sms_subscription", "p"."push_subscription"`,
+);
+
+type PageRow = {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  created_at: string | Date;
+  updated_at: string | Date;
+  fields: Record<string, unknown> | string | null;
+  email_subscription: Subscription;
+  sms_subscription: Subscription;
+  push_subscription: Subscription;
+};
 
 /** One page of the selection's profiles in `id` order, after `afterId`. */
 async function profilePage(db: Db, selection: CompiledSelection, page: { pageSize: number; afterId?: number }): Promise<SelectionProfile[]> {
-  const rows = await selectionPageQuery(db, selection, page);
+  const rows = await queryRows<PageRow>(db, selectionPageQuery(selection, page));
   return rows.map((r) => ({
     id: Number(r.id),
     email: r.email,
     phone: r.phone,
-    first_name: r.firstName,
-    last_name: r.lastName,
-    created_at: new Date(r.createdAt).toISOString(),
-    updated_at: new Date(r.updatedAt).toISOString(),
-    fields: r.fields ?? {},
+    first_name: r.first_name,
+    last_name: r.last_name,
+    created_at: new Date(r.created_at).toISOString(),
+    updated_at: new Date(r.updated_at).toISOString(),
+    fields: (typeof r.fields === "string" ? JSON.parse(r.fields) : r.fields) ?? {},
     subscriptions: { email: r.email_subscription, sms: r.sms_subscription, push: r.push_subscription },
   }));
 }

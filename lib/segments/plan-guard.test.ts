@@ -1,0 +1,151 @@
+/**
+ * The plan guard: no compiled statement may rescan a table per profile. Over generated worlds of
+ * ~20k profiles and their events on PostgreSQL, random rules (every condition kind and operator
+ * family, nested dynamic segments up to three deep with and without limits, member and non-member,
+ * static membership, `not` groups, counts `eq`/`lt`/`lte` including 0, property filters) are compiled
+ * as Calculate and Show run them, and `EXPLAIN (ANALYZE, FORMAT JSON)` must show no plan node that
+ * produces or filters more rows over all its loops than 3 × (profiles + events) of the database.
+ * A quadratic plan — an inner selection re-run for every outer profile — breaks that at once.
+ *
+ * PostgreSQL only: PGlite plans the same SQL the same way, but the guard is about the server's
+ * planner with its statistics, parallel workers and join choices.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { getDb, queryRows, type Db } from "@/db/client";
+import { dynamicSegments } from "@/db/schema";
+import { selectionCountQuery } from "./compile";
+import { prepareSelection, selectionPageQuery, SHOW_LIMIT } from "./selection";
+import { limitArb, rangeArb, scriptArb } from "./testing/arbitraries";
+import type { Json } from "./testing/reference";
+import { createSqlWorld, type SqlWorld } from "./testing/sql-world";
+import { admin, NOW } from "./testing/world";
+
+const SEED = Number(process.env.FC_SEED) || Math.floor(Math.random() * 2 ** 31);
+const PROFILES = Number(process.env.PLAN_GUARD_PROFILES) || 20_000;
+const BATCHES = 2;
+const RULES_PER_BATCH = Number(process.env.PLAN_GUARD_RULES) || 110;
+const FACTOR = 3;
+
+type PlanNode = {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Actual Rows"?: number;
+  "Actual Loops"?: number;
+  "Rows Removed by Filter"?: number;
+  "Rows Removed by Join Filter"?: number;
+  "Rows Removed by Index Recheck"?: number;
+  Plans?: PlanNode[];
+};
+
+/** Rows a node produced or threw away, over all its loops. */
+function rowsTouched(node: PlanNode): number {
+  const perLoop =
+    (node["Actual Rows"] ?? 0) + (node["Rows Removed by Filter"] ?? 0) + (node["Rows Removed by Join Filter"] ?? 0) + (node["Rows Removed by Index Recheck"] ?? 0);
+  return perLoop * (node["Actual Loops"] ?? 0);
+}
+
+/** The busiest node of a plan. */
+function busiestNode(plan: PlanNode): { node: PlanNode; rows: number } {
+  let best = { node: plan, rows: rowsTouched(plan) };
+  for (const child of plan.Plans ?? []) {
+    const inner = busiestNode(child);
+    if (inner.rows > best.rows) best = inner;
+  }
+  return best;
+}
+
+async function explain(db: Db, query: SQL): Promise<PlanNode> {
+  return db.transaction(async (tx) => {
+    // As the app runs selections: plans for the actual values (see withStatementTimeout).
+    await tx.execute(sql`select set_config('plan_cache_mode', 'force_custom_plan', true)`);
+    const [row] = await queryRows<{ "QUERY PLAN": unknown }>(tx as unknown as Db, sql`explain (analyze, format json) ${query}`);
+    const doc = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
+    return (doc as { Plan: PlanNode }[])[0].Plan;
+  });
+}
+
+async function saveSegment(db: Db, world: SqlWorld, name: string, rule: { range: { from: number; to: number }; conditions: Json; limit: number | null }) {
+  const [row] = await db
+    .insert(dynamicSegments)
+    .values({ name, databaseId: world.databaseId, rangeFrom: rule.range.from, rangeTo: rule.range.to, conditions: JSON.parse(JSON.stringify(rule.conditions)), limit: rule.limit })
+    .returning({ id: dynamicSegments.id });
+  return row.id;
+}
+
+const member = (id: number, is = true) => ({ kind: "segment", segment_type: "dynamic", segment_id: id, member: is });
+
+/**
+ * Saved segments to refer to: `limited` (a limit), `wrapper` (member of `limited`, with a limit of its
+ * own), `outer` (not in `wrapper`, or a random condition; no limit) and `deep` (in `outer` and not in
+ * `limited`, limited: three levels of nesting), plus a plain one.
+ */
+async function nestedSegments(db: Db, world: SqlWorld, seed: number): Promise<number[]> {
+  const random = (n: number, dynamicIds: number[]) =>
+    fc.sample(scriptArb({ profileIds: world.profileIds, staticIds: world.staticIds, dynamicIds }, { groups: 2, conditions: 2 }), { seed: seed + n, numRuns: 1 })[0] as
+      | { logic: string; groups: Json[] }
+      | null;
+  const groupsOf = (n: number, ids: number[]) => random(n, ids)?.groups ?? [];
+  const third = Math.floor(world.profiles / 3);
+  const limited = await saveSegment(db, world, "Limited", { range: { from: 5, to: 95 }, conditions: random(1, []) as Json, limit: third });
+  const wrapper = await saveSegment(db, world, "Wrapper", {
+    range: { from: 0, to: 100 },
+    conditions: { logic: "and", groups: [{ logic: "and", not: false, conditions: [member(limited)] }, ...groupsOf(2, [])] } as Json,
+    limit: Math.floor(third / 2),
+  });
+  const outer = await saveSegment(db, world, "Outer", {
+    range: { from: 10, to: 100 },
+    conditions: { logic: "or", groups: [{ logic: "and", not: false, conditions: [member(wrapper, false)] }, ...groupsOf(3, [limited])] } as Json,
+    limit: null,
+  });
+  const deep = await saveSegment(db, world, "Deep", {
+    range: { from: 0, to: 100 },
+    conditions: { logic: "and", groups: [{ logic: "or", not: false, conditions: [member(outer), member(limited, false)] }] } as Json,
+    limit: 2_000,
+  });
+  const plain = await saveSegment(db, world, "Plain", { range: { from: 0, to: 100 }, conditions: random(4, [limited]) as Json, limit: null });
+  return [limited, wrapper, outer, deep, plain];
+}
+
+describe.runIf(process.env.TEST_DB_KIND === "postgres")(`plan guard: no node touches more than ${FACTOR}× the rows of profiles + events`, () => {
+  for (let batch = 0; batch < BATCHES; batch++) {
+    it(`Calculate and Show of ${RULES_PER_BATCH} random rules over ${PROFILES} profiles (batch ${batch + 1}, FC_SEED=${SEED})`, async () => {
+      const seed = SEED + batch * 1000;
+      console.log(`plan guard: FC_SEED=${SEED} batch ${batch + 1}`);
+      const db = await getDb();
+      const world = await createSqlWorld(db, seed, PROFILES);
+      const dynamicIds = await nestedSegments(db, world, seed);
+      const budget = FACTOR * (world.profiles + world.events);
+      const rule = fc.record({
+        range: rangeArb,
+        conditions: scriptArb({ profileIds: world.profileIds, staticIds: world.staticIds, dynamicIds }),
+        limit: limitArb,
+      });
+      // Every saved nested segment is checked as itself, member and non-member, besides the random rules.
+      const fixed = dynamicIds.flatMap((id) =>
+        [true, false].map((is) => ({ range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [{ logic: "and", not: false, conditions: [member(id, is)] }] }, limit: null })),
+      );
+      const rules = [...fixed, ...fc.sample(rule, { seed, numRuns: RULES_PER_BATCH - fixed.length })];
+      for (const generated of rules) {
+        const input = JSON.parse(JSON.stringify({ databaseId: world.databaseId, ...generated }));
+        const prepared = await prepareSelection(db, admin, input, { now: NOW });
+        for (const [label, query] of [
+          ["Calculate", selectionCountQuery(prepared.selection)],
+          ["Show", selectionPageQuery(db, prepared.selection, { pageSize: SHOW_LIMIT }).getSQL()],
+        ] as const) {
+          const plan = await explain(db, query);
+          const { node, rows } = busiestNode(plan);
+          if (rows > budget) {
+            throw new Error(
+              `${label} touched ${rows} rows in one ${node["Node Type"]}${node["Relation Name"] ? ` on ${node["Relation Name"]}` : ""} node ` +
+                `(budget ${budget} = ${FACTOR} × (${world.profiles} profiles + ${world.events} events)), FC_SEED=${SEED} batch ${batch + 1}.\n` +
+                `Rule: ${JSON.stringify(input)}\nPlan: ${JSON.stringify(plan, null, 1)}`,
+            );
+          }
+        }
+      }
+      expect(rules.length).toBe(RULES_PER_BATCH);
+    });
+  }
+});
