@@ -42,7 +42,8 @@ async function open(): Promise<Handle> {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
     const client: Sql = postgres(url, postgresClientOptions());
-    return { db: drizzle(client, { schema }) as unknown as Db, driver: "postgres", close: () => client.end() };
+    // A connection cut mid-query may never settle: give open queries 5 s, then close regardless.
+    return { db: drizzle(client, { schema }) as unknown as Db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
   }
   const { PGlite: PGliteClass } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");

@@ -63,3 +63,10 @@ export function clientValueError(error: unknown): AppError | null {
   }
   return null;
 }
+
+/** A database fault that a client should hear about in plain words (503 or 400), or null. */
+export function knownDatabaseError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) return new DatabaseUnavailableError();
+  return clientValueError(error);
+}

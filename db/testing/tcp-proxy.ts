@@ -11,9 +11,9 @@ export type TcpProxy = {
   url: (databaseUrl: string) => string;
   /** Closes every open connection; new ones are accepted. */
   cut: () => void;
-  /** Closes every connection and refuses new ones (accepted and closed at once) until up(). */
-  down: () => void;
-  up: () => void;
+  /** Closes every connection and stops listening (connections are refused, as by a stopped server) until up(). */
+  down: () => Promise<void>;
+  up: () => Promise<void>;
   /** How many connections it has accepted. */
   connections: () => number;
   close: () => Promise<void>;
@@ -21,10 +21,8 @@ export type TcpProxy = {
 
 export async function startTcpProxy(target: { host: string; port: number } = { host: "127.0.0.1", port: 5432 }): Promise<TcpProxy> {
   const open = new Set<net.Socket>();
-  let refusing = false;
   let accepted = 0;
   const server = net.createServer((client) => {
-    if (refusing) return client.destroy();
     accepted++;
     const upstream = net.connect(target.port, target.host);
     for (const [a, b] of [
@@ -37,7 +35,9 @@ export async function startTcpProxy(target: { host: string; port: number } = { h
       a.pipe(b);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const listen = (port: number) => new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", () => (server.off("error", reject), resolve())));
+  const stop = () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+  await listen(0);
   const port = (server.address() as net.AddressInfo).port;
   const cut = () => {
     for (const socket of open) socket.destroy();
@@ -52,17 +52,17 @@ export async function startTcpProxy(target: { host: string; port: number } = { h
       return u.toString();
     },
     cut,
-    down: () => {
-      refusing = true;
+    down: async () => {
+      const stopped = stop();
       cut();
+      await stopped;
     },
-    up: () => {
-      refusing = false;
-    },
+    up: () => (server.listening ? Promise.resolve() : listen(port)),
     connections: () => accepted,
     close: async () => {
+      const stopped = stop();
       cut();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopped;
     },
   };
 }

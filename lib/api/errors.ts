@@ -1,4 +1,4 @@
-import { clientValueError, DatabaseUnavailableError, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/database-errors";
+import { knownDatabaseError, RETRY_AFTER_SECONDS } from "@/lib/database-errors";
 import { AppError, isAppError, type ErrorCode, type Issue } from "@/lib/errors";
 
 /** SPEC §5's error body. */
@@ -14,8 +14,7 @@ export function errorBody(code: ApiErrorBody["error"]["code"], message: string, 
  * reported without details.
  */
 export function errorResponse(error: unknown, headers: HeadersInit = {}): Response {
-  if (!isAppError(error) && isDatabaseUnavailable(error)) error = new DatabaseUnavailableError();
-  if (!isAppError(error)) error = clientValueError(error) ?? error;
+  error = knownDatabaseError(error) ?? error;
   if (isAppError(error)) {
     const extra = new Headers(headers);
     if (error.code === "unauthorized") extra.set("WWW-Authenticate", 'Bearer realm="api"');

@@ -102,10 +102,10 @@ describe.runIf(isPostgres())("jobs when the database drops mid-job (PostgreSQL, 
     const job = await submitAction(w.db, w.marketer, "bulk_edit", params, newKey());
     await runningStatement(w, "%insert into profile_changes%");
 
-    proxy.down();
+    await proxy.down();
     const cutAt = Date.now();
     await sleep(1_500);
-    proxy.up();
+    await proxy.up();
 
     const ended = await until("the job to end", async () => ((await statusOf(w, job.id)).status === "running" ? null : statusOf(w, job.id)), LEASE_MS + 5_000);
     expect(Date.now() - cutAt).toBeLessThan(LEASE_MS + 3_000);
@@ -125,9 +125,9 @@ describe.runIf(isPostgres())("jobs when the database drops mid-job (PostgreSQL, 
     await addBerliners(w, 100_000);
     const job = await submitAction(w.db, w.marketer, "export_profiles", { source: { segmentId: w.berliners.id }, format: "ndjson" }, newKey());
     await until("the export to write rows", async () => ((await statusOf(w, job.id)).status === "running" && (await getJob(w.db, w.marketer, job.id)).view.done > 1000), 20_000);
-    proxy.down();
+    await proxy.down();
     await sleep(1_500);
-    proxy.up();
+    await proxy.up();
     const ended = await until("the export to end", async () => ((await statusOf(w, job.id)).status === "running" ? null : statusOf(w, job.id)), LEASE_MS + 5_000);
     expect(ended.status).toBe("failed");
     expect(ended.error).toMatch(/connection to the database was lost/);
@@ -143,9 +143,9 @@ describe.runIf(isPostgres())("jobs when the database drops mid-job (PostgreSQL, 
     await runningStatement(w, "%insert into profile_changes%");
 
     // Down for longer than the lease: the runner gives up writing the failure, and the row stays "running".
-    proxy.down();
+    await proxy.down();
     await sleep(LEASE_MS + 1_500);
-    proxy.up();
+    await proxy.up();
     expect((await statusOf(w, job.id)).status).toBe("running");
 
     // A new submission on the same target finds the job's worker gone, fails it, and is queued.
