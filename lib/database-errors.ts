@@ -70,3 +70,8 @@ export function knownDatabaseError(error: unknown): AppError | null {
   if (isDatabaseUnavailable(error)) return new DatabaseUnavailableError();
   return clientValueError(error);
 }
+
+/** Whether an error that reached an error boundary is the database not answering (by its digest: production hides messages). */
+export function isDatabaseUnavailableDigest(error: unknown): boolean {
+  return !!error && typeof error === "object" && (error as { digest?: unknown }).digest === DATABASE_UNAVAILABLE_DIGEST;
+}
