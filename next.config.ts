@@ -5,6 +5,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "postgres"],
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
+  // No next/image in the app: the optimizer stays off, so /_next/image answers 404 for any url.
+  images: { unoptimized: true },
   experimental: {
     // CSV imports post files up to 50 MB (MAX_CSV_BYTES) to a server action, through the proxy.
     serverActions: { bodySizeLimit: "51mb" },

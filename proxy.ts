@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isForeignActionPost } from "@/lib/action-origin";
 
 /**
  * Only sends visitors without a session cookie to /login. It neither reads nor re-issues the session:
@@ -7,8 +8,10 @@ import { NextResponse, type NextRequest } from "next/server";
  * cookie here matters for "Sign out": a prefetch still in flight must not put the cookie back.
  */
 export default function proxy(request: NextRequest) {
-  // Server actions check the session themselves.
-  if (request.headers.has("next-action")) return NextResponse.next();
+  // A server action posted from another site: 403 (Next.js would refuse it with a 500).
+  if (isForeignActionPost(request)) return new NextResponse("This request came from another site.", { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  // Server actions check the session themselves; the sign-in page is for visitors without one.
+  if (request.headers.has("next-action") || request.nextUrl.pathname.startsWith("/login")) return NextResponse.next();
   const hasSession = request.cookies.getAll().some((c) => /^(__Secure-)?authjs\.session-token(\.\d+)?$/.test(c.name));
   if (hasSession) return NextResponse.next();
   const login = new URL("/login", request.url);
@@ -17,5 +20,5 @@ export default function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!api/|login|_next/static|_next/image|favicon.ico|screenshots/).*)"],
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|screenshots/).*)"],
 };

@@ -22,17 +22,28 @@ export function databaseKind(): "postgres" | "pglite" {
   return process.env.DATABASE_URL ? "postgres" : "pglite";
 }
 
+/**
+ * postgres.js settings. `client_connection_check_interval` makes the server notice within a second that
+ * this process went away (restart, network cut) while a long statement runs, and roll it back — so its
+ * locks (the action's advisory lock, row locks) are freed at once, not when the statement would end.
+ */
+export function postgresClientOptions() {
+  return {
+    max: Number(process.env.DATABASE_POOL_SIZE || 10),
+    onnotice: () => {},
+    connect_timeout: 10,
+    connection: { client_connection_check_interval: process.env.DATABASE_CONNECTION_CHECK_MS || "1000" },
+  };
+}
+
 async function open(): Promise<Handle> {
   const url = process.env.DATABASE_URL;
   if (url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const client: Sql = postgres(url, {
-      max: Number(process.env.DATABASE_POOL_SIZE || 10),
-      onnotice: () => {},
-      connect_timeout: 10,
-    });
-    return { db: drizzle(client, { schema }) as unknown as Db, driver: "postgres", close: () => client.end() };
+    const client: Sql = postgres(url, postgresClientOptions());
+    // A connection cut mid-query may never settle: give open queries 5 s, then close regardless.
+    return { db: drizzle(client, { schema }) as unknown as Db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
   }
   const { PGlite: PGliteClass } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");

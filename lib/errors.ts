@@ -9,7 +9,8 @@ export type ErrorCode =
   | "conflict"
   | "timeout"
   | "payload_too_large"
-  | "rate_limited";
+  | "rate_limited"
+  | "unavailable";
 
 const httpStatus: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -20,6 +21,7 @@ const httpStatus: Record<ErrorCode, number> = {
   timeout: 408,
   payload_too_large: 413,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 /**

@@ -14,6 +14,7 @@ import { EXPORT_FORMATS } from "@/lib/export/stream";
 import { createMailingSchema } from "@/lib/mailings/queries";
 import { MAX_PROFILES_PER_REQUEST, profileInputSchema } from "@/lib/profiles/schema";
 import { selectionRuleSchema } from "@/lib/segments/script";
+import { coercedIdSchema, storableText } from "@/lib/validation/input";
 
 const seg = segmentInputSchema.shape;
 const rule = selectionRuleSchema.shape;
@@ -69,19 +70,18 @@ export const updateSegmentBody = createSegmentBody.partial();
 export const addMemberBody = z.strictObject({ email: memberEmailSchema });
 
 export const segmentListQuery = z.object({
-  q: z.string().max(200).optional().meta({ description: "Part of the name." }),
-  tag: z.string().max(40).optional(),
-  database_id: z.coerce.number().int().positive().optional(),
+  q: storableText().max(200).optional().meta({ description: "Part of the name." }),
+  tag: storableText().max(40).optional(),
+  database_id: coercedIdSchema("Expected a database id.").optional(),
   sort: z.enum(segmentSorts).optional(),
   dir: z.enum(["asc", "desc"]).optional(),
-  page: z.coerce.number().int().min(1).optional(),
+  page: z.coerce.number().int().min(1).max(1_000_000).optional(),
   page_size: z.coerce.number().int().min(1).max(100).optional(),
 });
 
 export const exportQuery = z.object({
   format: z.enum(EXPORT_FORMATS, { error: "Use csv or ndjson." }).default("csv"),
-  fields: z
-    .string()
+  fields: storableText()
     .max(10_000)
     .optional()
     .meta({ description: "Comma-separated columns: id, email, phone, first_name, last_name, created_at, updated_at, the database's field keys, email_subscription, sms_subscription, push_subscription. Default: all." }),

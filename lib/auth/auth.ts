@@ -1,13 +1,14 @@
 import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
+import { storableText } from "@/lib/validation/input";
 import { getDb } from "@/db/client";
 import { authConfig } from "./auth.config";
 import { checkCredentials } from "./credentials";
 
 export const signInSchema = z.object({
-  email: z.string().trim().min(1, "Enter your email address.").max(320).email("Enter a valid email address."),
-  password: z.string().min(1, "Enter your password.").max(200),
+  email: storableText().trim().min(1, "Enter your email address.").max(320).email("Enter a valid email address."),
+  password: storableText().min(1, "Enter your password.").max(200),
 });
 
 export function clientAddress(headers: Headers): string {

@@ -2,6 +2,7 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db/client";
+import { orUnavailable } from "@/lib/database-errors";
 import { AppError } from "@/lib/errors";
 import { loadActingUser, type ActingUser } from "./acting-user";
 import { auth } from "./auth";
@@ -11,7 +12,8 @@ export const currentUser = cache(async (): Promise<ActingUser | null> => {
   const session = await auth();
   const id = Number(session?.user?.id);
   if (!Number.isInteger(id) || id <= 0) return null;
-  return loadActingUser(await getDb(), id);
+  // The first query of every page: a database that is not answering shows the app's own error page.
+  return orUnavailable(async () => loadActingUser(await getDb(), id));
 });
 
 /** For pages: the signed-in user, or a redirect to the sign-in page. */
