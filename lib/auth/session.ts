@@ -5,13 +5,20 @@ import { getDb } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { loadActingUser, type ActingUser } from "./acting-user";
 import { auth } from "./auth";
+import { liveSession } from "./live-session";
 
-/** The signed-in user, loaded from the database once per request; null if signed out or deactivated. */
+/**
+ * The signed-in user, loaded from the database once per request; null if signed out or deactivated,
+ * or if the cookie's session record was signed out, revoked or left idle (lib/auth/user-sessions.ts).
+ */
 export const currentUser = cache(async (): Promise<ActingUser | null> => {
   const session = await auth();
   const id = Number(session?.user?.id);
-  if (!Number.isInteger(id) || id <= 0) return null;
-  return loadActingUser(await getDb(), id);
+  const sessionId = session?.sessionId;
+  if (!Number.isInteger(id) || id <= 0 || !sessionId) return null;
+  if (!(await liveSession(sessionId, String(id)))) return null;
+  const user = await loadActingUser(await getDb(), id);
+  return user && { ...user, sessionId };
 });
 
 /** For pages: the signed-in user, or a redirect to the sign-in page. */
