@@ -31,7 +31,7 @@ async function main() {
   }
 
   await prepareDatabase({ seed: true, profiles: Number(process.env.E2E_PROFILES || 3000) });
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "-p", port, "-H", "127.0.0.1"], {
+  const server = spawn(process.execPath, ["scripts/serve.mjs", "-p", port, "-H", "127.0.0.1"], {
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });

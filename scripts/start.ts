@@ -13,8 +13,8 @@ async function main() {
   buildIfNeeded();
   await prepareDatabase({ seed: true });
   const port = process.env.PORT || "3000";
-  // scripts/serve.ts is `next start` with honest X-Forwarded-For (see lib/net/client-address.ts).
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "-p", port], {
+  // scripts/serve.mjs is `next start` with honest X-Forwarded-For (see lib/net/client-address.ts).
+  const server = spawn(process.execPath, ["scripts/serve.mjs", "-p", port], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
