@@ -34,7 +34,7 @@ async function main() {
   const port = Number(argument("-p") || process.env.PORT || 3000);
   const hostname = argument("-H"); // unset: every interface, as `next start`
   const trusted = parseTrustedProxies(process.env.TRUSTED_PROXIES); // a bad entry stops the start with its message
-  const app = next({ dev: false, hostname: hostname ?? "localhost", port, dir: process.cwd() });
+  const app = next({ dev: false, hostname, port, dir: process.cwd() });
   const handle = app.getRequestHandler();
   await app.prepare();
   createServer((req, res) => {
