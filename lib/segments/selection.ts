@@ -11,7 +11,7 @@ import { queryRows, type Db } from "@/db/client";
 import { dynamicSegments, segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
-import { AppError, invalid } from "@/lib/errors";
+import { AppError, cancelReason, formatDuration, invalid } from "@/lib/errors";
 import { compileSelection, selectionCountQuery, selectionIdsQuery, selectionStatement, type CompiledSelection } from "./compile";
 import { loadValidationContext } from "./load-context";
 import { parseSelectionRule, type SelectionRule, type SelectionRuleInput } from "./script";
@@ -215,6 +215,7 @@ async function profilePage(db: Db, selection: CompiledSelection, page: { pageSiz
 export async function withStatementTimeout<T>(db: Db, ms: number, work: (tx: Db) => Promise<T>): Promise<T> {
   // Inside a caller's transaction this is a savepoint, and SET LOCAL would outlive it: restore after.
   const nested = is(db, PgTransaction);
+  const started = Date.now();
   try {
     return await db.transaction(async (tx) => {
       const [before] = await queryRows<{ timeout: string; plans: string }>(
@@ -230,19 +231,17 @@ export async function withStatementTimeout<T>(db: Db, ms: number, work: (tx: Db)
       return result;
     });
   } catch (error) {
-    if (isQueryCanceled(error)) {
+    const elapsed = Date.now() - started;
+    const cancelled = cancelReason(error, elapsed, ms);
+    if (cancelled === "timeout") {
       throw new AppError(
         "timeout",
-        `This selection took too long to calculate (more than ${Math.round(ms / 1000)} s). Narrow the range or simplify the conditions, and try again.`,
+        `This selection timed out after ${formatDuration(ms)} (its time limit). Narrow the range or simplify the conditions, and try again.`,
       );
+    }
+    if (cancelled === "request") {
+      throw new AppError("timeout", `This calculation was cancelled on the database server after ${formatDuration(elapsed)} (not by its time limit). Try again.`);
     }
     throw error;
   }
-}
-
-function isQueryCanceled(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === "57014") return true;
-  }
-  return false;
 }
