@@ -71,7 +71,7 @@ export function evidenceText(evidence: ExplainEvidence): string {
     case "static_segment":
       return `the profile is ${evidence.in_segment ? "" : "not "}in “${evidence.name}”`;
     case "dynamic_segment":
-      return `“${evidence.name}” says: ${evidence.tree.summary}`;
+      return `“${evidence.name}” says: ${evidence.tree.summary.replace(/\.$/, "")}`;
   }
 }
 

@@ -117,3 +117,8 @@ export function funnelQuery(rule: SelectionRule, ctx: ValidationContext, selecti
   const statement = sql`select ${sql.join(columns, sql`, `)} from profiles ${sql.raw(P)} where ${column(P, "database_id")} = ${rule.databaseId}::int`;
   return { statement, steps };
 }
+
+/** The funnel as the API answers it (SPEC §6): labels and counts. */
+export function publicFunnel(funnel: Funnel): { steps: { label: string; count: number }[]; count: number } {
+  return { steps: funnel.steps.map(({ label, count }) => ({ label, count })), count: funnel.count };
+}
