@@ -194,3 +194,12 @@ export function resolvedPeriod(period: Period | null | undefined, now: bigint): 
   const at = (text: string | undefined) => (text === undefined ? null : formatInstant(parseConditionDate(text)!.micros));
   return { from: at(period.from), to: at(period.to), toInclusive: false };
 }
+
+/**
+ * For the funnel: every profile's number of events a condition counts (every filter but the count),
+ * `(profile_id, n)` grouped once over the database's events, to be joined to the profiles.
+ */
+export function eventCountsQuery(condition: AnyEventCondition, env: EventEnv): SQL {
+  const e = env.aliases.next("e");
+  return sql`select ${column(e, "profile_id")} as profile_id, count(*) as n from events ${sql.raw(e)} where ${toSql(matching([condition.type], condition, e, env))} group by ${column(e, "profile_id")}`;
+}

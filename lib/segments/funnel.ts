@@ -3,8 +3,8 @@ import "server-only";
  * The condition funnel (SPEC §6): how many profiles each part of a rule keeps — the database, the
  * range, each group (inside an `and` group after each condition in order, inside an `or` group each
  * condition alone), the groups combined, the limit. One statement: `count(*) FILTER (WHERE …)` per step
- * over one scan of the database's profiles, with the compiler's own predicates; the combined step is
- * the selection's WHERE itself and the last step is `least(combined, limit)`, so it equals Calculate.
+ * over one scan of the range's profiles (see `leafCompiler` for how each condition is evaluated); the
+ * last step is `least(combined, limit)`, which the property test checks against Calculate.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { describeCondition } from "@/components/segments/builder/describe";
@@ -13,9 +13,11 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 import { formatCount, formatRange } from "@/lib/format";
-import { rangePredicate, rulePartsCompiler, type CompiledSelection } from "./compile";
-import { allOf, column, toSql, type Predicate } from "./predicate";
-import type { SelectionRule, SelectionRuleInput } from "./script";
+import { compileSelection, rangePredicate, rulePartsCompiler, selectionIdsQuery } from "./compile";
+import { eventCountsQuery } from "./compile-events";
+import { dateToMicros } from "./dates";
+import { AliasPool, allOf, column, toSql } from "./predicate";
+import { parseScript, type Condition, type SelectionRule, type SelectionRuleInput } from "./script";
 import { prepareSelection, withStatementTimeout, type SelectionOptions } from "./selection";
 import type { ValidationContext } from "./validate";
 
@@ -26,7 +28,7 @@ import type { ValidationContext } from "./validate";
 export type FunnelStep = { label: string; count: number; parent: number | null; depth: 0 | 1 };
 export type Funnel = { steps: FunnelStep[]; count: number };
 
-type PlannedStep = Omit<FunnelStep, "count"> & { filter: SQL | null; limit?: number; groupPass?: boolean; combines?: boolean };
+type PlannedStep = Omit<FunnelStep, "count"> & { filter: SQL | null; limit?: number; total?: boolean; groupPass?: boolean; combines?: boolean };
 
 const P = "p";
 
@@ -37,7 +39,7 @@ function timeoutMs(opts: SelectionOptions): number {
 /** The funnel of a rule (saved or draft). */
 export async function funnelOfSelection(db: Db, user: ActingUser, input: SelectionRuleInput | unknown, opts: SelectionOptions = {}): Promise<Funnel> {
   const prepared = await prepareSelection(db, user, input, opts);
-  const { statement, steps } = funnelQuery(prepared.rule, prepared.ctx, prepared.selection, prepared.now);
+  const { statement, steps } = funnelQuery(prepared.rule, prepared.ctx, prepared.now);
   const [row] = await withStatementTimeout(db, timeoutMs(opts), (tx) => queryRows<Record<string, number | string>>(tx, statement));
   const counted: FunnelStep[] = steps.map(({ label, parent, depth }, i) => ({ label, parent, depth, count: Number(row[`s${i}`]) }));
   // The combined step narrows the narrowest group under `and`; under `or` it widens the widest one.
@@ -70,51 +72,114 @@ function labelOptions(rule: SelectionRule, ctx: ValidationContext): BuilderOptio
   };
 }
 
-/** The funnel's steps and its one statement: `s0, s1, …` are the counts of the steps in order. */
-export function funnelQuery(rule: SelectionRule, ctx: ValidationContext, selection: CompiledSelection, now: Date): { statement: SQL; steps: PlannedStep[] } {
+const COUNT_OPS = { eq: sql`=`, gte: sql`>=`, gt: sql`>`, lte: sql`<=`, lt: sql`<` } as const;
+
+/**
+ * Each condition as a boolean over the joined row (never NULL). Field and subscription conditions are
+ * the compiler's own predicates on the profile. Event conditions and segment memberships are joined
+ * once rather than probed per profile inside each FILTER: the events a condition counts, grouped by
+ * profile with the compiler's own filters; the nested selection's ids (its own range, conditions and
+ * limit); the static segment's members.
+ */
+function leafCompiler(rule: SelectionRule, ctx: ValidationContext, now: Date, joins: SQL[]) {
   const parts = rulePartsCompiler(ctx, rule.databaseId, { now });
+  const env = { databaseId: rule.databaseId, now: dateToMicros(now), aliases: new AliasPool() };
+  let n = 0;
+  const joined = (subquery: SQL, key: string) => {
+    const alias = `f${++n}`;
+    joins.push(sql`left join (${subquery}) ${sql.raw(alias)} on ${column(alias, key)} = ${column(P, "id")}`);
+    return alias;
+  };
+  return (c: Condition): SQL => {
+    switch (c.kind) {
+      case "interaction":
+      case "event": {
+        const alias = joined(eventCountsQuery(c, env), "profile_id");
+        const { op, value } = c.count ?? { op: "gte" as const, value: 1 };
+        return sql`coalesce(${column(alias, "n")}, 0) ${COUNT_OPS[op]} ${value}::bigint`;
+      }
+      case "segment": {
+        const alias =
+          c.segment_type === "static"
+            ? joined(sql`select m.profile_id from static_segment_members m where m.segment_id = ${c.segment_id}::int`, "profile_id")
+            : joined(nestedIds(c.segment_id, ctx, now), "id");
+        return sql`${column(alias, c.segment_type === "static" ? "profile_id" : "id")} is ${c.member ? sql`not null` : sql`null`}`;
+      }
+      default:
+        return sql`coalesce(${toSql(parts.condition(c, P))}, false)`;
+    }
+  };
+}
+
+/** The ids of a nested dynamic segment's selection (its own range, conditions and limit). */
+function nestedIds(segmentId: number, ctx: ValidationContext, now: Date): SQL {
+  const info = ctx.dynamicSegments.get(segmentId);
+  const parsed = info ? parseScript(info.conditions) : null;
+  if (!info || !parsed?.ok) throw new Error(`Segment ${segmentId} cannot be counted: validate before the funnel`);
+  const nested = compileSelection({ databaseId: info.databaseId, range: info.range, conditions: parsed.value, limit: info.limit }, ctx, { now });
+  return nested.limit === null ? sql`select ${column(P, "id")} from profiles ${sql.raw(P)} where ${nested.where}` : selectionIdsQuery(nested);
+}
+
+const and = (parts: SQL[]) => (parts.length === 0 ? sql`true` : sql`(${sql.join(parts, sql` and `)})`);
+const or = (parts: SQL[]) => (parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` or `)})`);
+
+/**
+ * The funnel's steps and its one statement: `s0, s1, …` are the counts of the steps in order. The scan
+ * reads the profiles inside the range (by the range index when the range is narrow); the database's
+ * size is a count of its own.
+ */
+export function funnelQuery(rule: SelectionRule, ctx: ValidationContext, now: Date): { statement: SQL; steps: PlannedStep[] } {
+  const joins: SQL[] = [];
+  const leaf = leafCompiler(rule, ctx, now, joins);
   const labels = labelOptions(rule, ctx);
-  const range = rangePredicate(rule.range, P, false);
-  const filter = (p: Predicate): SQL => toSql(p);
   const steps: PlannedStep[] = [
-    { label: "Profiles in the database", parent: null, depth: 0, filter: null },
-    { label: `Inside the range ${formatRange(rule.range.from, rule.range.to)}`, parent: 0, depth: 0, filter: filter(range) },
+    { label: "Profiles in the database", parent: null, depth: 0, filter: null, total: true },
+    { label: `Inside the range ${formatRange(rule.range.from, rule.range.to)}`, parent: 0, depth: 0, filter: null },
   ];
   const rangeStep = 1;
   const groupSteps: number[] = [];
+  const groupPredicates: SQL[] = [];
   (rule.conditions?.groups ?? []).forEach((group, g) => {
     if (group.conditions.length === 0) return; // ignored by the selection too
     const name = `Group ${g + 1}`;
+    const leaves = group.conditions.map(leaf);
     let previous = rangeStep;
     group.conditions.forEach((c, i) => {
       const text = describeCondition(c, labels, rule.databaseId);
       if (group.logic === "and") {
-        const cumulative = allOf([range, ...group.conditions.slice(0, i + 1).map((x) => parts.condition(x, P))]);
-        steps.push({ label: `${name}: ${i === 0 ? "" : "… and "}${text}`, parent: previous, depth: 1, filter: filter(cumulative) });
+        steps.push({ label: `${name}: ${i === 0 ? "" : "… and "}${text}`, parent: previous, depth: 1, filter: and(leaves.slice(0, i + 1)) });
         previous = steps.length - 1;
       } else {
-        steps.push({ label: `${name}: ${text} (alone)`, parent: rangeStep, depth: 1, filter: filter(allOf([range, parts.condition(c, P)])) });
+        steps.push({ label: `${name}: ${text} (alone)`, parent: rangeStep, depth: 1, filter: leaves[i] });
       }
     });
+    const joined = group.logic === "and" ? and(leaves) : or(leaves);
+    const passes = group.not ? sql`not ${joined}` : joined;
+    groupPredicates.push(passes);
     const parent = group.logic === "and" && !group.not ? previous : rangeStep;
-    steps.push({ label: `${name} passes${group.not ? " (not)" : ""}`, parent, depth: 0, filter: filter(allOf([range, parts.group(group, P)])), groupPass: true });
+    steps.push({ label: `${name} passes${group.not ? " (not)" : ""}`, parent, depth: 0, filter: passes, groupPass: true });
     groupSteps.push(steps.length - 1);
   });
   let last = rangeStep;
   if (groupSteps.length > 0) {
     const logic = rule.conditions?.logic ?? "and";
-    steps.push({ label: `All groups combined (${logic})`, parent: groupSteps[0], depth: 0, filter: selection.where, combines: true });
+    steps.push({ label: `All groups combined (${logic})`, parent: groupSteps[0], depth: 0, filter: logic === "and" ? and(groupPredicates) : or(groupPredicates), combines: true });
     last = steps.length - 1;
   }
   if (rule.limit !== null) {
     steps.push({ label: `After the limit of ${formatCount(rule.limit)}`, parent: last, depth: 0, filter: steps[last].filter, limit: rule.limit });
   }
   const columns = steps.map((step, i) => {
-    const counted = step.filter === null ? sql`count(*)` : sql`count(*) filter (where ${step.filter})`;
+    const counted = step.total
+      ? sql`(select count(*) from profiles where database_id = ${rule.databaseId}::int)`
+      : step.filter === null
+        ? sql`count(*)`
+        : sql`count(*) filter (where ${step.filter})`;
     const value = step.limit === undefined ? counted : sql`least(${counted}, ${step.limit}::bigint)`;
     return sql`${value}::int as ${sql.raw(`s${i}`)}`;
   });
-  const statement = sql`select ${sql.join(columns, sql`, `)} from profiles ${sql.raw(P)} where ${column(P, "database_id")} = ${rule.databaseId}::int`;
+  const where = toSql(allOf([sql`${column(P, "database_id")} = ${rule.databaseId}::int`, rangePredicate(rule.range, P, false)]));
+  const statement = sql`select ${sql.join(columns, sql`, `)} from profiles ${sql.raw(P)} ${sql.join(joins, sql` `)} where ${where}`;
   return { statement, steps };
 }
 
