@@ -132,7 +132,7 @@ test("the funnel of a two-group rule ends at Calculate and fits a phone screen",
   const funnel = block(page, "Condition funnel");
   await funnel.getByRole("button", { name: "Show funnel" }).click();
   const steps = funnel.getByRole("list", { name: "Funnel steps" }).getByRole("listitem");
-  await expect(steps).toHaveCount(10); // database, range, 2 + pass, 2 + pass, combined
+  await expect(steps).toHaveCount(9); // database, range, 2 conditions + pass, 2 conditions + pass, combined
   await expect(steps.first()).toContainText("Profiles in the database");
   await expect(steps.nth(1)).toContainText("Inside the range 0–60 %");
   await expect(steps.nth(4)).toContainText("Group 1 passes");
