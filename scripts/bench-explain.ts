@@ -6,6 +6,7 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { selectionCountQuery } from "@/lib/segments/compile";
 import { explainSelection } from "@/lib/segments/explain";
 import { funnelQuery } from "@/lib/segments/funnel";
+import { ruleLabelOptions } from "@/lib/segments/labels";
 import { prepareSelection, withStatementTimeout } from "@/lib/segments/selection";
 import { benchCases, type BenchCase } from "./bench-cases";
 import { writeMarkedSection } from "./bench-report";
@@ -71,7 +72,7 @@ export async function benchExplain(
   for (const c of opts.cases) {
     const input = { databaseId: opts.databaseId, ...c.rule };
     const prepared = await prepareSelection(db, benchUser, input, { now: opts.now });
-    const funnel = funnelQuery(prepared.rule, prepared.ctx, prepared.now);
+    const funnel = funnelQuery(prepared.rule, prepared.ctx, prepared.now, await ruleLabelOptions(db, prepared.rule, prepared.ctx));
     const count = selectionCountQuery(prepared.selection);
     const inTx = <T>(work: (tx: Db) => Promise<T>) => withStatementTimeout(db, 600_000, work);
     // A member: the last profile of Show's first page (for a limited rule, well inside the limit).

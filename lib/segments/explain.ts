@@ -7,10 +7,9 @@ import "server-only";
  * statement); the rank under a limit counts the matches with an id up to the profile's, with the same
  * WHERE, so the verdict is membership in the selection by construction.
  */
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { describeCondition } from "@/components/segments/builder/describe";
 import { queryRows, type Db } from "@/db/client";
-import { mailings } from "@/db/schema";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
@@ -25,6 +24,7 @@ import { rangeBounds } from "./range";
 import { parseScript, type Condition, type SelectionRule, type SelectionRuleInput } from "./script";
 import { prepareSelection, withStatementTimeout, type PreparedSelection, type SelectionOptions } from "./selection";
 import type { ValidationContext } from "./validate";
+import { ruleLabelOptions } from "./labels";
 import { summarize, type DateBounds, type ExplainedCondition, type ExplainedGroup, type ExplainEvidence, type Explanation, type SegmentTree } from "./explain-text";
 
 export type { Explanation, SegmentTree } from "./explain-text";
@@ -60,7 +60,7 @@ export async function explainSelection(
  */
 export async function explainPrepared(db: Db, prepared: PreparedSelection, profileIds: number[]): Promise<Explanation[]> {
   if (profileIds.length === 0) return [];
-  const labels = await labelOptions(db, prepared.rule, prepared.ctx);
+  const labels = await ruleLabelOptions(db, prepared.rule, prepared.ctx);
   const env: TreeEnv = { db, ctx: prepared.ctx, now: prepared.now, labels, nested: new Map() };
   const trees = await evaluateTrees(env, prepared.rule, prepared.selection, profileIds);
   return profileIds.flatMap((id) => {
@@ -96,29 +96,6 @@ async function resolveProfile(db: Db, databaseId: number, ref: string): Promise<
   );
   if (!row) throw notFound("The profile");
   return Number(row.id);
-}
-
-/** What the builder's condition descriptions need: field labels, segment and mailing names. */
-async function labelOptions(db: Db, rule: SelectionRule, ctx: ValidationContext): Promise<BuilderOptions> {
-  const mailingIds = new Set<number>();
-  const scripts = [rule.conditions, ...[...ctx.dynamicSegments.values()].map((s) => parseScript(s.conditions)).map((r) => (r.ok ? r.value : null))];
-  for (const script of scripts)
-    for (const group of script?.groups ?? []) for (const c of group.conditions) if (c.kind === "interaction" && c.mailing_id) mailingIds.add(c.mailing_id);
-  const names = mailingIds.size
-    ? await db
-        .select({ id: mailings.id, name: mailings.name, databaseId: mailings.databaseId })
-        .from(mailings)
-        .where(and(inArray(mailings.id, [...mailingIds]), eq(mailings.databaseId, rule.databaseId)))
-    : [];
-  return {
-    databases: [{ id: rule.databaseId, name: "", profileCount: 0, fields: [...ctx.fields] }],
-    mailings: names,
-    dynamicSegments: [...ctx.dynamicSegments.values()].map((s) => ({ id: s.id, name: s.name, databaseId: s.databaseId })),
-    staticSegments: [...ctx.staticSegments.values()].map((s) => ({ id: s.id, name: s.name, databaseId: s.databaseId })),
-    accessGroups: [],
-    tags: [],
-    eventTypes: {},
-  };
 }
 
 type TreeEnv = {

@@ -17,6 +17,7 @@ import { compileSelection, rangePredicate, rulePartsCompiler, selectionIdsQuery 
 import { eventCountsQuery } from "./compile-events";
 import { dateToMicros } from "./dates";
 import { AliasPool, allOf, column, toSql } from "./predicate";
+import { ruleLabelOptions } from "./labels";
 import { parseScript, type Condition, type SelectionRule, type SelectionRuleInput } from "./script";
 import { prepareSelection, withStatementTimeout, type SelectionOptions } from "./selection";
 import type { ValidationContext } from "./validate";
@@ -39,7 +40,8 @@ function timeoutMs(opts: SelectionOptions): number {
 /** The funnel of a rule (saved or draft). */
 export async function funnelOfSelection(db: Db, user: ActingUser, input: SelectionRuleInput | unknown, opts: SelectionOptions = {}): Promise<Funnel> {
   const prepared = await prepareSelection(db, user, input, opts);
-  const { statement, steps } = funnelQuery(prepared.rule, prepared.ctx, prepared.now);
+  const labels = await ruleLabelOptions(db, prepared.rule, prepared.ctx);
+  const { statement, steps } = funnelQuery(prepared.rule, prepared.ctx, prepared.now, labels);
   const [row] = await withStatementTimeout(db, timeoutMs(opts), (tx) => queryRows<Record<string, number | string>>(tx, statement));
   const counted: FunnelStep[] = steps.map(({ label, parent, depth }, i) => ({ label, parent, depth, count: Number(row[`s${i}`]) }));
   // The combined step narrows the narrowest group under `and`; under `or` it widens the widest one.
@@ -58,18 +60,6 @@ export async function funnelOfSavedSegment(db: Db, user: ActingUser, segmentId: 
   const segment = await requireVisibleDynamicSegment(db, user, segmentId);
   const rule = { databaseId: segment.databaseId, range: { from: Number(segment.rangeFrom), to: Number(segment.rangeTo) }, conditions: segment.conditions, limit: segment.limit };
   return funnelOfSelection(db, user, rule, { ...opts, segmentId });
-}
-
-function labelOptions(rule: SelectionRule, ctx: ValidationContext): BuilderOptions {
-  return {
-    databases: [{ id: rule.databaseId, name: "", profileCount: 0, fields: [...ctx.fields] }],
-    mailings: [],
-    dynamicSegments: [...ctx.dynamicSegments.values()].map((s) => ({ id: s.id, name: s.name, databaseId: s.databaseId })),
-    staticSegments: [...ctx.staticSegments.values()].map((s) => ({ id: s.id, name: s.name, databaseId: s.databaseId })),
-    accessGroups: [],
-    tags: [],
-    eventTypes: {},
-  };
 }
 
 const COUNT_OPS = { eq: sql`=`, gte: sql`>=`, gt: sql`>`, lte: sql`<=`, lt: sql`<` } as const;
@@ -128,10 +118,9 @@ const or = (parts: SQL[]) => (parts.length === 0 ? sql`false` : sql`(${sql.join(
  * reads the profiles inside the range (by the range index when the range is narrow); the database's
  * size is a count of its own.
  */
-export function funnelQuery(rule: SelectionRule, ctx: ValidationContext, now: Date): { statement: SQL; steps: PlannedStep[] } {
+export function funnelQuery(rule: SelectionRule, ctx: ValidationContext, now: Date, labels: BuilderOptions): { statement: SQL; steps: PlannedStep[] } {
   const joins: SQL[] = [];
   const leaf = leafCompiler(rule, ctx, now, joins);
-  const labels = labelOptions(rule, ctx);
   const steps: PlannedStep[] = [
     { label: "Profiles in the database", parent: null, depth: 0, filter: null, total: true },
     { label: `Inside the range ${formatRange(rule.range.from, rule.range.to)}`, parent: 0, depth: 0, filter: null },
