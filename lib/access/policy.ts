@@ -79,6 +79,8 @@ export const policy = {
   "segments.copyToStaticSegment": { roles: everyone, checks: [...ruleChecks, "target static segment visible"], summary: "Copy selected profiles to a static segment." },
   "segments.bulkEditProfiles": { roles: everyone, checks: ruleChecks, summary: "Change a field on every selected profile." },
   "segments.addToScenario": { roles: everyone, checks: [...ruleChecks, "target scenario visible"], summary: "Add selected profiles to a scenario." },
+  "segments.explain": { roles: everyone, checks: [...ruleChecks, "source segment visible"], summary: "Explain why one profile is in or out of a rule or saved segment." },
+  "segments.funnel": { roles: everyone, checks: [...ruleChecks, "source segment visible"], summary: "The condition funnel of a rule or saved segment." },
   "segments.actionTargets": { roles: everyone, checks: ["database visible"], summary: "What the action dialogs offer: fields, target databases, static segments, scenarios." },
 
   // Background jobs (the actions above run as jobs; a user sees their own, admins everyone's)

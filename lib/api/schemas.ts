@@ -53,6 +53,14 @@ export const previewBody = z.strictObject({
   limit: rule.limit,
 });
 
+const profileRef = z
+  .union([z.string().min(1, { error: "Enter a profile id or email." }).max(320), z.int().positive().max(Number.MAX_SAFE_INTEGER)], { error: "Enter a profile id or email." })
+  .transform(String)
+  .meta({ description: "The profile's id, or its email (case-insensitive; the lowest id when several share it)." });
+
+export const explainBody = z.strictObject({ ...previewBody.shape, profile: profileRef });
+export const explainQuery = z.object({ profile: z.string({ error: "Enter a profile id or email." }).min(1, { error: "Enter a profile id or email." }).max(320).meta({ description: "The profile's id or email." }) });
+
 export const createSegmentBody = z.strictObject({
   name: seg.name,
   database_id: seg.databaseId,
@@ -138,6 +146,41 @@ export const segmentSchema = z
     deleted_at: z.string().nullable().meta({ description: "Set while the segment is in the bin." }),
   })
   .meta({ id: "Segment" });
+
+const explainedTree = {
+  member: z.boolean().meta({ description: "The final verdict: membership in the selection." }),
+  summary: z.string().meta({ description: "The verdict in one sentence." }),
+  range: z.object({ key: z.int(), lo: z.int(), hi: z.int(), inside: z.boolean(), from: z.number(), to: z.number() }),
+  logic: z.enum(["and", "or"]),
+  matches: z.boolean().meta({ description: "Inside the range and passing the conditions (before the limit)." }),
+  groups: z.array(
+    z.object({
+      member: z.boolean(),
+      logic: z.enum(["and", "or"]),
+      not: z.boolean(),
+      ignored: z.boolean().meta({ description: "A group without conditions, which the selection ignores." }),
+      conditions: z.array(
+        z.object({
+          member: z.boolean(),
+          label: z.string(),
+          evidence: z.record(z.string(), z.unknown()).meta({
+            description:
+              "By `kind`: `field` { field, value (as stored), bounds? (dates: resolved UTC bounds) }; `subscription` { channel, status }; `events` { type, count, from, to }; `static_segment` { segment_id, name, wants_member, in_segment }; `dynamic_segment` { segment_id, name, wants_member, tree (the nested segment's own explanation) }.",
+          }),
+        }),
+      ),
+    }),
+  ),
+  limit: z.object({ limit: z.int(), rank: z.int().nullable().meta({ description: "The profile's place among the matches in id order; null when it does not match." }) }).nullable(),
+};
+export const explanationSchema = z.object({ profile_id: z.int(), ...explainedTree }).meta({ id: "Explanation" });
+
+export const funnelSchema = z
+  .object({
+    steps: z.array(z.object({ label: z.string(), count: z.int() })),
+    count: z.int().meta({ description: "The last step: equals Calculate." }),
+  })
+  .meta({ id: "Funnel" });
 
 export const mailingSchema = z
   .object({ id: z.int(), name: z.string(), database_id: z.int(), segment_id: z.int().nullable(), created_at: z.string() })

@@ -15,7 +15,7 @@ import { AppError, cancelReason, formatDuration, invalid } from "@/lib/errors";
 import { compileSelection, selectionCountQuery, selectionIdsQuery, selectionStatement, type CompiledSelection } from "./compile";
 import { loadValidationContext } from "./load-context";
 import { parseSelectionRule, type SelectionRule, type SelectionRuleInput } from "./script";
-import { validateSelection } from "./validate";
+import { validateSelection, type ValidationContext } from "./validate";
 
 export type SelectionOptions = {
   /** The clock for relative periods (`last_days`, `within_*`); tests pin it. Default: now. */
@@ -47,6 +47,8 @@ export type PreparedSelection = {
   /** `SELECT p.id … ORDER BY p.id [LIMIT n]`: embed it in `INSERT … SELECT` or `IN (…)`. */
   idsQuery: SQL;
   now: Date;
+  /** The fields and referenced segments the rule was validated and compiled against. */
+  ctx: ValidationContext;
 };
 
 export const SHOW_LIMIT = 100;
@@ -73,7 +75,7 @@ export async function prepareSelection(db: Db, user: ActingUser, input: Selectio
   if (issues.length) throw invalid(issues);
   const now = opts.now ?? new Date();
   const selection = compileSelection(rule, ctx, { now });
-  return { rule, selection, idsQuery: selectionIdsQuery(selection), now };
+  return { rule, selection, idsQuery: selectionIdsQuery(selection), now, ctx };
 }
 
 /** Calculate: the number of profiles in the selection. */
