@@ -66,7 +66,7 @@ export async function changeDetails(tx: Db, before: SegmentState, after: Segment
   if (changed.includes("accessGroupIds")) {
     const ids = [...new Set([...before.accessGroupIds, ...after.accessGroupIds])];
     const names = new Map((ids.length ? await tx.select({ id: accessGroups.id, name: accessGroups.name }).from(accessGroups).where(inArray(accessGroups.id, ids)) : []).map((g) => [g.id, g.name]));
-    const named = (xs: number[]) => sortedIds(xs).map((id) => names.get(id) ?? `group #${id}`);
+    const named = (xs: number[]) => sortedText(xs.map((id) => names.get(id) ?? `group #${id}`));
     fields.accessGroups = { before: named(before.accessGroupIds), after: named(after.accessGroupIds) };
   }
   return {
