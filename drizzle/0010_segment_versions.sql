@@ -2,6 +2,7 @@
 -- conditions or the limit writes version n = 1, 2, … in the same transaction as the segment row.
 -- A version is immutable: the trigger below refuses UPDATE and DELETE, for every role, except the
 -- cascade that removes a segment's versions together with the segment ("Delete permanently").
+-- TRUNCATE stays possible: it is the wholesale reset of a database (`npm run db:seed -- --reset`).
 -- `created_by` has no foreign key on purpose: a version keeps naming its author (users are only
 -- deactivated), and an ON DELETE action would be an UPDATE the trigger refuses.
 CREATE TABLE "segment_versions" (
@@ -36,16 +37,6 @@ $$;
 --> statement-breakpoint
 CREATE TRIGGER "segment_versions_immutable" BEFORE UPDATE OR DELETE ON "segment_versions"
 FOR EACH ROW EXECUTE FUNCTION segment_versions_immutable();
---> statement-breakpoint
-CREATE FUNCTION segment_versions_no_truncate() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'Segment versions are immutable: TRUNCATE refused' USING ERRCODE = 'restrict_violation';
-END
-$$;
---> statement-breakpoint
-CREATE TRIGGER "segment_versions_no_truncate" BEFORE TRUNCATE ON "segment_versions"
-FOR EACH STATEMENT EXECUTE FUNCTION segment_versions_no_truncate();
 --> statement-breakpoint
 -- Every existing segment starts at version 1: its current definition, by its creator, at its last change.
 INSERT INTO "segment_versions" ("segment_id", "n", "created_at", "created_by", "range_from", "range_to", "conditions", "limit", "count")
