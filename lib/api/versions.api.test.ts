@@ -29,7 +29,7 @@ beforeAll(async () => {
   ids = (await insertProfiles(await getDb(), admin, databaseId, Array.from({ length: 60 }, (_, i) => ({ fields: { city: i % 3 === 0 ? "Berlin" : i % 5 === 0 ? "Hamburg" : "Paris" } })))).ids;
 });
 
-const at = (id: number, n?: number) => ({ params: n === undefined ? { id: String(id) } : { id: String(id), n: String(n) } });
+const at = (id: number, n?: number): { params: Record<string, string> } => ({ params: n === undefined ? { id: String(id) } : { id: String(id), n: String(n) } });
 
 async function berliners(name: string) {
   const created = await callJson(segmentsRoute.POST, "POST", "/segments", { token: insider, body: { name, database_id: databaseId, conditions: cityIs("Berlin") } });

@@ -32,6 +32,7 @@ export function SegmentForm({
   options,
   initialCount,
   quickActions,
+  unsavedChangesTools,
 }: {
   initial: SegmentFormValues;
   options: BuilderOptions;
@@ -41,6 +42,8 @@ export function SegmentForm({
    * `rule` is the form's current, unsaved rule; `unchangedSinceSave` says it is still the saved segment's.
    */
   quickActions?: (current: { rule: RuleInput; unchangedSinceSave: boolean }) => React.ReactNode;
+  /** Tools for a saved segment with unsaved edits (e.g. `Preview changes`), shown below the count. */
+  unsavedChangesTools?: (current: { rule: RuleInput; ruleKey: string }) => React.ReactNode;
 }) {
   const [state, formAction, saving] = useActionState<SaveSegmentState, FormData>(saveSegmentAction, {});
   const values = state.values ?? initial;
@@ -188,6 +191,7 @@ export function SegmentForm({
           fieldKeys={(database?.fields ?? []).slice(0, 3).map((f) => f.key)}
           onIssues={setCalcIssues}
         />
+        {unsavedChangesTools && initial.id && rule && ruleKey !== savedKey ? unsavedChangesTools({ rule, ruleKey }) : null}
         {quickActions && rule && script.groups.some((g) => g.conditions.length > 0)
           ? quickActions({ rule, unchangedSinceSave: Boolean(initial.id) && ruleKey === savedKey })
           : null}
