@@ -1,13 +1,16 @@
 /**
  * The impact of an edit (SPEC §6 "Impact before saving"): which profiles would enter, leave or stay if
- * the saved selection were replaced by the draft. One statement, so one snapshot: the saved and the
- * draft predicates are evaluated side by side over ONE scan of the database's profiles that match
- * either of them; entering = draft ∖ saved, leaving = saved ∖ draft.
+ * the saved selection were replaced by the draft. One statement, so one snapshot and one clock: the
+ * saved and the draft selections are each the engine's compiled WHERE (range, conditions; a limit
+ * as "the first n matches by id"), taken as materialized CTEs; one full join of the two id sets counts
+ * entering (draft ∖ saved), leaving (saved ∖ draft) and staying, and two anti-joins give the first 20
+ * ids of each change.
  *
- * A limit makes a selection "the first `limit` matches by id", so a limited side is a running count
- * of its matches in `id` order (a window over the same scan) compared with the limit, never a second
- * scan. The samples (the first 20 ids of entering and of leaving) come from a running count per kind
- * in the same ordered pass. Pure: builds SQL, runs nothing. See docs/selection-sql.md.
+ * Why not both predicates over one scan of the profiles: measured on the benchmark scripts, a
+ * `WHERE (saved) OR (draft)` scan keeps the planner from using either side's index range or from
+ * turning EXISTS conditions into semi-joins, and evaluates every condition twice per row: 3–40×
+ * slower than the two selections it replaces (docs/benchmarks.md, docs/selection-sql.md). Each side
+ * here runs exactly as Calculate runs it. Pure: builds SQL, runs nothing.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { PROFILE_ALIAS, type CompiledSelection } from "./compile";
@@ -16,33 +19,29 @@ export const IMPACT_SAMPLE_SIZE = 20;
 
 export type ImpactRow = { entering: number | string; leaving: number | string; staying: number | string; entering_ids: unknown; leaving_ids: unknown };
 
-const windowAll = sql.raw("window w as (order by id rows between unbounded preceding and current row)");
-
-/** Membership of one side: its matches, or with a limit the first `limit` of them by id. */
-function side(match: "mo" | "mn", limit: number | null): SQL {
-  if (limit === null) return sql.raw(match);
-  return sql`(${sql.raw(match)} and count(*) filter (where ${sql.raw(match)}) over w <= ${limit}::bigint)`;
+/** A selection's ids: in `id` order only where a limit needs it (the first n matches by id). */
+function idsOf(selection: CompiledSelection): SQL {
+  const p = sql.raw(PROFILE_ALIAS);
+  const base = sql`select ${p}.id from profiles ${p} where ${selection.where}`;
+  return selection.limit === null ? base : sql`${base} order by ${p}.id limit ${selection.limit}::bigint`;
 }
 
-/** The impact statement of replacing `saved` by `draft` (both compiled over alias `p`, same database). */
+/** The impact statement of replacing `saved` by `draft` (two compiled selections of one database). */
 export function impactQuery(saved: CompiledSelection, draft: CompiledSelection, sampleSize = IMPACT_SAMPLE_SIZE): SQL {
   if (saved.databaseId !== draft.databaseId) throw new Error("Impact compares two selections of one database");
-  const p = sql.raw(PROFILE_ALIAS);
-  const limited = saved.limit !== null || draft.limit !== null;
-  const matches = sql`select ${p}.id, (${saved.where}) is true as mo, (${draft.where}) is true as mn
-    from profiles ${p} where ${p}.database_id = ${saved.databaseId}::int and ((${saved.where}) or (${draft.where}))`;
-  const members = sql`select id, ${side("mo", saved.limit)} as o, ${side("mn", draft.limit)} as n from (${matches}) m ${limited ? windowAll : sql``}`;
-  const ranked = sql`select id, o, n,
-      count(*) filter (where n and not o) over w as re,
-      count(*) filter (where o and not n) over w as rl
-    from (${members}) r ${windowAll}`;
-  return sql`select
-      count(*) filter (where n and not o) as entering,
-      count(*) filter (where o and not n) as leaving,
-      count(*) filter (where o and n) as staying,
-      coalesce(json_agg(id order by id) filter (where n and not o and re <= ${sampleSize}::int), '[]'::json) as entering_ids,
-      coalesce(json_agg(id order by id) filter (where o and not n and rl <= ${sampleSize}::int), '[]'::json) as leaving_ids
-    from (${ranked}) ranked`;
+  const first = (from: string, other: string) =>
+    sql`(select coalesce(json_agg(x.id order by x.id), '[]'::json) from (
+          select ${sql.raw(from)}.id from ${sql.raw(from)} where not exists (select 1 from ${sql.raw(other)} where ${sql.raw(other)}.id = ${sql.raw(from)}.id)
+          order by ${sql.raw(from)}.id limit ${sampleSize}::int) x)`;
+  return sql`with saved as materialized (${idsOf(saved)}),
+      draft as materialized (${idsOf(draft)}),
+      counts as (
+        select count(*) filter (where saved.id is null) as entering,
+               count(*) filter (where draft.id is null) as leaving,
+               count(*) filter (where saved.id is not null and draft.id is not null) as staying
+        from saved full join draft on draft.id = saved.id)
+    select counts.entering, counts.leaving, counts.staying, ${first("draft", "saved")} as entering_ids, ${first("saved", "draft")} as leaving_ids
+    from counts`;
 }
 
 export type Impact = { entering: number; leaving: number; staying: number; samples: { entering: number[]; leaving: number[] } };
