@@ -52,9 +52,11 @@ test("edit → preview changes → save → compare v1/v2 → restore v1 → v3 
   await expect(versions.getByRole("row")).toHaveCount(3);
   const comparison = versions.getByRole("region", { name: "Version 1 compared with version 2" });
   await expect(comparison.getByRole("list", { name: "Differences" })).toHaveText("Range 0–100 % → 0–20 %");
+  await versions.scrollIntoViewIfNeeded();
+  await screenshot(page, "versions-compare");
   await comparison.getByRole("tab", { name: "Script" }).click();
   await expect(comparison.getByLabel("Script of version 1 and version 2, line by line")).toContainText('"to": 20');
-  await screenshot(page, "versions-compare");
+  await screenshot(page, "versions-script-diff");
 
   // The update log names what changed, with before → after and a link to the version.
   const log = page.getByRole("region", { name: "Update log" });
@@ -63,14 +65,14 @@ test("edit → preview changes → save → compare v1/v2 → restore v1 → v3 
   await expect(log.getByRole("link", { name: "version 2" })).toHaveAttribute("href", `/segments/dynamic/${id}?version=2#versions`);
 
   // Restore version 1: the confirmation names what will change; version 3 has version 1's definition.
-  await versions.getByRole("row", { name: /^1 / }).getByRole("button", { name: /Restore this version/ }).click();
+  await versions.getByRole("row", { name: /^Version 1 / }).getByRole("button", { name: /Restore this version/ }).click();
   const confirm = page.getByRole("alertdialog", { name: "Restore version 1?" });
   await expect(confirm.getByRole("list", { name: "Differences" })).toHaveText("Range 0–20 % → 0–100 %");
   await screenshot(page, "versions-restore");
   await confirm.getByRole("button", { name: "Restore version 1" }).click();
   await expect(confirm).toBeHidden();
   await expect(versions.getByRole("row")).toHaveCount(4);
-  await expect(versions.getByRole("row", { name: /^3 / })).toContainText("restored from 1");
+  await expect(versions.getByRole("row", { name: /^Version 3 / })).toContainText("restored from 1");
   await expect(page.getByLabel("Range to")).toHaveValue("100");
   await versions.getByLabel("Compare version").selectOption("1");
   await versions.getByLabel("with version").selectOption("3");
@@ -88,7 +90,7 @@ test("edit → preview changes → save → compare v1/v2 → restore v1 → v3 
   await expect(row.getByRole("link", { name: "version 3" })).toBeVisible();
   await row.getByRole("link", { name: "version 3" }).click();
   await expect(page).toHaveURL(new RegExp(`/segments/dynamic/${id}\\?version=3#versions$`));
-  await expect(page.getByRole("region", { name: "Versions" }).getByRole("row", { name: /^3 / })).toHaveAttribute("aria-current", "true");
+  await expect(page.getByRole("region", { name: "Versions" }).getByRole("row", { name: /^Version 3 / })).toHaveAttribute("aria-current", "true");
 
   // Now a mailing uses the segment: a Save that changes who is in it shows the impact and asks first.
   await page.getByLabel("Range to").fill("50");

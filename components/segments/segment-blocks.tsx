@@ -48,7 +48,7 @@ function EntryDetails({ entry, segmentId }: { entry: LogEntry; segmentId?: numbe
       ))}
       {version !== null && segmentId ? (
         <li>
-          {restoredFrom ? `Restored from version ${restoredFrom} as ` : entry.kind === "updated" ? "Saved as " : ""}
+          {restoredFrom ? `Restored from version ${restoredFrom} as ` : "Saved as "}
           <Link className="font-medium text-foreground underline-offset-2 hover:underline" href={versionHref(segmentId, version)}>
             version {version}
           </Link>

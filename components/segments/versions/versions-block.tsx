@@ -21,7 +21,7 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 import { restoreVersionAction } from "@/lib/dynamic-segments/version-actions";
 import { formatCount, formatDateTime } from "@/lib/format";
-import { diffDefinitions, scriptJsonDiff, type DefinitionChange } from "@/lib/segments/diff";
+import { diffDefinitions, scriptJsonDiff, type DefinitionChange, type JsonDiffLine } from "@/lib/segments/diff";
 import { normalizeScript } from "@/lib/segments/normalize";
 import type { Condition } from "@/lib/segments/script";
 import { cn } from "@/lib/utils";
@@ -48,19 +48,43 @@ function Changes({ changes }: { changes: DefinitionChange[] }) {
   );
 }
 
+/** Unchanged lines more than 3 away from a change fold into one "… n unchanged lines" row. */
+function folded(lines: JsonDiffLine[]): (JsonDiffLine | { skipped: number })[] {
+  const near = lines.map((_, i) => lines.slice(Math.max(0, i - 3), i + 4).some((l) => l.op !== " "));
+  const out: (JsonDiffLine | { skipped: number })[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (near[i]) out.push(line);
+    else {
+      const last = out.at(-1);
+      if (last && "skipped" in last) last.skipped++;
+      else out.push({ skipped: 1 });
+    }
+  }
+  return out;
+}
+
 function ScriptDiff({ a, b }: { a: VersionView; b: VersionView }) {
-  const lines = useMemo(() => scriptJsonDiff({ range: a.range, conditions: normalizeScript(a.conditions), limit: a.limit }, { range: b.range, conditions: normalizeScript(b.conditions), limit: b.limit }), [a, b]);
+  const lines = useMemo(
+    () => folded(scriptJsonDiff({ range: a.range, conditions: normalizeScript(a.conditions), limit: a.limit }, { range: b.range, conditions: normalizeScript(b.conditions), limit: b.limit })),
+    [a, b],
+  );
   return (
     <pre className="max-h-96 overflow-auto rounded-md border bg-muted/40 p-2 text-xs leading-5" aria-label={`Script of version ${a.n} and version ${b.n}, line by line`}>
-      {lines.map((l, i) => (
-        <div key={i} className={cn("whitespace-pre", l.op === "+" && "bg-emerald-100 text-emerald-900", l.op === "-" && "bg-red-100 text-red-900")}>
-          <span aria-hidden className="mr-2 select-none text-muted-foreground">
-            {l.op}
-          </span>
-          <span className="sr-only">{l.op === "+" ? "added: " : l.op === "-" ? "removed: " : ""}</span>
-          {l.text}
-        </div>
-      ))}
+      {lines.map((l, i) =>
+        "skipped" in l ? (
+          <div key={i} className="text-muted-foreground italic">
+            … {l.skipped} unchanged line{l.skipped === 1 ? "" : "s"}
+          </div>
+        ) : (
+          <div key={i} className={cn("whitespace-pre", l.op === "+" && "bg-emerald-100 text-emerald-900", l.op === "-" && "bg-red-100 text-red-900")}>
+            <span aria-hidden className="mr-2 select-none text-muted-foreground">
+              {l.op}
+            </span>
+            <span className="sr-only">{l.op === "+" ? "added: " : l.op === "-" ? "removed: " : ""}</span>
+            {l.text}
+          </div>
+        ),
+      )}
     </pre>
   );
 }
@@ -138,9 +162,10 @@ export function VersionsBlock({
             {[...versions].reverse().map((v) => (
               <TableRow key={v.n} id={`version-${v.n}`} aria-current={v.n === focus ? "true" : undefined} className={cn(v.n === focus && "bg-amber-50")}>
                 <TableCell className="font-medium">
+                  <span className="sr-only">Version </span>
                   {v.n}
-                  {v.n === latest?.n ? <span className="ml-2 text-xs font-normal text-muted-foreground">current</span> : null}
-                  {v.restoredFrom ? <span className="ml-2 text-xs font-normal text-muted-foreground">restored from {v.restoredFrom}</span> : null}
+                  {v.n === latest?.n ? <span className="ml-2 text-xs font-normal text-muted-foreground"> (current)</span> : null}
+                  {v.restoredFrom ? <span className="ml-2 text-xs font-normal text-muted-foreground"> restored from {v.restoredFrom}</span> : null}
                 </TableCell>
                 <TableCell>{v.createdByName ?? "—"}</TableCell>
                 <TableCell className="text-muted-foreground">{formatDateTime(v.createdAt)}</TableCell>
