@@ -74,8 +74,8 @@ test("edit → preview changes → save → compare v1/v2 → restore v1 → v3 
   await expect(versions.getByRole("row")).toHaveCount(4);
   await expect(versions.getByRole("row", { name: /^Version 3 / })).toContainText("restored from 1");
   await expect(page.getByLabel("Range to")).toHaveValue("100");
-  await versions.getByLabel("Compare version").selectOption("1");
-  await versions.getByLabel("with version").selectOption("3");
+  await versions.getByLabel("Compare version", { exact: true }).selectOption("1");
+  await versions.getByLabel("with version", { exact: true }).selectOption("3");
   await versions.getByRole("button", { name: "Compare", exact: true }).click();
   await expect(versions.getByRole("region", { name: "Version 1 compared with version 3" })).toContainText("The two versions select the same profiles");
 
