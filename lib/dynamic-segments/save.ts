@@ -8,6 +8,7 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { AppError, invalid, type Issue } from "@/lib/errors";
 import { issuesFromZod, limitSchema, rangeSchema, scriptSchema } from "@/lib/segments/script";
 import { calculateSavedSegment, prepareSelection } from "@/lib/segments/selection";
+import { assertNameFree, isNameIndexViolation, nameConflict } from "./names";
 
 /** A saved dynamic segment as the form, server actions and API send it. */
 export const segmentInputSchema = z.strictObject({
@@ -76,12 +77,23 @@ async function firstCount(db: Db, user: ActingUser, id: number): Promise<SaveRes
   }
 }
 
+/** A save that lost a race for a name to another save answers like the check before it: a `conflict` on `name`. */
+async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isNameIndexViolation(error)) throw nameConflict();
+    throw error;
+  }
+}
+
 /** Saves a new segment, records it in its update log and calculates its first count. */
 export async function createSegment(db: Db, user: ActingUser, input: unknown): Promise<SaveResult> {
   const data = parseInput(input);
   await checkRule(db, user, data);
   await checkGroups(db, user, data.accessGroupIds);
-  const id = await db.transaction(async (tx) => {
+  await assertNameFree(db, data.databaseId, data.name);
+  const id = await uniqueName(() => db.transaction(async (tx) => {
     const [row] = await tx
       .insert(dynamicSegments)
       .values({
@@ -99,7 +111,7 @@ export async function createSegment(db: Db, user: ActingUser, input: unknown): P
     if (data.accessGroupIds.length) await tx.insert(dynamicSegmentAccessGroups).values(data.accessGroupIds.map((groupId) => ({ segmentId: row.id, groupId })));
     await tx.insert(segmentUpdateLog).values({ segmentId: row.id, userId: user.id, kind: "created" });
     return row.id;
-  });
+  }));
   return firstCount(db, user, id);
 }
 
@@ -113,7 +125,8 @@ export async function updateSegment(db: Db, user: ActingUser, segmentId: number,
   await checkRule(db, user, data, segmentId);
   const assignable = new Set(await assignableGroupIds(db, user));
   await checkGroups(db, user, data.accessGroupIds);
-  await db.transaction(async (tx) => {
+  await assertNameFree(db, data.databaseId, data.name, segmentId);
+  await uniqueName(() => db.transaction(async (tx) => {
     const existingGroups = (await tx.select({ id: dynamicSegmentAccessGroups.groupId }).from(dynamicSegmentAccessGroups).where(eq(dynamicSegmentAccessGroups.segmentId, segmentId))).map((g) => g.id);
     // Groups the user cannot assign stay as they are: a marketer's save never drops another team's access.
     const groups = [...new Set([...data.accessGroupIds, ...existingGroups.filter((g) => !assignable.has(g))])].sort((a, b) => a - b);
@@ -146,7 +159,7 @@ export async function updateSegment(db: Db, user: ActingUser, segmentId: number,
     await tx.delete(dynamicSegmentAccessGroups).where(and(eq(dynamicSegmentAccessGroups.segmentId, segmentId), existingGroups.length ? inArray(dynamicSegmentAccessGroups.groupId, existingGroups) : undefined));
     if (groups.length) await tx.insert(dynamicSegmentAccessGroups).values(groups.map((groupId) => ({ segmentId, groupId })));
     if (changed.length) await tx.insert(segmentUpdateLog).values({ segmentId, userId: user.id, kind: "updated", details: { changed } });
-  });
+  }));
   return firstCount(db, user, segmentId);
 }
 
