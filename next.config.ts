@@ -6,6 +6,8 @@ const nextConfig: NextConfig = {
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
   experimental: {
+    // forbidden(): a page a role may not open answers 403 with app/(app)/forbidden.tsx.
+    authInterrupts: true,
     // CSV imports post files up to 50 MB (MAX_CSV_BYTES) to a server action, through the proxy.
     serverActions: { bodySizeLimit: "51mb" },
     proxyClientMaxBodySize: "51mb",

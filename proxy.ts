@@ -17,5 +17,5 @@ export default function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!api/|login|_next/static|_next/image|favicon.ico|screenshots/).*)"],
+  matcher: ["/((?!api/|login|_next/static|_next/image|favicon.ico|favicon.svg|robots.txt|screenshots/).*)"],
 };

@@ -153,7 +153,7 @@ test.describe("without JavaScript", () => {
     await page.getByLabel("Range from").fill("10");
     await page.getByLabel("Range to").fill("60");
     await page.getByLabel("Set a limit on the maximum in the segment").check();
-    await page.getByRole("spinbutton", { name: /Limit \(when the box is ticked\)/ }).fill("40");
+    await page.getByLabel("Limit", { exact: true }).fill("40");
     await page.getByLabel("Description").fill("Made without JavaScript");
     await page.getByLabel("Tags").fill("no-js, e2e");
     await page.getByRole("textbox", { name: "Script", exact: true }).fill(

@@ -3,12 +3,20 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import type { SegmentFormValues } from "@/lib/dynamic-segments/builder-types";
 import { runAction, type ActionResult } from "@/lib/actions/safe-action";
 import { AppError, invalid, type Issue } from "@/lib/errors";
-import { parseScriptText, type Script } from "@/lib/segments/script";
+import { formatPath, type Script } from "@/lib/segments/script";
 import { calculateSavedSegment, calculateSelection, prepareSelection, showSelection, type SelectionProfile } from "@/lib/segments/selection";
 import { createSegment, segmentConditions, updateSegment } from "./save";
+import {
+  formFieldOf,
+  formMessage,
+  formValuesFromFormData,
+  scriptMessage,
+  segmentFormSchema,
+  type BuilderFormValues,
+  type SegmentFormField,
+} from "./segment-schema";
 
 /** The rule the builder calculates: what a selection is, before it is saved. */
 export type RuleInput = {
@@ -58,80 +66,52 @@ export async function importConditionsAction(segmentId: number): Promise<ActionR
 
 export type SaveSegmentState = {
   message?: string;
-  fieldErrors?: Record<string, string>;
+  /** Errors by the form input they concern, in words. */
+  fieldErrors?: Partial<Record<SegmentFormField, string>>;
+  /** Problems inside the conditions, with Script-relative paths (`groups[0].conditions[1].value`). */
   conditionIssues?: Issue[];
-  values?: SegmentFormValues;
+  /** What was posted, exactly as typed: a failed save without JavaScript shows it again. */
+  values?: BuilderFormValues;
 };
 
-const firstFilled = (form: FormData, name: string) =>
-  form
-    .getAll(name)
-    .map((v) => (typeof v === "string" ? v.trim() : ""))
-    .find((v) => v !== "") ?? "";
+const formId = z.string().regex(/^\d{1,10}$/).transform(Number).pipe(z.int().positive().max(2_147_483_647));
 
-const numberOr = (text: string, fallback: number) => (text === "" ? fallback : Number(text));
-
-/** The form's fields as values (also what a failed no-JavaScript post shows again). */
-function formValues(form: FormData): SegmentFormValues & { scriptText: string } {
-  const id = Number(firstFilled(form, "id")) || undefined;
-  const scriptText = firstFilled(form, "script");
-  const parsed = parseScriptText(scriptText);
-  return {
-    id,
-    name: String(form.get("name") ?? ""),
-    databaseId: Number(firstFilled(form, "databaseId")) || null,
-    rangeFrom: numberOr(firstFilled(form, "rangeFrom"), 0),
-    rangeTo: numberOr(firstFilled(form, "rangeTo"), 100),
-    conditions: parsed.ok ? parsed.value : null,
-    scriptText,
-    limit: form.get("limitEnabled") ? numberOr(firstFilled(form, "limit"), NaN) : null,
-    description: String(form.get("description") ?? ""),
-    tags: String(form.get("tags") ?? "")
-      .split(",")
-      .map((t) => t.trim())
-      .filter(Boolean),
-    accessGroupIds: form
-      .getAll("accessGroupIds")
-      .map(Number)
-      .filter((n) => Number.isInteger(n) && n > 0),
-  };
-}
-
-const fieldFor = (path: string): string | null => {
-  if (path.startsWith("range.from")) return "rangeFrom";
-  if (path.startsWith("range")) return "rangeTo";
-  const head = path.split(/[.[]/)[0];
-  return ["name", "databaseId", "limit", "description", "tags", "accessGroupIds"].includes(head) ? head : null;
-};
-
-/** Save: validates on the server with the shared schemas, saves, calculates, then opens the saved segment. */
-export async function saveSegmentAction(_prev: SaveSegmentState, form: FormData): Promise<SaveSegmentState> {
-  const { scriptText, ...values } = formValues(form);
-  const result = await runAction(values.id ? "segments.update" : "segments.create", async ({ db, user }) => {
-    const parsedScript = parseScriptText(scriptText);
-    if (!parsedScript.ok) throw invalid(parsedScript.issues.map((i) => ({ ...i, path: i.path ? `conditions.${i.path}` : "conditions" })), "The Script is not valid.");
-    const input = {
-      name: values.name,
-      databaseId: values.databaseId ?? undefined,
-      range: { from: values.rangeFrom, to: values.rangeTo },
-      conditions: parsedScript.value,
-      limit: values.limit,
-      description: values.description,
-      tags: values.tags,
-      accessGroupIds: values.accessGroupIds,
-    };
-    return values.id ? updateSegment(db, user, values.id, input) : createSegment(db, user, input);
+/** Saves the builder form's values: the same schema as the form's resolver, then the data layer. */
+async function saveFormValues(raw: unknown): Promise<SaveSegmentState> {
+  const shape = segmentFormSchema.in.safeParse(raw);
+  if (!shape.success) return { message: "The form was not sent complete. Reload the page and try again." };
+  const values = shape.data;
+  const id = values.id === "" ? undefined : formId.safeParse(values.id).data;
+  if (values.id !== "" && id === undefined) return { message: "This segment was not found.", values };
+  const result = await runAction(id ? "segments.update" : "segments.create", async ({ db, user }) => {
+    const parsed = segmentFormSchema.safeParse(values);
+    if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+    return id ? updateSegment(db, user, id, parsed.data) : createSegment(db, user, parsed.data);
   });
   if (!result.ok) {
-    const fieldErrors: Record<string, string> = {};
+    const fieldErrors: Partial<Record<SegmentFormField, string>> = {};
     const conditionIssues: Issue[] = [];
     for (const issue of result.issues ?? []) {
-      const field = fieldFor(issue.path);
-      if (field) fieldErrors[field] ??= issue.message;
-      else conditionIssues.push({ ...issue, path: issue.path.replace(/^conditions\.?/, "") });
+      const field = formFieldOf(issue.path);
+      if (field === "script" && issue.path !== "script") {
+        const relative = { ...issue, path: issue.path.replace(/^conditions\.?/, "") };
+        conditionIssues.push(relative);
+        fieldErrors.script ??= scriptMessage(relative);
+      } else fieldErrors[field] ??= formMessage(field, issue);
     }
-    return { message: result.message, fieldErrors, conditionIssues, values };
+    const message = result.issues?.length ? "The segment was not saved. Fix the fields marked below." : result.message;
+    return { message, fieldErrors, conditionIssues, values };
   }
   revalidatePath("/segments/dynamic");
   redirect(`/segments/dynamic/${result.data.id}${result.data.warning ? "?calc=timeout" : ""}`);
+}
+
+/** Save without JavaScript: a plain form post. */
+export async function saveSegmentAction(_prev: SaveSegmentState, form: FormData): Promise<SaveSegmentState> {
+  return saveFormValues(formValuesFromFormData(form));
+}
+
+/** Save from the builder with JavaScript: the form's values as they are (the form keeps them on failure). */
+export async function saveSegmentValuesAction(values: BuilderFormValues): Promise<SaveSegmentState> {
+  return saveFormValues(values);
 }

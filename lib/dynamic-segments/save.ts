@@ -6,25 +6,13 @@ import { accessGroups, dynamicSegmentAccessGroups, dynamicSegments, segmentUpdat
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { AppError, invalid, type Issue } from "@/lib/errors";
-import { issuesFromZod, limitSchema, rangeSchema, scriptSchema } from "@/lib/segments/script";
+import { issuesFromZod, scriptSchema } from "@/lib/segments/script";
 import { calculateSavedSegment, prepareSelection } from "@/lib/segments/selection";
 import { assertNameFree, isNameIndexViolation, nameConflict } from "./names";
 
-/** A saved dynamic segment as the form, server actions and API send it. */
-export const segmentInputSchema = z.strictObject({
-  name: z.string({ error: "Give the segment a name." }).trim().min(1, { error: "Give the segment a name." }).max(200, { error: "Use at most 200 characters." }),
-  databaseId: z.int({ error: "Select a source." }).positive({ error: "Select a source." }),
-  range: rangeSchema.default({ from: 0, to: 100 }),
-  conditions: scriptSchema.nullish().transform((s) => (s && s.groups.length ? s : null)),
-  limit: limitSchema.nullish().transform((l) => l ?? null),
-  description: z.string().max(2000, { error: "Use at most 2,000 characters." }).default(""),
-  tags: z
-    .array(z.string().trim().min(1).max(40, { error: "A tag has at most 40 characters." }))
-    .max(20, { error: "Use at most 20 tags." })
-    .default([])
-    .transform((tags) => [...new Set(tags)]),
-  accessGroupIds: z.array(z.int().positive()).max(100).default([]),
-});
+import { segmentInputSchema } from "./segment-schema";
+
+export { segmentInputSchema };
 export type SegmentInput = z.input<typeof segmentInputSchema>;
 type ParsedInput = z.output<typeof segmentInputSchema>;
 

@@ -9,6 +9,17 @@ import type { Issue } from "@/lib/errors";
 import { calculateRuleAction, showRuleAction, type RuleInput, type ShownProfile } from "@/lib/dynamic-segments/builder-actions";
 import { formatCount, formatDateTime } from "@/lib/format";
 
+/** One way for an empty value in the Show table: missing, null and "" all read "—" (SPEC §2's empty). */
+function cell(value: unknown): React.ReactNode {
+  if (value === undefined || value === null || (typeof value === "string" && value.trim() === ""))
+    return (
+      <span className="text-muted-foreground">
+        —
+      </span>
+    );
+  return String(value);
+}
+
 type CountState = { count: number; calculatedAt: string; ruleKey: string } | null;
 
 /**
@@ -22,6 +33,8 @@ export function CalculationBlock(props: {
   unchangedSinceSave: boolean;
   initialCount: CountState;
   fieldKeys: string[];
+  /** Checks the rule's inputs first; false = the errors are shown next to the fields and nothing is sent. */
+  validate?: () => Promise<boolean>;
   onIssues: (issues: Issue[]) => void;
 }) {
   const [count, setCount] = useState<CountState>(props.initialCount);
@@ -33,6 +46,8 @@ export function CalculationBlock(props: {
   const stale = count !== null && count.ruleKey !== props.ruleKey;
 
   const calculate = async () => {
+    setError(null);
+    if (props.validate && !(await props.validate())) return;
     if (!props.rule) return setError("Select a source first.");
     const id = ++request.current;
     setBusy("count");
@@ -42,8 +57,9 @@ export function CalculationBlock(props: {
     if (id !== request.current) return;
     setBusy(null);
     if (!result.ok) {
-      setError(result.message);
-      props.onIssues(result.issues ?? []);
+      // Problems with the inputs show next to them; only other failures are told here.
+      if (result.issues?.length) props.onIssues(result.issues);
+      else setError(result.message);
       return;
     }
     props.onIssues([]);
@@ -51,6 +67,8 @@ export function CalculationBlock(props: {
   };
 
   const show = async () => {
+    setError(null);
+    if (props.validate && !(await props.validate())) return;
     if (!props.rule) return setError("Select a source first.");
     const id = ++request.current;
     setBusy("show");
@@ -59,8 +77,9 @@ export function CalculationBlock(props: {
     if (id !== request.current) return;
     setBusy(null);
     if (!result.ok) {
-      setError(result.message);
-      props.onIssues(result.issues ?? []);
+      // Problems with the inputs show next to them; only other failures are told here.
+      if (result.issues?.length) props.onIssues(result.issues);
+      else setError(result.message);
       return;
     }
     props.onIssues([]);
@@ -143,11 +162,11 @@ export function CalculationBlock(props: {
                   {shown.map((p) => (
                     <TableRow key={p.id}>
                       <TableCell className="tabular-nums">{p.id}</TableCell>
-                      <TableCell>{p.email ?? "—"}</TableCell>
-                      <TableCell>{p.phone ?? "—"}</TableCell>
-                      <TableCell>{[p.first_name, p.last_name].filter(Boolean).join(" ") || "—"}</TableCell>
+                      <TableCell>{cell(p.email)}</TableCell>
+                      <TableCell>{cell(p.phone)}</TableCell>
+                      <TableCell>{cell([p.first_name, p.last_name].filter(Boolean).join(" "))}</TableCell>
                       {props.fieldKeys.map((k) => (
-                        <TableCell key={k}>{p.fields[k] === undefined || p.fields[k] === null ? "—" : String(p.fields[k])}</TableCell>
+                        <TableCell key={k}>{cell(p.fields[k])}</TableCell>
                       ))}
                     </TableRow>
                   ))}
