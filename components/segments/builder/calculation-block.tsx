@@ -8,6 +8,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import type { Issue } from "@/lib/errors";
 import { calculateRuleAction, showRuleAction, type RuleInput, type ShownProfile } from "@/lib/dynamic-segments/builder-actions";
 import { formatCount, formatDateTime } from "@/lib/format";
+import { useLiveCount } from "./use-live-count";
 
 /** One way for an empty value in the Show table: missing, null and "" all read "—" (SPEC §2's empty). */
 function cell(value: unknown): React.ReactNode {
@@ -35,6 +36,8 @@ export function CalculationBlock(props: {
   fieldKeys: string[];
   /** Checks the rule's inputs first; false = the errors are shown next to the fields and nothing is sent. */
   validate?: () => Promise<boolean>;
+  /** The inputs are valid as far as the browser can tell: the count may refresh by itself. */
+  liveReady?: boolean;
   onIssues: (issues: Issue[]) => void;
 }) {
   const [count, setCount] = useState<CountState>(props.initialCount);
@@ -43,6 +46,15 @@ export function CalculationBlock(props: {
   const [shown, setShown] = useState<ShownProfile[] | null>(null);
   const request = useRef(0);
 
+  const live = useLiveCount({
+    rule: props.rule,
+    ruleKey: props.ruleKey,
+    ready: Boolean(props.liveReady) && busy === null,
+    knownKey: count?.ruleKey ?? null,
+    segmentId: props.savedSegmentId,
+    onCount: setCount,
+    onIssues: props.onIssues,
+  });
   const stale = count !== null && count.ruleKey !== props.ruleKey;
 
   const calculate = async () => {
@@ -103,7 +115,7 @@ export function CalculationBlock(props: {
         <span className="text-sm text-muted-foreground">profiles</span>
       </div>
       <p className="mt-1 text-xs text-muted-foreground">
-        {busy === "count"
+        {busy === "count" || (live.counting && stale) || (live.counting && !count)
           ? "Calculating…"
           : stale
             ? "The conditions changed since this count. Refresh it."
@@ -112,17 +124,16 @@ export function CalculationBlock(props: {
               : "Not calculated yet."}
       </p>
       <div className="mt-3 flex flex-wrap gap-2">
+        <Button size="sm" variant={count ? "outline" : "default"} onClick={calculate} disabled={busy !== null}>
+          {busy === "count" && !count ? <Loader2 aria-hidden className="animate-spin" /> : <Calculator aria-hidden />}
+          Calculate
+        </Button>
         {count ? (
           <Button variant="outline" size="sm" onClick={calculate} disabled={busy !== null}>
             <RefreshCw aria-hidden className={busy === "count" ? "animate-spin" : undefined} />
             Refresh count
           </Button>
-        ) : (
-          <Button size="sm" onClick={calculate} disabled={busy !== null}>
-            {busy === "count" ? <Loader2 aria-hidden className="animate-spin" /> : <Calculator aria-hidden />}
-            Calculate
-          </Button>
-        )}
+        ) : null}
         <Button variant="outline" size="sm" onClick={show} disabled={busy !== null}>
           {busy === "show" ? <Loader2 aria-hidden className="animate-spin" /> : <Eye aria-hidden />}
           Show
@@ -133,6 +144,11 @@ export function CalculationBlock(props: {
           </Button>
         ) : null}
       </div>
+      {live.notice ? (
+        <p role="status" className="mt-2 rounded-md border border-amber-300 bg-amber-50 px-2 py-1.5 text-xs text-amber-900">
+          {live.notice}
+        </p>
+      ) : null}
       {error ? (
         <p role="alert" className="mt-2 text-sm text-destructive">
           {error}

@@ -124,6 +124,16 @@ export function SegmentForm({
     });
   }, [initial, saved.script]);
   const unchangedSinceSave = Boolean(initial.id) && ruleKey === savedKey;
+  // What the browser can tell without asking: the live count waits until the rule's inputs are valid.
+  const liveReady = Boolean(
+    rule &&
+      rule.range.from >= 0 &&
+      rule.range.to <= 100 &&
+      rule.range.from < rule.range.to &&
+      (rule.limit === null || (Number.isInteger(rule.limit) && rule.limit >= 1)) &&
+      conditionIssues.length === 0 &&
+      script.groups.every((g) => g.conditions.length > 0),
+  );
 
   useUnsavedChangesPrompt(formState.isDirty && !saving);
 
@@ -270,6 +280,7 @@ export function SegmentForm({
           initialCount={initialCount ? { ...initialCount, ruleKey: savedKey } : null}
           fieldKeys={(database?.fields ?? []).slice(0, 3).map((f) => f.key)}
           validate={validateRule}
+          liveReady={liveReady}
           onIssues={(issues) => showIssues(issues)}
         />
         {quickActions && rule && script.groups.some((g) => g.conditions.length > 0) ? quickActions({ rule, unchangedSinceSave }) : null}
