@@ -7,7 +7,9 @@ import { runAction, type ActionResult } from "@/lib/actions/safe-action";
 import { AppError, invalid, type Issue } from "@/lib/errors";
 import { formatPath, type Script } from "@/lib/segments/script";
 import { calculateSavedSegment, calculateSelection, prepareSelection, showSelection, type SelectionProfile } from "@/lib/segments/selection";
-import { createSegment, segmentConditions, updateSegment } from "./save";
+import type { Db } from "@/db/client";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { createSegment, segmentConditions, updateSegment, type SaveResult } from "./save";
 import {
   formFieldOf,
   formMessage,
@@ -76,18 +78,29 @@ export type SaveSegmentState = {
 
 const formId = z.string().regex(/^\d{1,10}$/).transform(Number).pipe(z.int().positive().max(2_147_483_647));
 
-/** Saves the builder form's values: the same schema as the form's resolver, then the data layer. */
-async function saveFormValues(raw: unknown): Promise<SaveSegmentState> {
+type Prepared = { values: BuilderFormValues; id: number | undefined } | { state: SaveSegmentState };
+
+/** The posted values, checked for shape (text fields as text); the rest is the form schema's job. */
+function preparedSave(raw: unknown): Prepared {
   const shape = segmentFormSchema.in.safeParse(raw);
-  if (!shape.success) return { message: "The form was not sent complete. Reload the page and try again." };
+  if (!shape.success) return { state: { message: "The form was not sent complete. Reload the page and try again." } };
   const values = shape.data;
   const id = values.id === "" ? undefined : formId.safeParse(values.id).data;
-  if (values.id !== "" && id === undefined) return { message: "This segment was not found.", values };
-  const result = await runAction(id ? "segments.update" : "segments.create", async ({ db, user }) => {
+  if (values.id !== "" && id === undefined) return { state: { message: "This segment was not found.", values } };
+  return { values, id };
+}
+
+/** Saves with the same schema as the form's resolver, then the data layer (which checks access and the rule). */
+function saveBody(values: BuilderFormValues, id: number | undefined) {
+  return async ({ db, user }: { db: Db; user: ActingUser }): Promise<SaveResult> => {
     const parsed = segmentFormSchema.safeParse(values);
     if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
     return id ? updateSegment(db, user, id, parsed.data) : createSegment(db, user, parsed.data);
-  });
+  };
+}
+
+/** A failed save: every error on its input, in words; a saved one opens the segment. */
+function afterSave(result: ActionResult<SaveResult>, values: BuilderFormValues): SaveSegmentState {
   if (!result.ok) {
     const fieldErrors: Partial<Record<SegmentFormField, string>> = {};
     const conditionIssues: Issue[] = [];
@@ -108,10 +121,16 @@ async function saveFormValues(raw: unknown): Promise<SaveSegmentState> {
 
 /** Save without JavaScript: a plain form post. */
 export async function saveSegmentAction(_prev: SaveSegmentState, form: FormData): Promise<SaveSegmentState> {
-  return saveFormValues(formValuesFromFormData(form));
+  const prepared = preparedSave(formValuesFromFormData(form));
+  if ("state" in prepared) return prepared.state;
+  const { values, id } = prepared;
+  return afterSave(await runAction(id ? "segments.update" : "segments.create", saveBody(values, id)), values);
 }
 
 /** Save from the builder with JavaScript: the form's values as they are (the form keeps them on failure). */
-export async function saveSegmentValuesAction(values: BuilderFormValues): Promise<SaveSegmentState> {
-  return saveFormValues(values);
+export async function saveSegmentValuesAction(raw: BuilderFormValues): Promise<SaveSegmentState> {
+  const prepared = preparedSave(raw);
+  if ("state" in prepared) return prepared.state;
+  const { values, id } = prepared;
+  return afterSave(await runAction(id ? "segments.update" : "segments.create", saveBody(values, id)), values);
 }
