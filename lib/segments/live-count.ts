@@ -33,7 +33,7 @@ export class CountAborted extends Error {
 export async function cancellableOnAbort<T>(db: Db, signal: AbortSignal, timeoutMs: number, work: (tx: Db) => Promise<T>): Promise<T> {
   if (signal.aborted) throw new CountAborted();
   try {
-    return await withStatementTimeout(db, timeoutMs, async (tx) => {
+    const result = await withStatementTimeout(db, timeoutMs, async (tx) => {
       if (databaseKind() !== "postgres") return work(tx);
       const [{ pid }] = await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
       let running = true;
@@ -50,6 +50,9 @@ export async function cancellableOnAbort<T>(db: Db, signal: AbortSignal, timeout
         signal.removeEventListener("abort", cancel);
       }
     });
+    // PGlite could not stop it: the answer is dropped all the same.
+    if (signal.aborted) throw new CountAborted();
+    return result;
   } catch (error) {
     if (signal.aborted) throw new CountAborted();
     throw error;
