@@ -99,6 +99,8 @@ for (const vp of viewports) {
       await expect(nameError).toBeHidden();
       await chooseSource(page, "Retail customers");
       await expect(sourceError).toBeHidden();
+      // Nothing left to fix: the form's "not saved" notice goes too.
+      await expect(page.getByText("Fix the fields marked below.")).toBeHidden();
 
       await page.getByLabel("Range from").fill("70");
       await page.getByLabel("Range to").fill("30");
@@ -115,7 +117,7 @@ for (const vp of viewports) {
       await page.getByRole("menuitem", { name: "Add condition group" }).click();
       const dialog = page.getByRole("dialog", { name: "Add condition" });
       await dialog.getByLabel("Field", { exact: true }).selectOption({ label: "Loyalty points (number)" });
-      await dialog.getByLabel("Operator").selectOption({ label: "between" });
+      await dialog.getByLabel("Operator").selectOption({ label: "is between" });
       await dialog.getByLabel("From", { exact: true }).fill("500");
       await dialog.getByLabel("To", { exact: true }).fill("100");
       await dialog.getByRole("button", { name: "Save condition" }).click();
@@ -132,17 +134,43 @@ for (const vp of viewports) {
       await expect(page.getByLabel("Profile count")).toHaveText(/^\d[\d,]*$/);
     });
 
-    test("switching the source before the first save marks conditions on fields the new database lacks at once", async ({ page }) => {
+    test.describe("as an admin, who sees both databases", () => {
+      test.use({ storageState: storageState("admin") });
+
+      test("switching the source before the first save marks conditions on fields the new database lacks at once", async ({ page }) => {
+        await page.goto("/segments/dynamic/new");
+        await chooseSource(page, "Retail customers");
+        await addCityCondition(page, "Berlin");
+        await expect(page.getByRole("group", { name: "Group 1" })).not.toContainText("Unknown field");
+        await chooseSource(page, "Wholesale partners");
+        await expect(page.getByRole("group", { name: "Group 1" })).toContainText('Unknown field "city"');
+        await page.getByLabel("Name", { exact: true }).fill(`Switched ${vp.name}`);
+        await page.getByRole("button", { name: "Save", exact: true }).click();
+        await expect(page.getByText("Fix the conditions marked below.")).toBeVisible();
+        await expect(page).toHaveURL(/\/new$/);
+      });
+    });
+
+    test("Copy profiles to profile database with no other database says why and links to creating one", async ({ page }) => {
+      // The demo marketer sees one profile database only.
       await page.goto("/segments/dynamic/new");
       await chooseSource(page, "Retail customers");
       await addCityCondition(page, "Berlin");
-      await expect(page.getByRole("group", { name: "Group 1" })).not.toContainText("Unknown field");
-      await chooseSource(page, "Wholesale partners");
-      await expect(page.getByRole("group", { name: "Group 1" })).toContainText('Unknown field "city"');
-      await page.getByLabel("Name", { exact: true }).fill(`Switched ${vp.name}`);
-      await page.getByRole("button", { name: "Save", exact: true }).click();
-      await expect(page.getByText("Fix the conditions marked below.")).toBeVisible();
-      await expect(page).toHaveURL(/\/new$/);
+      await page.getByRole("button", { name: "Copy profiles to profile database" }).click();
+      const dialog = page.getByRole("dialog", { name: "Copy profiles to profile database" });
+      await expect(dialog.getByText("There is no other profile database to copy into.")).toBeVisible();
+      await expect(dialog.getByRole("link", { name: "Create a profile database" })).toHaveAttribute("href", "/databases/new");
+    });
+
+    test("the Show table writes every empty value the same way", async ({ page }) => {
+      await page.goto("/segments/dynamic/new");
+      await chooseSource(page, "Retail customers");
+      await page.getByRole("button", { name: "Show", exact: true }).click();
+      const table = page.getByRole("dialog", { name: /First \d+ profiles of the selection/ });
+      await expect(table.getByRole("row").nth(1)).toBeVisible();
+      const cells = await table.getByRole("cell").allTextContents();
+      expect(cells.filter((c) => c.trim() === "")).toEqual([]);
+      expect(cells.some((c) => c === "—")).toBe(true);
     });
 
     test("segment names are unique per database: error next to Name; clones are Copy of … and calculated", async ({ page }) => {

@@ -171,7 +171,9 @@ export function SegmentForm({
     () => setServer((s) => ({ ...s, message: "The segment was not saved. Fix the fields marked below." })),
   );
 
-  const message = hydrated ? server.message : state.message;
+  // "Fix the fields marked below" goes away once nothing is marked any more.
+  const marked = Object.keys(formState.errors).length > 0 || conditionIssues.length > 0;
+  const message = hydrated ? (server.message && (marked || !server.message.includes("marked below")) ? server.message : undefined) : state.message;
   const scriptError = errorOf("script");
   const sliderValues = [
     Number.isFinite(toNumber(values.rangeFrom)) ? toNumber(values.rangeFrom) : 0,
