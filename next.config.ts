@@ -9,6 +9,8 @@ const nextConfig: NextConfig = {
   // No next/image in the app: the optimizer stays off, so /_next/image answers 404 for any url.
   images: { unoptimized: true },
   experimental: {
+    // forbidden(): a page a role may not open answers 403 with app/(app)/forbidden.tsx.
+    authInterrupts: true,
     // CSV imports post files up to 50 MB (MAX_CSV_BYTES) to a server action, through the proxy.
     serverActions: { bodySizeLimit: "51mb" },
     proxyClientMaxBodySize: "51mb",

@@ -44,5 +44,5 @@ export default function proxy(request: NextRequest) {
 
 export const config = {
   // Pages only: route handlers, static files and images get their headers from next.config.ts.
-  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|screenshots/).*)"],
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|favicon.svg|robots.txt|screenshots/).*)"],
 };

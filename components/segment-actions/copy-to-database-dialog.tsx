@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import Link from "next/link";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { copyToDatabaseAction } from "@/lib/segment-actions/actions";
@@ -26,6 +27,18 @@ export function CopyToDatabaseDialog({ open, onOpenChange, source }: { open: boo
       onSubmit={(key) => copyToDatabaseAction({ source: source.source, targetDatabaseId: Number(targetId), onExistingEmail: mode }, key)}
     >
       {error ? <p role="alert" className="text-sm text-destructive">{error}</p> : null}
+      {targets && targets.databases.length === 0 ? (
+        <div role="status" className="rounded-md border border-dashed px-3 py-3 text-sm">
+          <p className="font-medium">There is no other profile database to copy into.</p>
+          <p className="mt-1 text-muted-foreground">
+            Profiles are copied into another database you can see. Create one first, then come back.
+          </p>
+          <Link href="/databases/new" className="mt-2 inline-block font-medium text-primary underline underline-offset-4">
+            Create a profile database
+          </Link>
+        </div>
+      ) : (
+      <>
       <div className="grid gap-1.5">
         <Label htmlFor="copy-target-database">Target database</Label>
         <NativeSelect id="copy-target-database" value={targetId} onChange={(e) => setTargetId(e.target.value)}>
@@ -53,6 +66,8 @@ export function CopyToDatabaseDialog({ open, onOpenChange, source }: { open: boo
           Update the existing profile
         </label>
       </fieldset>
+      </>
+      )}
     </ActionDialog>
   );
 }

@@ -17,7 +17,8 @@ function percent(job: JobView): number | null {
 
 /** One job: progress bar (done / total), what it is doing, and how it ended — with the download when there is one. */
 export function JobProgress({ job, compact = false }: { job: JobView; compact?: boolean }) {
-  const value = job.status === "failed" ? 0 : percent(job);
+  // Queued (or no total yet): an indeterminate bar; a full bar would read as finished.
+  const value = job.status === "failed" ? 0 : job.status === "queued" ? null : percent(job);
   return (
     <div className={cn("grid gap-2", !compact && "rounded-md border p-3")}>
       <div className="flex items-baseline justify-between gap-3 text-sm">

@@ -19,6 +19,7 @@ function describe(entry: LogEntry): string {
   if (entry.kind === "updated" && Array.isArray(d.changed)) return `Changed ${d.changed.join(", ")}`;
   if (entry.kind === "created" && d.clonedFrom && typeof d.clonedFrom === "object") return `Cloned from “${(d.clonedFrom as { name?: string }).name}”`;
   if (entry.kind === "action" && typeof d.summary === "string") return d.summary;
+  if (entry.kind === "restored" && typeof d.renamedFrom === "string") return `Restored as “${String(d.name)}” (“${d.renamedFrom}” was taken)`;
   return kindLabels[entry.kind] ?? entry.kind;
 }
 

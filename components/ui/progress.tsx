@@ -29,9 +29,10 @@ function Progress({
         data-slot="progress-indicator"
         className={cn(
           "h-full w-full flex-1 bg-primary transition-transform",
-          percent === null && "animate-pulse",
+          // Indeterminate: a short bar sliding across, never a full bar that reads as "done".
+          percent === null && "w-1/3 animate-progress-indeterminate motion-reduce:animate-pulse",
         )}
-        style={{ transform: `translateX(-${100 - (percent ?? 100)}%)` }}
+        style={percent === null ? undefined : { transform: `translateX(-${100 - percent}%)` }}
       />
     </ProgressPrimitive.Root>
   );

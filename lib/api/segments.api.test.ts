@@ -127,11 +127,22 @@ describe("PATCH, DELETE, restore, clone, calculate", () => {
     expect((await callJson(segmentRoute.DELETE, "DELETE", `/segments/${groupSegmentId}`, { token: outsider, ...params(groupSegmentId) })).status).toBe(404);
   });
 
+  it("answers 409 conflict for a name another live segment of the database has (trimmed, any case)", async () => {
+    const first = await callJson(segmentsRoute.POST, "POST", "/segments", { token: insider, body: { name: "Unique API name", database_id: databaseId } });
+    expect(first.status).toBe(201);
+    const twin = await callJson(segmentsRoute.POST, "POST", "/segments", { token: insider, body: { name: " unique api NAME ", database_id: databaseId } });
+    expect(twin.status).toBe(409);
+    expect(twin.body.error).toMatchObject({ code: "conflict", issues: [{ path: "name" }] });
+    const other = await callJson(segmentsRoute.POST, "POST", "/segments", { token: insider, body: { name: "Another API name", database_id: databaseId } });
+    const renamed = await callJson(segmentRoute.PATCH, "PATCH", `/segments/${other.body.id}`, { token: insider, body: { name: "Unique API name" }, ...params(other.body.id) });
+    expect(renamed.status).toBe(409);
+  });
+
   it("clones and calculates", async () => {
     const { body: seg } = await callJson(segmentsRoute.POST, "POST", "/segments", { token: insider, body: { name: "Original", database_id: databaseId, conditions: berlin, range: { from: 0, to: 50 } } });
     const clone = await callJson(cloneRoute.POST, "POST", `/segments/${seg.id}/clone`, { token: insider, ...params(seg.id) });
     expect(clone.status).toBe(201);
-    expect(clone.body).toMatchObject({ name: "Original (copy)", range: { from: 0, to: 50 }, conditions: berlin, count: null });
+    expect(clone.body).toMatchObject({ name: "Copy of Original", range: { from: 0, to: 50 }, conditions: berlin, count: seg.count });
     const calc = await callJson(calculateRoute.POST, "POST", `/segments/${clone.body.id}/calculate`, { token: insider, ...params(clone.body.id) });
     expect(calc.status).toBe(200);
     expect(calc.body).toEqual({ count: seg.count, calculated_at: expect.any(String) });

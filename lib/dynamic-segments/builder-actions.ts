@@ -2,14 +2,25 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import type { SegmentFormValues } from "@/lib/dynamic-segments/builder-types";
+import { z } from "zod";
 import { runAction, type ActionResult } from "@/lib/actions/safe-action";
 import { parseInput } from "@/lib/api/parse";
 import { AppError, invalid, type Issue } from "@/lib/errors";
-import { parseScriptText, type Script } from "@/lib/segments/script";
+import { formatPath, type Script } from "@/lib/segments/script";
 import { calculateSavedSegment, calculateSelection, prepareSelection, showSelection, type SelectionProfile } from "@/lib/segments/selection";
 import { idSchema } from "@/lib/validation/input";
-import { createSegment, segmentConditions, updateSegment } from "./save";
+import type { Db } from "@/db/client";
+import type { ActingUser } from "@/lib/auth/acting-user";
+import { createSegment, segmentConditions, updateSegment, type SaveResult } from "./save";
+import {
+  formFieldOf,
+  formMessage,
+  formValuesFromFormData,
+  scriptMessage,
+  segmentFormSchema,
+  type BuilderFormValues,
+  type SegmentFormField,
+} from "./segment-schema";
 
 /** The rule the builder calculates: what a selection is, before it is saved. */
 export type RuleInput = {
@@ -59,80 +70,69 @@ export async function importConditionsAction(segmentId: number): Promise<ActionR
 
 export type SaveSegmentState = {
   message?: string;
-  fieldErrors?: Record<string, string>;
+  /** Errors by the form input they concern, in words. */
+  fieldErrors?: Partial<Record<SegmentFormField, string>>;
+  /** Problems inside the conditions, with Script-relative paths (`groups[0].conditions[1].value`). */
   conditionIssues?: Issue[];
-  values?: SegmentFormValues;
+  /** What was posted, exactly as typed: a failed save without JavaScript shows it again. */
+  values?: BuilderFormValues;
 };
 
-const firstFilled = (form: FormData, name: string) =>
-  form
-    .getAll(name)
-    .map((v) => (typeof v === "string" ? v.trim() : ""))
-    .find((v) => v !== "") ?? "";
+const formId = z.string().regex(/^\d{1,10}$/).transform(Number).pipe(z.int().positive().max(2_147_483_647));
 
-const numberOr = (text: string, fallback: number) => (text === "" ? fallback : Number(text));
+type Prepared = { values: BuilderFormValues; id: number | undefined } | { state: SaveSegmentState };
 
-/** The form's fields as values (also what a failed no-JavaScript post shows again). */
-function formValues(form: FormData): SegmentFormValues & { scriptText: string } {
-  const id = Number(firstFilled(form, "id")) || undefined;
-  const scriptText = firstFilled(form, "script");
-  const parsed = parseScriptText(scriptText);
-  return {
-    id,
-    name: String(form.get("name") ?? ""),
-    databaseId: Number(firstFilled(form, "databaseId")) || null,
-    rangeFrom: numberOr(firstFilled(form, "rangeFrom"), 0),
-    rangeTo: numberOr(firstFilled(form, "rangeTo"), 100),
-    conditions: parsed.ok ? parsed.value : null,
-    scriptText,
-    limit: form.get("limitEnabled") ? numberOr(firstFilled(form, "limit"), NaN) : null,
-    description: String(form.get("description") ?? ""),
-    tags: String(form.get("tags") ?? "")
-      .split(",")
-      .map((t) => t.trim())
-      .filter(Boolean),
-    accessGroupIds: form
-      .getAll("accessGroupIds")
-      .map(Number)
-      .filter((n) => Number.isInteger(n) && n > 0),
+/** The posted values, checked for shape (text fields as text); the rest is the form schema's job. */
+function preparedSave(raw: unknown): Prepared {
+  const shape = segmentFormSchema.in.safeParse(raw);
+  if (!shape.success) return { state: { message: "The form was not sent complete. Reload the page and try again." } };
+  const values = shape.data;
+  const id = values.id === "" ? undefined : formId.safeParse(values.id).data;
+  if (values.id !== "" && id === undefined) return { state: { message: "This segment was not found.", values } };
+  return { values, id };
+}
+
+/** Saves with the same schema as the form's resolver, then the data layer (which checks access and the rule). */
+function saveBody(values: BuilderFormValues, id: number | undefined) {
+  return async ({ db, user }: { db: Db; user: ActingUser }): Promise<SaveResult> => {
+    const parsed = segmentFormSchema.safeParse(values);
+    if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+    return id ? updateSegment(db, user, id, parsed.data) : createSegment(db, user, parsed.data);
   };
 }
 
-const fieldFor = (path: string): string | null => {
-  if (path.startsWith("range.from")) return "rangeFrom";
-  if (path.startsWith("range")) return "rangeTo";
-  const head = path.split(/[.[]/)[0];
-  return ["name", "databaseId", "limit", "description", "tags", "accessGroupIds"].includes(head) ? head : null;
-};
-
-/** Save: validates on the server with the shared schemas, saves, calculates, then opens the saved segment. */
-export async function saveSegmentAction(_prev: SaveSegmentState, form: FormData): Promise<SaveSegmentState> {
-  const { scriptText, ...values } = formValues(form);
-  const result = await runAction(values.id ? "segments.update" : "segments.create", async ({ db, user }) => {
-    const parsedScript = parseScriptText(scriptText);
-    if (!parsedScript.ok) throw invalid(parsedScript.issues.map((i) => ({ ...i, path: i.path ? `conditions.${i.path}` : "conditions" })), "The Script is not valid.");
-    const input = {
-      name: values.name,
-      databaseId: values.databaseId ?? undefined,
-      range: { from: values.rangeFrom, to: values.rangeTo },
-      conditions: parsedScript.value,
-      limit: values.limit,
-      description: values.description,
-      tags: values.tags,
-      accessGroupIds: values.accessGroupIds,
-    };
-    return values.id ? updateSegment(db, user, values.id, input) : createSegment(db, user, input);
-  });
+/** A failed save: every error on its input, in words; a saved one opens the segment. */
+function afterSave(result: ActionResult<SaveResult>, values: BuilderFormValues): SaveSegmentState {
   if (!result.ok) {
-    const fieldErrors: Record<string, string> = {};
+    const fieldErrors: Partial<Record<SegmentFormField, string>> = {};
     const conditionIssues: Issue[] = [];
     for (const issue of result.issues ?? []) {
-      const field = fieldFor(issue.path);
-      if (field) fieldErrors[field] ??= issue.message;
-      else conditionIssues.push({ ...issue, path: issue.path.replace(/^conditions\.?/, "") });
+      const field = formFieldOf(issue.path);
+      if (field === "script" && issue.path !== "script") {
+        const relative = { ...issue, path: issue.path.replace(/^conditions\.?/, "") };
+        conditionIssues.push(relative);
+        fieldErrors.script ??= scriptMessage(relative);
+      } else fieldErrors[field] ??= formMessage(field, issue);
     }
-    return { message: result.message, fieldErrors, conditionIssues, values };
+    const message = result.issues?.length ? "The segment was not saved. Fix the fields marked below." : result.message;
+    return { message, fieldErrors, conditionIssues, values };
   }
   revalidatePath("/segments/dynamic");
   redirect(`/segments/dynamic/${result.data.id}${result.data.warning ? "?calc=timeout" : ""}`);
+}
+
+/** Save without JavaScript: a plain form post. */
+export async function saveSegmentAction(_prev: SaveSegmentState, form: FormData): Promise<SaveSegmentState> {
+  const prepared = preparedSave(formValuesFromFormData(form));
+  if ("state" in prepared) return prepared.state;
+  const { values, id } = prepared;
+  return afterSave(await runAction(id ? "segments.update" : "segments.create", saveBody(values, id)), values);
+}
+
+/** Save from the builder with JavaScript: the form's values as they are (the form keeps them on failure). */
+export async function saveSegmentValuesAction(raw: BuilderFormValues): Promise<SaveSegmentState> {
+  const prepared = preparedSave(raw);
+  if ("state" in prepared) return prepared.state;
+  const { values, id } = prepared;
+  return afterSave(await runAction(id ? "segments.update" : "segments.create", saveBody(values, id)), values);
 }

@@ -50,16 +50,41 @@ describe("segment list", () => {
 });
 
 describe("clone, bin and restore", () => {
-  it("clones conditions, range, limit, tags, access groups and database into “… (copy)”", async () => {
+  it("clones conditions, range, limit, tags, access groups and database into “Copy of …”", async () => {
     const conditions = { logic: "and", groups: [] };
     const seg = await makeSegment({ databaseId, name: "Original", conditions, groupIds: [groupId], tags: ["a", "b"], rangeFrom: 10.5, rangeTo: 20, limit: 7 });
     const clone = await cloneSegment(await getDb(), insider, seg.id);
-    expect(clone.name).toBe("Original (copy)");
+    expect(clone.name).toBe("Copy of Original");
     const db = await getDb();
     const [row] = await db.select().from(dynamicSegments).where(eq(dynamicSegments.id, clone.id));
     expect(row).toMatchObject({ databaseId, conditions, tags: ["a", "b"], rangeFrom: 10.5, rangeTo: 20, limit: 7 });
     const groups = await db.select().from(dynamicSegmentAccessGroups).where(eq(dynamicSegmentAccessGroups.segmentId, clone.id));
     expect(groups.map((g) => g.groupId)).toEqual([groupId]);
+  });
+
+  it("names clones Copy of <name>, then Copy of <name> (2), …, and calculates each clone at once", async () => {
+    const seg = await makeSegment({ databaseId, name: "Twice cloned" });
+    const db = await getDb();
+    const first = await cloneSegment(db, insider, seg.id);
+    const second = await cloneSegment(db, insider, seg.id);
+    const third = await cloneSegment(db, insider, seg.id);
+    expect([first.name, second.name, third.name]).toEqual(["Copy of Twice cloned", "Copy of Twice cloned (2)", "Copy of Twice cloned (3)"]);
+    const [row] = await db.select().from(dynamicSegments).where(eq(dynamicSegments.id, first.id));
+    expect(row.lastCount).toBe(first.count);
+    expect(typeof first.count).toBe("number");
+  });
+
+  it("restoring into a name a live segment took meanwhile renames the restored one and logs it", async () => {
+    const db = await getDb();
+    const old = await makeSegment({ databaseId, name: "Spring list" });
+    await moveSegmentToBin(db, insider, old.id);
+    await makeSegment({ databaseId, name: "spring LIST " });
+    const restored = await restoreSegment(db, insider, old.id);
+    expect(restored).toEqual({ name: "Spring list (2)", renamedFrom: "Spring list" });
+    const [row] = await db.select().from(dynamicSegments).where(eq(dynamicSegments.id, old.id));
+    expect(row).toMatchObject({ name: "Spring list (2)", deletedAt: null });
+    const log = await db.select().from(segmentUpdateLog).where(eq(segmentUpdateLog.segmentId, old.id));
+    expect(log.at(-1)).toMatchObject({ kind: "restored", details: { renamedFrom: "Spring list", name: "Spring list (2)" } });
   });
 
   it("an outsider cannot clone, bin or restore a segment of another group: not found, nothing changed", async () => {

@@ -5,8 +5,10 @@ import { dynamicSegmentAccessGroups, dynamicSegments, mailings, scenarios, segme
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { AppError, forbidden, notFound } from "@/lib/errors";
+import { calculateSavedSegment } from "@/lib/segments/selection";
 import { visibleSegment } from "./list";
 import { appendSegmentVersion } from "./versions";
+import { cloneName, firstFreeName } from "./names";
 
 /** Mailings and scenarios that use a segment: its "Dependent objects". */
 export async function dependentObjects(db: Db, user: ActingUser, segmentId: number) {
@@ -39,15 +41,18 @@ export async function segmentUpdateLogEntries(db: Db, user: ActingUser, segmentI
 
 /**
  * Clones a segment's conditions, range, limit, tags, access groups and database into a new segment
- * named "… (copy)". The clone has no count until it is calculated.
+ * named `Copy of <name>` (then `Copy of <name> (2)`, …), and calculates it as a save does, so the list
+ * shows its count at once. A clone too heavy to count in time keeps no count (`count: null`).
  */
-export async function cloneSegment(db: Db, user: ActingUser, segmentId: number): Promise<{ id: number; name: string }> {
-  return db.transaction(async (tx) => {
+export async function cloneSegment(db: Db, user: ActingUser, segmentId: number): Promise<{ id: number; name: string; count: number | null }> {
+  const clone = await db.transaction(async (tx) => {
     const source = await requireVisibleDynamicSegment(tx, user, segmentId);
+    // Serialises clones of one database so two at once cannot pick the same "Copy of …" name.
+    await tx.execute(sql`select pg_advisory_xact_lock(${0x5e6e}::int, ${source.databaseId}::int)`);
     const [clone] = await tx
       .insert(dynamicSegments)
       .values({
-        name: `${source.name} (copy)`,
+        name: await cloneName(tx, source.databaseId, source.name),
         databaseId: source.databaseId,
         rangeFrom: source.rangeFrom,
         rangeTo: source.rangeTo,
@@ -76,6 +81,13 @@ export async function cloneSegment(db: Db, user: ActingUser, segmentId: number):
     });
     return clone;
   });
+  try {
+    const { count } = await calculateSavedSegment(db, user, clone.id);
+    return { ...clone, count };
+  } catch (error) {
+    if (error instanceof AppError && error.code === "timeout") return { ...clone, count: null };
+    throw error;
+  }
 }
 
 /** Moves a segment to the bin. Mailings and scenarios that use it keep their reference. */
@@ -90,16 +102,28 @@ export async function moveSegmentToBin(db: Db, user: ActingUser, segmentId: numb
   });
 }
 
-/** Brings a binned segment back intact. */
-export async function restoreSegment(db: Db, user: ActingUser, segmentId: number): Promise<void> {
-  await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(dynamicSegments)
-      .set({ deletedAt: null, deletedBy: null })
+/**
+ * Brings a binned segment back intact. When a live segment of its database took its name meanwhile,
+ * the restored one is renamed to the first free `<name> (2)`, `<name> (3)`, … (names stay unique,
+ * SPEC §2) and the answer and the update log say so.
+ */
+export async function restoreSegment(db: Db, user: ActingUser, segmentId: number): Promise<{ name: string; renamedFrom: string | null }> {
+  return db.transaction(async (tx) => {
+    const [binned] = await tx
+      .select({ id: dynamicSegments.id, name: dynamicSegments.name, databaseId: dynamicSegments.databaseId })
+      .from(dynamicSegments)
       .where(and(eq(dynamicSegments.id, segmentId), isNotNull(dynamicSegments.deletedAt), visibleSegment(user)))
-      .returning({ id: dynamicSegments.id });
-    if (!row) throw notFound("The segment in the bin");
-    await tx.insert(segmentUpdateLog).values({ segmentId, userId: user.id, kind: "restored" });
+      .for("update");
+    if (!binned) throw notFound("The segment in the bin");
+    await tx.execute(sql`select pg_advisory_xact_lock(${0x5e6e}::int, ${binned.databaseId}::int)`);
+    const name = await firstFreeName(tx, binned.databaseId, binned.name, segmentId);
+    const renamedFrom = name === binned.name.trim() ? null : binned.name;
+    await tx
+      .update(dynamicSegments)
+      .set({ deletedAt: null, deletedBy: null, ...(renamedFrom ? { name } : {}) })
+      .where(eq(dynamicSegments.id, segmentId));
+    await tx.insert(segmentUpdateLog).values({ segmentId, userId: user.id, kind: "restored", details: renamedFrom ? { renamedFrom, name } : null });
+    return { name: renamedFrom ? name : binned.name, renamedFrom };
   });
 }
 

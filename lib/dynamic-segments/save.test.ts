@@ -29,6 +29,35 @@ beforeAll(async () => {
   ]);
 });
 
+describe("segment names (unique per database among live segments, trimmed, case-insensitive)", () => {
+  it("refuses a second live segment with the same name, trimmed and in any case, with a conflict on name", async () => {
+    const db = await getDb();
+    await createSegment(db, marketer, { name: "Berlin VIPs", databaseId });
+    const twin = createSegment(db, marketer, { name: "  berlin vips ", databaseId });
+    await expect(twin).rejects.toMatchObject({ code: "conflict", issues: [{ path: "name" }] });
+    const other = await createSegment(db, marketer, { name: "Hamburg VIPs", databaseId });
+    await expect(updateSegment(db, marketer, other.id, { name: "BERLIN VIPS" })).rejects.toMatchObject({ code: "conflict" });
+    // Renaming a segment to its own name in another case is fine.
+    await updateSegment(db, marketer, other.id, { name: "HAMBURG vips" });
+  });
+
+  it("lets the name be used again in another database and once the first segment is in the bin", async () => {
+    const db = await getDb();
+    const otherDb = (await makeDatabase()).id;
+    const first = await createSegment(db, marketer, { name: "Reused name", databaseId });
+    await createSegment(db, marketer, { name: "Reused name", databaseId: otherDb });
+    await db.update(dynamicSegments).set({ deletedAt: new Date() }).where(eq(dynamicSegments.id, first.id));
+    await createSegment(db, marketer, { name: "Reused name", databaseId });
+  });
+
+  it("the database itself refuses a duplicate live name (the unique index)", async () => {
+    const db = await getDb();
+    await db.insert(dynamicSegments).values({ name: "Indexed name", databaseId });
+    await expect(db.insert(dynamicSegments).values({ name: " INDEXED name", databaseId })).rejects.toThrow();
+    await db.insert(dynamicSegments).values({ name: "Indexed name", databaseId, deletedAt: new Date() });
+  });
+});
+
 describe("saving a segment", () => {
   it("saves, calculates the first count and records both in the update log", async () => {
     const db = await getDb();

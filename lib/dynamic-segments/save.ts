@@ -1,32 +1,19 @@
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { idSchema, storableText } from "@/lib/validation/input";
 import type { Db } from "@/db/client";
 import { accessGroups, dynamicSegmentAccessGroups, dynamicSegments, segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { AppError, invalid, type Issue } from "@/lib/errors";
-import { issuesFromZod, limitSchema, rangeSchema, scriptSchema } from "@/lib/segments/script";
+import { issuesFromZod, scriptSchema } from "@/lib/segments/script";
 import { calculateSavedSegment, prepareSelection } from "@/lib/segments/selection";
 import { changeDetails, changedFields, type SegmentState } from "./change-log";
+import { assertNameFree, isNameIndexViolation, nameConflict } from "./names";
+import { segmentInputSchema } from "./segment-schema";
 import { appendSegmentVersion, latestVersionNumber, lockSegmentRow } from "./versions";
 
-/** A saved dynamic segment as the form, server actions and API send it. */
-export const segmentInputSchema = z.strictObject({
-  name: storableText({ error: "Give the segment a name." }).trim().min(1, { error: "Give the segment a name." }).max(200, { error: "Use at most 200 characters." }),
-  databaseId: idSchema("Select a source."),
-  range: rangeSchema.default({ from: 0, to: 100 }),
-  conditions: scriptSchema.nullish().transform((s) => (s && s.groups.length ? s : null)),
-  limit: limitSchema.nullish().transform((l) => l ?? null),
-  description: storableText().max(2000, { error: "Use at most 2,000 characters." }).default(""),
-  tags: z
-    .array(storableText().trim().min(1).max(40, { error: "A tag has at most 40 characters." }))
-    .max(20, { error: "Use at most 20 tags." })
-    .default([])
-    .transform((tags) => [...new Set(tags)]),
-  accessGroupIds: z.array(idSchema()).max(100).default([]),
-});
+export { segmentInputSchema };
 export type SegmentInput = z.input<typeof segmentInputSchema>;
 type ParsedInput = z.output<typeof segmentInputSchema>;
 
@@ -82,12 +69,23 @@ async function firstCount(tx: Db, user: ActingUser, id: number): Promise<SaveRes
   }
 }
 
+/** A save that lost a race for a name to another save answers like the check before it: a `conflict` on `name`. */
+async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isNameIndexViolation(error)) throw nameConflict();
+    throw error;
+  }
+}
+
 /** Saves a new segment, records it in its update log and calculates its first count. */
 export async function createSegment(db: Db, user: ActingUser, input: unknown): Promise<SaveResult> {
   const data = parseInput(input);
   await checkRule(db, user, data);
   await checkGroups(db, user, data.accessGroupIds);
-  return db.transaction(async (tx) => {
+  await assertNameFree(db, data.databaseId, data.name);
+  return uniqueName(() => db.transaction(async (tx) => {
     const [row] = await tx
       .insert(dynamicSegments)
       .values({
@@ -107,7 +105,7 @@ export async function createSegment(db: Db, user: ActingUser, input: unknown): P
     const saved = await firstCount(tx, user, row.id);
     await appendSegmentVersion(tx, { segmentId: row.id, n: 1, userId: user.id, definition: data, count: saved.count });
     return saved;
-  });
+  }));
 }
 
 /**
@@ -122,7 +120,8 @@ export async function updateSegment(db: Db, user: ActingUser, segmentId: number,
   await checkRule(db, user, data, segmentId);
   const assignable = new Set(await assignableGroupIds(db, user));
   await checkGroups(db, user, data.accessGroupIds);
-  return db.transaction(async (tx) => {
+  await assertNameFree(db, data.databaseId, data.name, segmentId);
+  return uniqueName(() => db.transaction(async (tx) => {
     // Saves of one segment run one at a time: "before" is what this save replaces, and version numbers never collide.
     await lockSegmentRow(tx, segmentId);
     const current = await requireVisibleDynamicSegment(tx, user, segmentId);
@@ -166,7 +165,7 @@ export async function updateSegment(db: Db, user: ActingUser, segmentId: number,
     const saved = await firstCount(tx, user, segmentId);
     if (version !== null) await appendSegmentVersion(tx, { segmentId, n: version, userId: user.id, definition: data, count: saved.count, restoredFrom: opts.restoredFrom });
     return { ...saved, version };
-  });
+  }));
 }
 
 /** The stored conditions of a segment the user may see, for "Import conditions". */

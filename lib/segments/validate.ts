@@ -61,6 +61,23 @@ export function validateSelection(rule: SelectionRule, ctx: ValidationContext): 
 
 type Report = (path: Path, message: string) => void;
 
+/**
+ * The problems a Script has against a database's fields alone (unknown fields, operators and values
+ * that do not suit the type, `between` with a > b): what the builder can tell at once, in the browser,
+ * with the same rules the server applies. Segment references are left to the server.
+ */
+export function fieldIssues(script: Script, fields: readonly FieldDefinition[]): Issue[] {
+  const issues: Issue[] = [];
+  const report: Report = (path, message) => issues.push({ path: formatPath(path), message });
+  const ctx: ValidationContext = { fields, staticSegments: new Map(), dynamicSegments: new Map() };
+  script.groups.forEach((group, g) =>
+    group.conditions.forEach((condition, c) => {
+      if (condition.kind !== "segment") validateCondition(condition, ctx, ["groups", g, "conditions", c], report, 0);
+    }),
+  );
+  return issues;
+}
+
 function validateScript(script: Script, ctx: ValidationContext, base: Path, report: Report, databaseId: number) {
   script.groups.forEach((group, g) =>
     group.conditions.forEach((condition, c) =>

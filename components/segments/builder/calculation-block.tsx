@@ -9,6 +9,18 @@ import type { Issue } from "@/lib/errors";
 import { calculateRuleAction, showRuleAction, type RuleInput, type ShownProfile } from "@/lib/dynamic-segments/builder-actions";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { requestExplanation } from "@/components/segments/explain/explain-block";
+import { useLiveCount } from "./use-live-count";
+
+/** One way for an empty value in the Show table: missing, null and "" all read "—" (SPEC §2's empty). */
+function cell(value: unknown): React.ReactNode {
+  if (value === undefined || value === null || (typeof value === "string" && value.trim() === ""))
+    return (
+      <span className="text-muted-foreground">
+        —
+      </span>
+    );
+  return String(value);
+}
 
 type CountState = { count: number; calculatedAt: string; ruleKey: string } | null;
 
@@ -23,6 +35,10 @@ export function CalculationBlock(props: {
   unchangedSinceSave: boolean;
   initialCount: CountState;
   fieldKeys: string[];
+  /** Checks the rule's inputs first; false = the errors are shown next to the fields and nothing is sent. */
+  validate?: () => Promise<boolean>;
+  /** The inputs are valid as far as the browser can tell: the count may refresh by itself. */
+  liveReady?: boolean;
   onIssues: (issues: Issue[]) => void;
 }) {
   const [count, setCount] = useState<CountState>(props.initialCount);
@@ -31,9 +47,20 @@ export function CalculationBlock(props: {
   const [shown, setShown] = useState<ShownProfile[] | null>(null);
   const request = useRef(0);
 
+  const live = useLiveCount({
+    rule: props.rule,
+    ruleKey: props.ruleKey,
+    ready: Boolean(props.liveReady) && busy === null,
+    knownKey: count?.ruleKey ?? null,
+    segmentId: props.savedSegmentId,
+    onCount: setCount,
+    onIssues: props.onIssues,
+  });
   const stale = count !== null && count.ruleKey !== props.ruleKey;
 
   const calculate = async () => {
+    setError(null);
+    if (props.validate && !(await props.validate())) return;
     if (!props.rule) return setError("Select a source first.");
     const id = ++request.current;
     setBusy("count");
@@ -43,8 +70,9 @@ export function CalculationBlock(props: {
     if (id !== request.current) return;
     setBusy(null);
     if (!result.ok) {
-      setError(result.message);
-      props.onIssues(result.issues ?? []);
+      // Problems with the inputs show next to them; only other failures are told here.
+      if (result.issues?.length) props.onIssues(result.issues);
+      else setError(result.message);
       return;
     }
     props.onIssues([]);
@@ -52,6 +80,8 @@ export function CalculationBlock(props: {
   };
 
   const show = async () => {
+    setError(null);
+    if (props.validate && !(await props.validate())) return;
     if (!props.rule) return setError("Select a source first.");
     const id = ++request.current;
     setBusy("show");
@@ -60,8 +90,9 @@ export function CalculationBlock(props: {
     if (id !== request.current) return;
     setBusy(null);
     if (!result.ok) {
-      setError(result.message);
-      props.onIssues(result.issues ?? []);
+      // Problems with the inputs show next to them; only other failures are told here.
+      if (result.issues?.length) props.onIssues(result.issues);
+      else setError(result.message);
       return;
     }
     props.onIssues([]);
@@ -85,7 +116,7 @@ export function CalculationBlock(props: {
         <span className="text-sm text-muted-foreground">profiles</span>
       </div>
       <p className="mt-1 text-xs text-muted-foreground">
-        {busy === "count"
+        {busy === "count" || (live.counting && stale) || (live.counting && !count)
           ? "Calculating…"
           : stale
             ? "The conditions changed since this count. Refresh it."
@@ -94,17 +125,16 @@ export function CalculationBlock(props: {
               : "Not calculated yet."}
       </p>
       <div className="mt-3 flex flex-wrap gap-2">
+        <Button size="sm" variant={count ? "outline" : "default"} onClick={calculate} disabled={busy !== null}>
+          {busy === "count" && !count ? <Loader2 aria-hidden className="animate-spin" /> : <Calculator aria-hidden />}
+          Calculate
+        </Button>
         {count ? (
           <Button variant="outline" size="sm" onClick={calculate} disabled={busy !== null}>
             <RefreshCw aria-hidden className={busy === "count" ? "animate-spin" : undefined} />
             Refresh count
           </Button>
-        ) : (
-          <Button size="sm" onClick={calculate} disabled={busy !== null}>
-            {busy === "count" ? <Loader2 aria-hidden className="animate-spin" /> : <Calculator aria-hidden />}
-            Calculate
-          </Button>
-        )}
+        ) : null}
         <Button variant="outline" size="sm" onClick={show} disabled={busy !== null}>
           {busy === "show" ? <Loader2 aria-hidden className="animate-spin" /> : <Eye aria-hidden />}
           Show
@@ -115,6 +145,11 @@ export function CalculationBlock(props: {
           </Button>
         ) : null}
       </div>
+      {live.notice ? (
+        <p role="status" className="mt-2 rounded-md border border-amber-300 bg-amber-50 px-2 py-1.5 text-xs text-amber-900">
+          {live.notice}
+        </p>
+      ) : null}
       {error ? (
         <p role="alert" className="mt-2 text-sm text-destructive">
           {error}
@@ -147,11 +182,11 @@ export function CalculationBlock(props: {
                   {shown.map((p) => (
                     <TableRow key={p.id}>
                       <TableCell className="tabular-nums">{p.id}</TableCell>
-                      <TableCell>{p.email ?? "—"}</TableCell>
-                      <TableCell>{p.phone ?? "—"}</TableCell>
-                      <TableCell>{[p.first_name, p.last_name].filter(Boolean).join(" ") || "—"}</TableCell>
+                      <TableCell>{cell(p.email)}</TableCell>
+                      <TableCell>{cell(p.phone)}</TableCell>
+                      <TableCell>{cell([p.first_name, p.last_name].filter(Boolean).join(" "))}</TableCell>
                       {props.fieldKeys.map((k) => (
-                        <TableCell key={k}>{p.fields[k] === undefined || p.fields[k] === null ? "—" : String(p.fields[k])}</TableCell>
+                        <TableCell key={k}>{cell(p.fields[k])}</TableCell>
                       ))}
                       <TableCell>
                         <Button

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { ArrowDown, ArrowUp, Braces, ChevronDown, Pencil, Plus, Trash2, X } from "lucide-react";
 import {
   AlertDialog,
@@ -16,7 +16,9 @@ import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigge
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Switch } from "@/components/ui/switch";
+import type { Issue } from "@/lib/errors";
 import type { Condition, Script } from "@/lib/segments/script";
+import { describeConditionPath } from "@/lib/dynamic-segments/segment-schema";
 import { ConditionDialog } from "./condition-dialog";
 import { describeCondition } from "./describe";
 import { ImportConditionsDialog } from "./import-conditions-dialog";
@@ -35,9 +37,26 @@ export function ConditionBuilder(props: {
   databaseId: number | null;
   segmentId?: number;
   options: BuilderOptions;
+  /** Problems with the conditions (Script-relative paths), shown next to the condition they concern. */
+  issues?: Issue[];
 }) {
   const { script, onChange, databaseId, options } = props;
+  const issues = props.issues ?? [];
   const [editing, setEditing] = useState<Editing>(null);
+  // The control that opened a dialog gets the focus back when it closes (Escape, Cancel or Save).
+  const opener = useRef<HTMLElement | null>(null);
+  const conditionMenuButton = useRef<HTMLButtonElement>(null);
+  const scriptButton = useRef<HTMLButtonElement>(null);
+  const openFrom = (element: HTMLElement | null, next: Editing) => {
+    opener.current = element;
+    setEditing(next);
+  };
+  const returnFocus = (event: Event) => {
+    event.preventDefault();
+    (opener.current?.isConnected ? opener.current : conditionMenuButton.current)?.focus();
+  };
+  const issuesAt = (g: number, i: number) => issues.filter((x) => x.path === `groups[${g}].conditions[${i}]` || x.path.startsWith(`groups[${g}].conditions[${i}].`));
+  const otherIssues = issues.filter((x) => !/^groups\[\d+\]\.conditions\[\d+\]/.test(x.path));
   const [confirmClear, setConfirmClear] = useState(false);
   const [importOpen, setImportOpen] = useState(false);
   const [scriptOpen, setScriptOpen] = useState(false);
@@ -51,7 +70,7 @@ export function ConditionBuilder(props: {
     setGroups((all) => all.map((x, i) => (i === g ? { ...x, conditions: update(x.conditions) } : x)));
 
   const addGroup = () => {
-    setEditing({ group: groups.length, index: null });
+    openFrom(conditionMenuButton.current, { group: groups.length, index: null });
     setGroups((all) => [...all, { logic: "and", not: false, conditions: [] }]);
   };
 
@@ -93,7 +112,7 @@ export function ConditionBuilder(props: {
         <div className="flex flex-wrap gap-2">
           <DropdownMenu>
             <DropdownMenuTrigger asChild>
-              <Button disabled={noSource} title={noSource ? "Select a source first" : undefined}>
+              <Button ref={conditionMenuButton} disabled={noSource} title={noSource ? "Select a source first" : undefined}>
                 <Plus aria-hidden />
                 Condition
                 <ChevronDown aria-hidden />
@@ -101,10 +120,17 @@ export function ConditionBuilder(props: {
             </DropdownMenuTrigger>
             <DropdownMenuContent align="end">
               <DropdownMenuItem onSelect={addGroup}>Add condition group</DropdownMenuItem>
-              <DropdownMenuItem onSelect={() => setImportOpen(true)}>Import conditions</DropdownMenuItem>
+              <DropdownMenuItem
+                onSelect={() => {
+                  opener.current = conditionMenuButton.current;
+                  setImportOpen(true);
+                }}
+              >
+                Import conditions
+              </DropdownMenuItem>
             </DropdownMenuContent>
           </DropdownMenu>
-          <Button variant="outline" onClick={() => setScriptOpen(true)} disabled={noSource}>
+          <Button ref={scriptButton} variant="outline" onClick={() => setScriptOpen(true)} disabled={noSource}>
             <Braces aria-hidden />
             Script
           </Button>
@@ -136,8 +162,16 @@ export function ConditionBuilder(props: {
         </div>
       ) : null}
 
+      {otherIssues.length ? (
+        <ul className="space-y-1 text-sm text-destructive">
+          {otherIssues.map((i, n) => (
+            <li key={n}>{[describeConditionPath(i.path), i.message].filter(Boolean).join(": ")}</li>
+          ))}
+        </ul>
+      ) : null}
+
       {groups.length > 1 ? (
-        <div className="flex items-center gap-2 text-sm">
+        <div className="flex flex-wrap items-center gap-2 text-sm">
           <Label htmlFor="groups-logic">Groups are joined by</Label>
           <NativeSelect id="groups-logic" className="w-auto" value={script.logic} onChange={(e) => {
               const logic = e.target.value as "and" | "or";
@@ -185,14 +219,24 @@ export function ConditionBuilder(props: {
                 </Button>
               </div>
               <ul className="space-y-2">
-                {group.conditions.map((c, i) => (
-                  <li key={i} className="flex items-center justify-between gap-2 rounded-md border bg-muted/30 px-3 py-2 text-sm">
-                    <span>
+                {group.conditions.map((c, i) => {
+                  const problems = issuesAt(g, i);
+                  return (
+                  <li
+                    key={i}
+                    className={`flex flex-wrap items-center justify-between gap-2 rounded-md border px-3 py-2 text-sm ${problems.length ? "border-destructive/50 bg-destructive/5" : "bg-muted/30"}`}
+                  >
+                    <span className="min-w-0 break-words">
                       {i > 0 ? <span className="mr-2 text-xs font-semibold text-muted-foreground uppercase">{group.logic}</span> : null}
                       {describeCondition(c, options, databaseId)}
+                      {problems.map((p, n) => (
+                        <span key={n} className="mt-1 block text-destructive">
+                          {p.message}
+                        </span>
+                      ))}
                     </span>
                     <span className="flex shrink-0 gap-1">
-                      <Button size="icon-sm" variant="ghost" aria-label={`Edit condition ${i + 1} of group ${g + 1}`} onClick={() => setEditing({ group: g, index: i })}>
+                      <Button size="icon-sm" variant="ghost" aria-label={`Edit condition ${i + 1} of group ${g + 1}`} onClick={(e) => openFrom(e.currentTarget, { group: g, index: i })}>
                         <Pencil />
                       </Button>
                       <Button size="icon-sm" variant="ghost" aria-label={`Move condition ${i + 1} of group ${g + 1} up`} disabled={i === 0} onClick={() => move(g, i, -1)}>
@@ -217,9 +261,10 @@ export function ConditionBuilder(props: {
                       </Button>
                     </span>
                   </li>
-                ))}
+                  );
+                })}
               </ul>
-              <Button size="sm" variant="outline" className="mt-3" onClick={() => setEditing({ group: g, index: null })}>
+              <Button size="sm" variant="outline" className="mt-3" onClick={(e) => openFrom(e.currentTarget, { group: g, index: null })}>
                 <Plus aria-hidden />
                 Add condition to group {g + 1}
               </Button>
@@ -236,6 +281,7 @@ export function ConditionBuilder(props: {
         segmentId={props.segmentId}
         options={options}
         onSave={saveCondition}
+        onCloseAutoFocus={returnFocus}
       />
       <ImportConditionsDialog
         open={importOpen}
@@ -244,8 +290,20 @@ export function ConditionBuilder(props: {
         segmentId={props.segmentId}
         options={options}
         onImport={(imported) => setGroups((all) => [...all, ...imported.groups])}
+        onCloseAutoFocus={returnFocus}
       />
-      <ScriptEditorDialog open={scriptOpen} onOpenChange={setScriptOpen} script={script} databaseId={databaseId} segmentId={props.segmentId} onApply={onChange} />
+      <ScriptEditorDialog
+        open={scriptOpen}
+        onOpenChange={setScriptOpen}
+        script={script}
+        databaseId={databaseId}
+        segmentId={props.segmentId}
+        onApply={onChange}
+        onCloseAutoFocus={(e) => {
+          e.preventDefault();
+          scriptButton.current?.focus();
+        }}
+      />
       <AlertDialog open={confirmClear} onOpenChange={setConfirmClear}>
         <AlertDialogContent>
           <AlertDialogHeader>

@@ -10,6 +10,7 @@ import { NativeSelect } from "@/components/ui/native-select";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { Textarea } from "@/components/ui/textarea";
 import type { Issue } from "@/lib/errors";
+import { fieldIssues } from "@/lib/segments/validate";
 import { OPERATORS_BY_TYPE, SYSTEM_FIELDS, VALUELESS_OPERATORS, type FieldType } from "@/lib/segments/fields";
 import { COUNT_OPERATORS, EVENT_CHANNELS, INTERACTION_TYPES, SUBSCRIPTION_CHANNELS, type Condition } from "@/lib/segments/script";
 import {
@@ -50,13 +51,27 @@ type Props = {
   segmentId?: number;
   options: BuilderOptions;
   onSave: (condition: Condition) => void;
+  onCloseAutoFocus?: (event: Event) => void;
 };
+
+/** Which input of the dialog an issue of the condition concerns (`value[0]` → `value`, `where[1].op` → `where.1`). */
+function inputOf(path: string): string {
+  const where = /^where\[(\d+)\]/.exec(path);
+  if (where) return `where.${where[1]}`;
+  return path.split(/[.[]/)[0] || "condition";
+}
+
+const issueText = (issues: Issue[], input: string) =>
+  issues
+    .filter((i) => inputOf(i.path) === input)
+    .map((i) => i.message)
+    .join(" ") || undefined;
 
 /** Adds or edits one condition, by category, with inputs that fit the field type and operator. */
 export function ConditionDialog(props: Props) {
   return (
     <Dialog open={props.open} onOpenChange={props.onOpenChange}>
-      <DialogContent className="max-h-[90vh] overflow-y-auto sm:max-w-2xl">
+      <DialogContent className="max-h-[90vh] overflow-y-auto sm:max-w-2xl" onCloseAutoFocus={props.onCloseAutoFocus}>
         {props.open ? <ConditionEditor {...props} /> : null}
       </DialogContent>
     </Dialog>
@@ -68,16 +83,38 @@ function ConditionEditor({ initial, databaseId, segmentId, options, onSave, onOp
   const [issues, setIssues] = useState<Issue[]>([]);
   const database = options.databases.find((d) => d.id === databaseId);
   const fields = database?.fields ?? [];
-  const set = (patch: Partial<ConditionDraft>) => setDraft((d) => ({ ...d, ...patch }));
 
+  // The same checks as the server: the Script schema, then the rules that need the field's type
+  // (e.g. "between 500 and 100"). An invalid condition keeps the dialog open with the error at its input.
   const save = () => {
     const result = conditionFromDraft(draft, fields);
     if (!result.ok) return setIssues(result.issues);
+    const problems = fieldIssues({ logic: "and", groups: [{ logic: "and", not: false, conditions: [result.value] }] }, fields).map((i) => ({
+      ...i,
+      path: i.path.replace(/^groups\[0\]\.conditions\[0\]\.?/, ""),
+    }));
+    if (problems.length) return setIssues(problems);
     onSave(result.value); // the builder stores it and closes the dialog
   };
+  const set = (patch: Partial<ConditionDraft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    // An edited input's error goes away; it comes back on Save if the value is still wrong.
+    setIssues((all) => all.filter((i) => !Object.keys(patch).some((k) => inputOf(i.path) === inputKey(k))));
+  };
+  const unplaced = issues.filter((i) => !PLACED.includes(inputOf(i.path).replace(/\.\d+$/, "")));
 
   return (
-    <>
+    <div
+      className="contents"
+      onKeyDown={(e) => {
+        // Enter in a one-line input saves the condition, as in any form.
+        const target = e.target as HTMLElement;
+        if (e.key === "Enter" && target instanceof HTMLInputElement && !e.nativeEvent.isComposing) {
+          e.preventDefault();
+          save();
+        }
+      }}
+    >
       <DialogHeader>
         <DialogTitle>{initial ? "Edit condition" : "Add condition"}</DialogTitle>
         <DialogDescription>Choose what profiles must have done or be, then save the condition into its group.</DialogDescription>
@@ -97,7 +134,7 @@ function ConditionEditor({ initial, databaseId, segmentId, options, onSave, onOp
           ))}
         </TabsList>
         <TabsContent value="field" className="space-y-4 pt-4">
-          <FieldEditor draft={draft} set={set} fields={fields} />
+          <FieldEditor draft={draft} set={set} fields={fields} issues={issues} />
         </TabsContent>
         <TabsContent value="subscription" className="grid gap-4 pt-4 sm:grid-cols-2">
           <Labelled id="cond-channel" label="Channel">
@@ -142,12 +179,12 @@ function ConditionEditor({ initial, databaseId, segmentId, options, onSave, onOp
               </NativeSelect>
             </Labelled>
           </div>
-          <CountAndPeriod draft={draft} set={set} />
+          <CountAndPeriod draft={draft} set={set} issues={issues} />
         </TabsContent>
         <TabsContent value="event" className="space-y-4 pt-4">
           <div className="grid gap-4 sm:grid-cols-2">
-            <Labelled id="cond-etype" label="Event type">
-              <Input id="cond-etype" list="event-types" value={draft.type} placeholder="purchase" onChange={(e) => set({ type: e.target.value })} />
+            <Labelled id="cond-etype" label="Event type" error={issueText(issues, "type")}>
+              <Input id="cond-etype" {...errorAria("cond-etype", issueText(issues, "type"))} list="event-types" value={draft.type} placeholder="purchase" onChange={(e) => set({ type: e.target.value })} />
               <datalist id="event-types">
                 {(options.eventTypes[databaseId ?? 0] ?? []).map((t) => (
                   <option key={t} value={t} />
@@ -156,8 +193,8 @@ function ConditionEditor({ initial, databaseId, segmentId, options, onSave, onOp
             </Labelled>
             <ChannelSelect draft={draft} set={set} />
           </div>
-          <PropertyFilters draft={draft} set={set} />
-          <CountAndPeriod draft={draft} set={set} />
+          <PropertyFilters draft={draft} set={set} issues={issues} />
+          <CountAndPeriod draft={draft} set={set} issues={issues} />
         </TabsContent>
         <TabsContent value="segment" className="grid gap-4 pt-4 sm:grid-cols-3">
           <Labelled id="cond-stype" label="Segment type">
@@ -166,8 +203,8 @@ function ConditionEditor({ initial, databaseId, segmentId, options, onSave, onOp
               <option value="static">Static segment</option>
             </NativeSelect>
           </Labelled>
-          <Labelled id="cond-segment" label="Segment">
-            <NativeSelect id="cond-segment" value={draft.segmentId} onChange={(e) => set({ segmentId: e.target.value })}>
+          <Labelled id="cond-segment" label="Segment" error={issueText(issues, "segment_id")}>
+            <NativeSelect id="cond-segment" {...errorAria("cond-segment", issueText(issues, "segment_id"))} value={draft.segmentId} onChange={(e) => set({ segmentId: e.target.value })}>
               <option value="">Choose a segment…</option>
               {(draft.segmentType === "static" ? options.staticSegments : options.dynamicSegments)
                 .filter((s) => s.databaseId === databaseId && s.id !== (draft.segmentType === "dynamic" ? segmentId : undefined))
@@ -187,12 +224,14 @@ function ConditionEditor({ initial, databaseId, segmentId, options, onSave, onOp
         </TabsContent>
       </Tabs>
       {issues.length ? (
-        <ul role="alert" className="space-y-1 rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-          {issues.map((i, n) => (
-            <li key={n}>
-              {i.path ? <span className="font-mono text-xs">{i.path}: </span> : null}
-              {i.message}
-            </li>
+        <p role="alert" className="sr-only">
+          The condition is not valid: {issues.map((i) => i.message).join(" ")}
+        </p>
+      ) : null}
+      {unplaced.length ? (
+        <ul className="space-y-1 rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
+          {unplaced.map((i, n) => (
+            <li key={n}>{i.message}</li>
           ))}
         </ul>
       ) : null}
@@ -202,28 +241,42 @@ function ConditionEditor({ initial, databaseId, segmentId, options, onSave, onOp
         </Button>
         <Button onClick={save}>Save condition</Button>
       </DialogFooter>
-    </>
-  );
-}
-
-function Labelled({ id, label, children }: { id: string; label: string; children: React.ReactNode }) {
-  return (
-    <div className="grid gap-1.5">
-      <Label htmlFor={id}>{label}</Label>
-      {children}
     </div>
   );
 }
 
+/** Inputs that show their own errors; any other issue is listed above the buttons. */
+const PLACED = ["field", "op", "value", "type", "segment_id", "count", "period", "where"];
+const inputKey = (draftKey: string) =>
+  ({ value2: "value", countOp: "count", countValue: "count", periodMode: "period", lastDays: "period", from: "period", to: "period", segmentId: "segment_id", where: "where" })[draftKey] ?? draftKey;
+
+function Labelled({ id, label, error, children }: { id: string; label: string; error?: string; children: React.ReactNode }) {
+  return (
+    <div className="grid min-w-0 gap-1.5">
+      <Label htmlFor={id}>{label}</Label>
+      {children}
+      {error ? (
+        <p id={`${id}-error`} className="text-sm text-destructive">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** aria attributes of an input whose error `Labelled` shows. */
+const errorAria = (id: string, error?: string) => (error ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {});
+
 type SetDraft = (patch: Partial<ConditionDraft>) => void;
 
-function FieldEditor({ draft, set, fields }: { draft: ConditionDraft; set: SetDraft; fields: { key: string; type: FieldType; label?: string }[] }) {
+function FieldEditor({ draft, set, fields, issues }: { draft: ConditionDraft; set: SetDraft; fields: { key: string; type: FieldType; label?: string }[]; issues: Issue[] }) {
   const type = fieldTypeOf(draft.field, fields);
   return (
     <div className="grid gap-4 sm:grid-cols-3">
-      <Labelled id="cond-field" label="Field">
+      <Labelled id="cond-field" label="Field" error={issueText(issues, "field")}>
         <NativeSelect
           id="cond-field"
+          {...errorAria("cond-field", issueText(issues, "field"))}
           value={draft.field}
           onChange={(e) => {
             const next = fieldTypeOf(e.target.value, fields);
@@ -251,8 +304,8 @@ function FieldEditor({ draft, set, fields }: { draft: ConditionDraft; set: SetDr
       </Labelled>
       {type ? (
         <>
-          <Labelled id="cond-op" label="Operator">
-            <NativeSelect id="cond-op" value={draft.op} onChange={(e) => set({ op: e.target.value })}>
+          <Labelled id="cond-op" label="Operator" error={issueText(issues, "op")}>
+            <NativeSelect id="cond-op" {...errorAria("cond-op", issueText(issues, "op"))} value={draft.op} onChange={(e) => set({ op: e.target.value })}>
               {OPERATORS_BY_TYPE[type].map((op) => (
                 <option key={op} value={op}>
                   {operatorLabels[op] ?? op}
@@ -260,7 +313,7 @@ function FieldEditor({ draft, set, fields }: { draft: ConditionDraft; set: SetDr
               ))}
             </NativeSelect>
           </Labelled>
-          <ValueInputs idPrefix="cond" type={type} op={draft.op} value={draft.value} value2={draft.value2} onChange={(v) => set(v)} />
+          <ValueInputs idPrefix="cond" type={type} op={draft.op} value={draft.value} value2={draft.value2} onChange={(v) => set(v)} error={issueText(issues, "value")} />
         </>
       ) : null}
     </div>
@@ -275,36 +328,46 @@ function ValueInputs(props: {
   value: string;
   value2: string;
   onChange: (v: { value?: string; value2?: string }) => void;
+  error?: string;
 }) {
-  const { idPrefix, type, op } = props;
+  const { idPrefix, type, op, error } = props;
+  const id = `${idPrefix}-value`;
+  const aria = errorAria(id, error);
   if (VALUELESS_OPERATORS.includes(op as never) || !op) return null;
   if (["within_last_days", "within_next_days", "more_than_days_ago"].includes(op))
     return (
-      <Labelled id={`${idPrefix}-value`} label="Days">
-        <Input id={`${idPrefix}-value`} type="number" min={0} step={1} value={props.value} onChange={(e) => props.onChange({ value: e.target.value })} />
+      <Labelled id={id} label="Days" error={error}>
+        <Input id={id} {...aria} type="number" min={0} step={1} value={props.value} onChange={(e) => props.onChange({ value: e.target.value })} />
       </Labelled>
     );
   if (op === "in" || op === "not_in")
     return (
-      <Labelled id={`${idPrefix}-value`} label="Values (one per line)">
-        <Textarea id={`${idPrefix}-value`} rows={3} value={props.value} onChange={(e) => props.onChange({ value: e.target.value })} />
+      <Labelled id={id} label="Values (one per line)" error={error}>
+        <Textarea id={id} {...aria} rows={3} value={props.value} onChange={(e) => props.onChange({ value: e.target.value })} />
       </Labelled>
     );
   const inputType = type === "number" ? "number" : type === "date" ? "date" : "text";
   if (op === "between")
     return (
-      <div className="grid grid-cols-2 gap-2">
-        <Labelled id={`${idPrefix}-value`} label="From">
-          <Input id={`${idPrefix}-value`} type={inputType} value={props.value} onChange={(e) => props.onChange({ value: e.target.value })} />
-        </Labelled>
-        <Labelled id={`${idPrefix}-value2`} label="To">
-          <Input id={`${idPrefix}-value2`} type={inputType} value={props.value2} onChange={(e) => props.onChange({ value2: e.target.value })} />
-        </Labelled>
+      <div className="grid gap-1.5">
+        <div className="grid grid-cols-2 gap-2">
+          <Labelled id={id} label="From">
+            <Input id={id} {...aria} type={inputType} value={props.value} onChange={(e) => props.onChange({ value: e.target.value })} />
+          </Labelled>
+          <Labelled id={`${idPrefix}-value2`} label="To">
+            <Input id={`${idPrefix}-value2`} {...aria} type={inputType} value={props.value2} onChange={(e) => props.onChange({ value2: e.target.value })} />
+          </Labelled>
+        </div>
+        {error ? (
+          <p id={`${id}-error`} className="text-sm text-destructive">
+            {error}
+          </p>
+        ) : null}
       </div>
     );
   return (
-    <Labelled id={`${idPrefix}-value`} label="Value">
-      <Input id={`${idPrefix}-value`} type={inputType} step={type === "number" ? "any" : undefined} value={props.value} onChange={(e) => props.onChange({ value: e.target.value })} />
+    <Labelled id={id} label="Value" error={error}>
+      <Input id={id} {...aria} type={inputType} step={type === "number" ? "any" : undefined} value={props.value} onChange={(e) => props.onChange({ value: e.target.value })} />
     </Labelled>
   );
 }
@@ -324,7 +387,9 @@ function ChannelSelect({ draft, set }: { draft: ConditionDraft; set: SetDraft })
   );
 }
 
-function CountAndPeriod({ draft, set }: { draft: ConditionDraft; set: SetDraft }) {
+function CountAndPeriod({ draft, set, issues }: { draft: ConditionDraft; set: SetDraft; issues: Issue[] }) {
+  const countError = issueText(issues, "count");
+  const periodError = issueText(issues, "period");
   return (
     <div className="grid gap-4 sm:grid-cols-2">
       <fieldset className="grid grid-cols-2 gap-2">
@@ -338,6 +403,7 @@ function CountAndPeriod({ draft, set }: { draft: ConditionDraft; set: SetDraft }
         </NativeSelect>
         <Input aria-label="Times" type="number" min={0} step={1} value={draft.countValue} onChange={(e) => set({ countValue: e.target.value })} />
         <p className="col-span-2 text-xs text-muted-foreground">“exactly 0” selects profiles that never did it.</p>
+        {countError ? <p className="col-span-2 text-sm text-destructive">{countError}</p> : null}
       </fieldset>
       <fieldset className="grid gap-2">
         <legend className="mb-1.5 text-sm font-medium">Period</legend>
@@ -355,19 +421,20 @@ function CountAndPeriod({ draft, set }: { draft: ConditionDraft; set: SetDraft }
             <Input aria-label="Period to" type="date" value={draft.to} onChange={(e) => set({ to: e.target.value })} />
           </div>
         ) : null}
+        {periodError ? <p className="text-sm text-destructive">{periodError}</p> : null}
       </fieldset>
     </div>
   );
 }
 
-function PropertyFilters({ draft, set }: { draft: ConditionDraft; set: SetDraft }) {
+function PropertyFilters({ draft, set, issues }: { draft: ConditionDraft; set: SetDraft; issues: Issue[] }) {
   const update = (i: number, patch: Partial<PropertyDraft>) =>
     set({ where: draft.where.map((w, n) => (n === i ? { ...w, ...patch } : w)) });
   return (
     <fieldset className="space-y-2">
       <legend className="mb-1.5 text-sm font-medium">Property filters</legend>
       {draft.where.map((w, i) => (
-        <div key={i} className="grid grid-cols-[1fr_7rem_10rem_1fr_auto] items-end gap-2">
+        <div key={i} className="grid grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] items-end gap-2 sm:grid-cols-[minmax(0,1fr)_7rem_10rem_minmax(0,1fr)_auto]">
           <Input aria-label={`Property ${i + 1}`} placeholder="amount" value={w.property} onChange={(e) => update(i, { property: e.target.value })} />
           <NativeSelect
             aria-label={`Property ${i + 1} type`}
@@ -394,6 +461,7 @@ function PropertyFilters({ draft, set }: { draft: ConditionDraft; set: SetDraft 
           <Button variant="ghost" size="icon-sm" aria-label={`Remove property filter ${i + 1}`} onClick={() => set({ where: draft.where.filter((_, n) => n !== i) })}>
             <Trash2 />
           </Button>
+          {issueText(issues, `where.${i}`) ? <p className="col-span-full text-sm text-destructive">{issueText(issues, `where.${i}`)}</p> : null}
         </div>
       ))}
       <Button

@@ -17,6 +17,7 @@ export function ImportConditionsDialog(props: {
   segmentId?: number;
   options: BuilderOptions;
   onImport: (script: Script) => void;
+  onCloseAutoFocus?: (event: Event) => void;
 }) {
   const [choice, setChoice] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -36,7 +37,7 @@ export function ImportConditionsDialog(props: {
 
   return (
     <Dialog open={props.open} onOpenChange={props.onOpenChange}>
-      <DialogContent>
+      <DialogContent onCloseAutoFocus={props.onCloseAutoFocus}>
         <DialogHeader>
           <DialogTitle>Import conditions</DialogTitle>
           <DialogDescription>The groups of the chosen segment are added after the groups you have.</DialogDescription>

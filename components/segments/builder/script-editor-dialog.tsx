@@ -21,10 +21,11 @@ export function ScriptEditorDialog(props: {
   databaseId: number | null;
   segmentId?: number;
   onApply: (script: Script) => void;
+  onCloseAutoFocus?: (event: Event) => void;
 }) {
   return (
     <Dialog open={props.open} onOpenChange={props.onOpenChange}>
-      <DialogContent className="sm:max-w-3xl">{props.open ? <Editor {...props} /> : null}</DialogContent>
+      <DialogContent className="sm:max-w-3xl" onCloseAutoFocus={props.onCloseAutoFocus}>{props.open ? <Editor {...props} /> : null}</DialogContent>
     </Dialog>
   );
 }

@@ -1,6 +1,8 @@
 "use client";
 
-import { useActionState, useMemo, useState } from "react";
+import { useActionState, useCallback, useMemo, useState, useSyncExternalStore, useTransition } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { Save } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -8,24 +10,41 @@ import { Label } from "@/components/ui/label";
 import { Slider } from "@/components/ui/slider";
 import { Textarea } from "@/components/ui/textarea";
 import type { Issue } from "@/lib/errors";
-import { saveSegmentAction, type RuleInput, type SaveSegmentState } from "@/lib/dynamic-segments/builder-actions";
-import { parseScript, type Script } from "@/lib/segments/script";
+import { saveSegmentAction, saveSegmentValuesAction, type RuleInput, type SaveSegmentState } from "@/lib/dynamic-segments/builder-actions";
+import type { BuilderOptions, SegmentFormValues } from "@/lib/dynamic-segments/builder-types";
+import {
+  formFieldOf,
+  formMessage,
+  formValuesOf,
+  segmentFormSchema,
+  type BuilderFormValues,
+  type SegmentFormField,
+  type SegmentInputParsed,
+} from "@/lib/dynamic-segments/segment-schema";
+import { parseScriptText, type Script } from "@/lib/segments/script";
+import { fieldIssues } from "@/lib/segments/validate";
 import { CalculationBlock } from "./calculation-block";
 import { ConditionBuilder, emptyScript } from "./condition-builder";
-import type { BuilderOptions, SegmentFormValues } from "@/lib/dynamic-segments/builder-types";
+import { FieldError } from "./field-error";
 import { SourcePicker } from "./source-picker";
-
-function initialScript(conditions: unknown): Script {
-  const parsed = parseScript(conditions);
-  return parsed.ok && parsed.value ? parsed.value : emptyScript();
-}
+import { useUnsavedChangesPrompt } from "./use-unsaved-changes";
 
 const toNumber = (text: string) => (text.trim() === "" ? NaN : Number(text));
 
+function scriptOf(text: string): Script {
+  const parsed = parseScriptText(text);
+  return parsed.ok && parsed.value ? parsed.value : emptyScript();
+}
+
+const noSubscribe = () => () => {};
+/** False while rendering on the server and hydrating, true after: server-rendered errors stand in until then. */
+const useHydrated = () => useSyncExternalStore(noSubscribe, () => true, () => false);
+
 /**
- * The dynamic segment form. Name, source, range, limit, description, tags, access groups and the
- * Script text post as a plain form (it works without JavaScript); the visual builder, Calculate and
- * Show need JavaScript.
+ * The dynamic segment form: one form state (react-hook-form) validated by one schema
+ * (`segmentFormSchema`), which the save action parses again on the server. With JavaScript the form
+ * sends its values and keeps them on failure; without, it posts as a plain form and the server
+ * renders every field back exactly as it was typed, with each error next to its field.
  */
 export function SegmentForm({
   initial,
@@ -48,165 +67,242 @@ export function SegmentForm({
   /** Tools for a saved segment with unsaved edits (e.g. `Preview changes`), shown below the count. */
   unsavedChangesTools?: (current: { rule: RuleInput; ruleKey: string }) => React.ReactNode;
 }) {
-  const [state, formAction, saving] = useActionState<SaveSegmentState, FormData>(saveSegmentAction, {});
-  const values = state.values ?? initial;
-  const [databaseId, setDatabaseId] = useState<number | null>(values.databaseId);
-  const [rangeFrom, setRangeFrom] = useState(String(values.rangeFrom));
-  const [rangeTo, setRangeTo] = useState(String(values.rangeTo));
-  const [limitOn, setLimitOn] = useState(values.limit !== null);
-  const [limit, setLimit] = useState(values.limit === null ? "" : String(values.limit));
-  const [script, setScript] = useState<Script>(() => initialScript(values.conditions));
-  const [calcIssues, setCalcIssues] = useState<Issue[]>([]);
-  const errors = state.fieldErrors ?? {};
+  const [state, formAction] = useActionState<SaveSegmentState, FormData>(saveSegmentAction, {});
+  const saved = useMemo(() => formValuesOf(initial), [initial]);
+  const start = state.values ?? saved;
+  const hydrated = useHydrated();
+  const form = useForm<BuilderFormValues, unknown, SegmentInputParsed>({
+    resolver: zodResolver(segmentFormSchema),
+    defaultValues: start,
+    mode: "onTouched",
+    reValidateMode: "onChange",
+  });
+  const { register, setValue, getValues, control, formState } = form;
+  const watched = useWatch({ control });
+  const values = { ...start, ...watched } as BuilderFormValues;
+  const [saving, startSaving] = useTransition();
+  const [server, setServer] = useState<{ message?: string; conditionIssues: Issue[]; script: string }>({
+    message: state.message,
+    conditionIssues: state.conditionIssues ?? [],
+    script: start.script,
+  });
 
-  const scriptJson = useMemo(() => (script.groups.length ? JSON.stringify(script) : ""), [script]);
+  const errorOf = (field: SegmentFormField): string | undefined =>
+    formState.errors[field]?.message ?? (hydrated ? undefined : state.fieldErrors?.[field]);
+
+  const script = useMemo(() => scriptOf(values.script), [values.script]);
+  const databaseId = values.databaseId ? Number(values.databaseId) : null;
+  const database = options.databases.find((d) => d.id === databaseId);
+  // Problems the builder can tell from the source's fields at once (e.g. after switching the source),
+  // and the server's, as long as the conditions are the ones it judged.
+  const conditionIssues = useMemo(() => {
+    const live = database ? fieldIssues(script, database.fields) : [];
+    const fromServer = server.script === values.script ? server.conditionIssues : [];
+    const seen = new Set(live.map((i) => `${i.path}|${i.message}`));
+    return [...live, ...fromServer.filter((i) => !seen.has(`${i.path}|${i.message}`))];
+  }, [database, script, server, values.script]);
+
+  const setScript = useCallback(
+    (update: Script | ((current: Script) => Script)) => {
+      const current = scriptOf(getValues("script"));
+      const next = typeof update === "function" ? update(current) : update;
+      setValue("script", next.groups.length ? JSON.stringify(next) : "", { shouldDirty: true, shouldValidate: formState.isSubmitted });
+    },
+    [getValues, setValue, formState.isSubmitted],
+  );
+
   const rule: RuleInput | null = databaseId
     ? {
         databaseId,
-        range: { from: toNumber(rangeFrom), to: toNumber(rangeTo) },
+        range: { from: toNumber(values.rangeFrom), to: toNumber(values.rangeTo) },
         conditions: script.groups.length ? script : null,
-        limit: limitOn ? toNumber(limit) : null,
+        limit: values.limitEnabled ? toNumber(values.limit) : null,
       }
     : null;
   const ruleKey = JSON.stringify(rule);
-  const savedKey = useMemo(
-    () =>
-      JSON.stringify({
-        databaseId: initial.databaseId,
-        range: { from: initial.rangeFrom, to: initial.rangeTo },
-        conditions: initialScript(initial.conditions).groups.length ? initialScript(initial.conditions) : null,
-        limit: initial.limit,
-      }),
-    [initial],
+  const savedKey = useMemo(() => {
+    const s = scriptOf(saved.script);
+    return JSON.stringify({
+      databaseId: initial.databaseId,
+      range: { from: initial.rangeFrom, to: initial.rangeTo },
+      conditions: s.groups.length ? s : null,
+      limit: initial.limit,
+    });
+  }, [initial, saved.script]);
+  const unchangedSinceSave = Boolean(initial.id) && ruleKey === savedKey;
+  // What the browser can tell without asking: the live count waits until the rule's inputs are valid.
+  const liveReady = Boolean(
+    rule &&
+      rule.range.from >= 0 &&
+      rule.range.to <= 100 &&
+      rule.range.from < rule.range.to &&
+      (rule.limit === null || (Number.isInteger(rule.limit) && rule.limit >= 1)) &&
+      conditionIssues.length === 0 &&
+      script.groups.every((g) => g.conditions.length > 0),
   );
-  const database = options.databases.find((d) => d.id === databaseId);
-  const conditionIssues = [...(state.conditionIssues ?? []), ...calcIssues];
-  const sliderValues = [Number(rangeFrom) || 0, Number.isFinite(Number(rangeTo)) && rangeTo !== "" ? Number(rangeTo) : 100];
+
+  useUnsavedChangesPrompt(formState.isDirty && !saving);
+
+  /** Issues from the server (save or Calculate) go next to their inputs; those inside the conditions to their condition. */
+  const showIssues = (issues: Issue[], message?: string) => {
+    const conditions: Issue[] = [];
+    let focused = false;
+    for (const issue of issues) {
+      const field = formFieldOf(issue.path);
+      if (field === "script") {
+        conditions.push({ ...issue, path: issue.path.replace(/^conditions\.?/, "") });
+        continue;
+      }
+      form.setError(field, { type: "server", message: formMessage(field, issue) }, { shouldFocus: !focused });
+      focused = true;
+    }
+    setServer({ message, conditionIssues: conditions, script: getValues("script") });
+  };
+
+  /** Checks the rule's inputs before Calculate or Show: errors show next to the fields, and nothing is sent. */
+  const validateRule = async () => {
+    const ok = await form.trigger(["databaseId", "rangeFrom", "rangeTo", "limit"], { shouldFocus: true });
+    return ok && conditionIssues.length === 0;
+  };
+
+  const submit = form.handleSubmit(
+    () => {
+      if (conditionIssues.length) return setServer((s) => ({ ...s, message: "The segment was not saved. Fix the conditions marked below." }));
+      startSaving(async () => {
+        const result = await saveSegmentValuesAction(getValues());
+        const fieldIssuesOf = Object.entries(result.fieldErrors ?? {}).map(([path, message]) => ({ path, message: message as string }));
+        showIssues([...fieldIssuesOf.filter((i) => i.path !== "script"), ...(result.conditionIssues ?? [])], result.message);
+      });
+    },
+    () => setServer((s) => ({ ...s, message: "The segment was not saved. Fix the fields marked below." })),
+  );
+
+  // "Fix the fields marked below" goes away once nothing is marked any more.
+  const marked = Object.keys(formState.errors).length > 0 || conditionIssues.length > 0;
+  const message = hydrated ? (server.message && (marked || !server.message.includes("marked below")) ? server.message : undefined) : state.message;
+  const scriptError = errorOf("script");
+  const sliderValues = [
+    Number.isFinite(toNumber(values.rangeFrom)) ? toNumber(values.rangeFrom) : 0,
+    Number.isFinite(toNumber(values.rangeTo)) ? toNumber(values.rangeTo) : 100,
+  ];
+  const setRange = (from: number, to: number) => {
+    setValue("rangeFrom", String(from), { shouldDirty: true, shouldValidate: true });
+    setValue("rangeTo", String(to), { shouldDirty: true, shouldValidate: true });
+  };
+  const invalid = (field: SegmentFormField) => (errorOf(field) ? true : undefined);
+  const described = (field: SegmentFormField, ...more: string[]) => [errorOf(field) ? `${field}-error` : "", ...more].filter(Boolean).join(" ") || undefined;
 
   return (
-    <form action={formAction} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]" noValidate>
+    <form action={formAction} onSubmit={submit} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]" noValidate>
       {initial.id ? <input type="hidden" name="id" value={initial.id} /> : null}
-      <div className="space-y-6">
-        {state.message ? (
+      <div className="min-w-0 space-y-6">
+        {message ? (
           <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-            {state.message}
+            {message}
           </p>
         ) : null}
         <div className="grid gap-4 rounded-lg border bg-card p-4 shadow-xs">
           <div className="grid gap-1.5">
             <Label htmlFor="segment-name">Name</Label>
-            <Input id="segment-name" name="name" defaultValue={values.name} required maxLength={200} aria-invalid={errors.name ? true : undefined} />
-            {errors.name ? <p className="text-sm text-destructive">{errors.name}</p> : null}
+            <Input id="segment-name" {...register("name")} defaultValue={start.name} required maxLength={200} aria-invalid={invalid("name")} aria-describedby={described("name")} />
+            <FieldError id="name-error" message={errorOf("name")} />
           </div>
-          <SourcePicker databases={options.databases} value={databaseId} locked={Boolean(initial.id)} onChange={setDatabaseId} error={errors.databaseId} />
-          <fieldset className="grid gap-3">
+          <SourcePicker
+            databases={options.databases}
+            value={databaseId}
+            locked={Boolean(initial.id)}
+            onChange={(id) => setValue("databaseId", String(id), { shouldDirty: true, shouldValidate: true })}
+            error={errorOf("databaseId")}
+          />
+          <fieldset className="grid gap-3" aria-describedby="range-help">
             <legend className="mb-1 text-sm font-medium">Range</legend>
-            <p className="-mt-1 text-xs text-muted-foreground">The part of the database the conditions apply to. The same range always selects the same profiles.</p>
+            <p id="range-help" className="-mt-1 text-xs text-muted-foreground">
+              The part of the database the conditions apply to. The same range always selects the same profiles.
+            </p>
             <div className="flex flex-wrap items-end gap-3">
               <div className="grid gap-1.5">
                 <Label htmlFor="range-from">Range from</Label>
                 <div className="flex items-center gap-1">
-                  <Input id="range-from" name="rangeFrom" type="number" inputMode="decimal" min={0} max={100} step={0.01} className="w-24" value={rangeFrom} onChange={(e) => setRangeFrom(e.target.value)} aria-invalid={errors.rangeFrom ? true : undefined} />
+                  <Input id="range-from" {...register("rangeFrom")} defaultValue={start.rangeFrom} type="number" inputMode="decimal" min={0} max={100} step={0.01} className="w-24" aria-invalid={invalid("rangeFrom")} aria-describedby={described("rangeFrom")} />
                   <span className="text-sm text-muted-foreground">%</span>
                 </div>
               </div>
               <div className="grid gap-1.5">
                 <Label htmlFor="range-to">Range to</Label>
                 <div className="flex items-center gap-1">
-                  <Input id="range-to" name="rangeTo" type="number" inputMode="decimal" min={0} max={100} step={0.01} className="w-24" value={rangeTo} onChange={(e) => setRangeTo(e.target.value)} aria-invalid={errors.rangeTo ? true : undefined} />
+                  <Input id="range-to" {...register("rangeTo")} defaultValue={start.rangeTo} type="number" inputMode="decimal" min={0} max={100} step={0.01} className="w-24" aria-invalid={invalid("rangeTo")} aria-describedby={described("rangeTo")} />
                   <span className="text-sm text-muted-foreground">%</span>
                 </div>
               </div>
-              <div className="min-w-48 flex-1 pb-3">
+              <div className="min-w-40 flex-1 pb-3">
                 <Slider
                   min={0}
                   max={100}
                   step={1}
                   value={sliderValues}
-                  onValueChange={([from, to]) => {
-                    setRangeFrom(String(from));
-                    setRangeTo(String(to));
-                  }}
+                  onValueChange={([from, to]) => setRange(from, to)}
                   thumbLabels={["Start of range", "End of range"]}
                   getValueText={(v) => `${v} %`}
                   aria-label="Range slider"
                 />
               </div>
             </div>
-            {errors.rangeFrom || errors.rangeTo ? <p className="text-sm text-destructive">{errors.rangeFrom ?? errors.rangeTo}</p> : null}
+            <FieldError id="rangeFrom-error" message={errorOf("rangeFrom")} />
+            <FieldError id="rangeTo-error" message={errorOf("rangeTo")} />
           </fieldset>
         </div>
 
         <div className="rounded-lg border bg-card p-4 shadow-xs">
-          <ConditionBuilder script={script} onChange={setScript} databaseId={databaseId} segmentId={initial.id} options={options} />
-          <input type="hidden" name="script" value={scriptJson} />
+          <ConditionBuilder script={script} onChange={setScript} databaseId={databaseId} segmentId={initial.id} options={options} issues={conditionIssues} />
           <noscript>
             <label className="mt-4 grid gap-1.5 text-sm">
               Script
-              <textarea name="script" rows={8} defaultValue={scriptJson} className="rounded-md border p-2 font-mono text-xs" />
+              <textarea name="script" rows={8} defaultValue={start.script} aria-invalid={invalid("script")} className="rounded-md border p-2 font-mono text-xs" />
             </label>
           </noscript>
-          {conditionIssues.length ? (
-            <ul role="alert" className="mt-4 space-y-1 rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-              {conditionIssues.map((i, n) => (
-                <li key={n}>
-                  {i.path ? <code className="mr-1 text-xs">{i.path}</code> : null}
-                  {i.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          {scriptError && (!hydrated || conditionIssues.length === 0) ? <FieldError id="script-error" message={scriptError} /> : null}
           <div className="group mt-6 grid gap-3 border-t pt-4">
             <div className="flex items-center gap-2">
-              <input
-                id="limit-enabled"
-                type="checkbox"
-                name="limitEnabled"
-                checked={limitOn}
-                onChange={(e) => setLimitOn(e.target.checked)}
-                className="size-4 accent-primary"
-              />
+              <input id="limit-enabled" type="checkbox" {...register("limitEnabled")} defaultChecked={start.limitEnabled} className="size-4 accent-primary" />
               <Label htmlFor="limit-enabled">Set a limit on the maximum in the segment</Label>
             </div>
-            <div className={limitOn ? "grid max-w-48 gap-1.5" : "hidden"}>
+            {/* Shown by CSS when the box is ticked, so it works without JavaScript too. */}
+            <div className="hidden max-w-48 gap-1.5 group-has-[#limit-enabled:checked]:grid">
               <Label htmlFor="segment-limit">Limit</Label>
-              <Input id="segment-limit" name="limit" type="number" min={1} step={1} value={limit} onChange={(e) => setLimit(e.target.value)} aria-invalid={errors.limit ? true : undefined} />
-              <p className="text-xs text-muted-foreground">After range and conditions, the profiles with the lowest ids are taken.</p>
+              <Input id="segment-limit" {...register("limit")} defaultValue={start.limit} type="number" min={1} step={1} aria-invalid={invalid("limit")} aria-describedby={described("limit", "limit-help")} />
+              <p id="limit-help" className="text-xs text-muted-foreground">
+                After range and conditions, the profiles with the lowest ids are taken.
+              </p>
             </div>
-            <noscript>
-              <label className="grid max-w-48 gap-1.5 text-sm">
-                Limit (when the box is ticked)
-                <input name="limit" type="number" min={1} defaultValue={limit} className="h-9 rounded-md border px-3" />
-              </label>
-            </noscript>
-            {errors.limit ? <p className="text-sm text-destructive">{errors.limit}</p> : null}
+            <FieldError id="limit-error" message={errorOf("limit")} />
           </div>
         </div>
-        {ruleTools?.({ rule, ruleKey, unchangedSinceSave: Boolean(initial.id) && ruleKey === savedKey })}
+        {ruleTools?.({ rule, ruleKey, unchangedSinceSave })}
       </div>
 
-      <aside className="space-y-4">
+      <aside className="min-w-0 space-y-4">
         <CalculationBlock
           rule={rule}
           ruleKey={ruleKey}
           savedSegmentId={initial.id}
-          unchangedSinceSave={Boolean(initial.id) && ruleKey === savedKey}
+          unchangedSinceSave={unchangedSinceSave}
           initialCount={initialCount ? { ...initialCount, ruleKey: savedKey } : null}
           fieldKeys={(database?.fields ?? []).slice(0, 3).map((f) => f.key)}
-          onIssues={setCalcIssues}
+          validate={validateRule}
+          liveReady={liveReady}
+          onIssues={(issues) => showIssues(issues)}
         />
-        {unsavedChangesTools && initial.id && rule && ruleKey !== savedKey ? unsavedChangesTools({ rule, ruleKey }) : null}
-        {quickActions && rule && script.groups.some((g) => g.conditions.length > 0)
-          ? quickActions({ rule, unchangedSinceSave: Boolean(initial.id) && ruleKey === savedKey })
-          : null}
+        {unsavedChangesTools && initial.id && rule && !unchangedSinceSave ? unsavedChangesTools({ rule, ruleKey }) : null}
+        {quickActions && rule && script.groups.some((g) => g.conditions.length > 0) ? quickActions({ rule, unchangedSinceSave }) : null}
         <div className="grid gap-4 rounded-lg border bg-card p-4 shadow-xs">
           <div className="grid gap-1.5">
             <Label htmlFor="segment-description">Description</Label>
-            <Textarea id="segment-description" name="description" rows={3} maxLength={2000} defaultValue={values.description} />
+            <Textarea id="segment-description" {...register("description")} defaultValue={start.description} rows={3} maxLength={2000} aria-invalid={invalid("description")} aria-describedby={described("description")} />
+            <FieldError id="description-error" message={errorOf("description")} />
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="segment-tags">Tags</Label>
-            <Input id="segment-tags" name="tags" defaultValue={values.tags.join(", ")} placeholder="newsletter, spring" list="known-tags" aria-describedby="tags-help" />
+            <Input id="segment-tags" {...register("tags")} defaultValue={start.tags} placeholder="newsletter, spring" list="known-tags" aria-invalid={invalid("tags")} aria-describedby={described("tags", "tags-help")} />
             <datalist id="known-tags">
               {options.tags.map((t) => (
                 <option key={t} value={t} />
@@ -215,14 +311,14 @@ export function SegmentForm({
             <p id="tags-help" className="text-xs text-muted-foreground">
               Separate tags with commas. {options.tags.length ? `In use: ${options.tags.slice(0, 8).join(", ")}` : ""}
             </p>
-            {errors.tags ? <p className="text-sm text-destructive">{errors.tags}</p> : null}
+            <FieldError id="tags-error" message={errorOf("tags")} />
           </div>
           <fieldset className="grid gap-2">
             <legend className="mb-1 text-sm font-medium">Access groups</legend>
             {options.accessGroups.length ? (
               options.accessGroups.map((g) => (
                 <label key={g.id} className="flex items-center gap-2 text-sm">
-                  <input type="checkbox" name="accessGroupIds" value={g.id} defaultChecked={values.accessGroupIds.includes(g.id)} className="size-4 accent-primary" />
+                  <input type="checkbox" {...register("accessGroupIds")} value={String(g.id)} defaultChecked={start.accessGroupIds.includes(String(g.id))} className="size-4 accent-primary" />
                   {g.name}
                 </label>
               ))
@@ -230,7 +326,7 @@ export function SegmentForm({
               <p className="text-xs text-muted-foreground">You are in no access group: the segment is visible to everyone.</p>
             )}
             <p className="text-xs text-muted-foreground">No group ticked: every signed-in user sees the segment.</p>
-            {errors.accessGroupIds ? <p className="text-sm text-destructive">{errors.accessGroupIds}</p> : null}
+            <FieldError id="accessGroupIds-error" message={errorOf("accessGroupIds")} />
           </fieldset>
           <Button type="submit" disabled={saving}>
             <Save aria-hidden />

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Database } from "lucide-react";
 import { Button } from "@/components/ui/button";
-import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/components/ui/sheet";
+import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
 import { formatCount } from "@/lib/format";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 
@@ -25,21 +25,25 @@ export function SourcePicker(props: {
       <span id="source-label" className="text-sm font-medium">
         Source
       </span>
-      <input type="hidden" name="databaseId" value={props.value ?? ""} />
       {props.locked ? (
+        <>
+        <input type="hidden" name="databaseId" value={props.value ?? ""} />
         <div className="flex items-center gap-2 rounded-md border bg-muted/40 px-3 py-2 text-sm" aria-labelledby="source-label">
           <Database className="size-4 text-muted-foreground" aria-hidden />
           <span className="font-medium">{current?.name ?? "Unknown database"}</span>
           <span className="text-muted-foreground">· fixed after the first save</span>
         </div>
+        </>
       ) : (
         <>
+          <Sheet open={open} onOpenChange={setOpen}>
+          {/* A trigger, so that closing the panel (choice or Escape) gives the focus back to it. */}
+          <SheetTrigger asChild>
           <button
             type="button"
-            onClick={() => setOpen(true)}
             aria-label="Select source"
-            aria-describedby="source-current"
-            className="flex items-center gap-3 rounded-md border border-dashed px-3 py-3 text-left text-sm transition-colors hover:bg-accent"
+            aria-describedby={props.error ? "source-current databaseId-error" : "source-current"}
+            className={`flex items-center gap-3 rounded-md border border-dashed px-3 py-3 text-left text-sm transition-colors hover:bg-accent ${props.error ? "border-destructive" : ""}`}
           >
             <Database className="size-5 text-muted-foreground" aria-hidden />
             <span className="flex-1" id="source-current">
@@ -49,6 +53,7 @@ export function SourcePicker(props: {
               </span>
             </span>
           </button>
+          </SheetTrigger>
           <noscript>
             <label className="grid gap-1.5 text-sm">
               Select source
@@ -62,7 +67,6 @@ export function SourcePicker(props: {
               </select>
             </label>
           </noscript>
-          <Sheet open={open} onOpenChange={setOpen}>
             <SheetContent side="right">
               <SheetHeader>
                 <SheetTitle>Select source</SheetTitle>
@@ -90,7 +94,11 @@ export function SourcePicker(props: {
           </Sheet>
         </>
       )}
-      {props.error ? <p className="text-sm text-destructive">{props.error}</p> : null}
+      {props.error ? (
+        <p id="databaseId-error" className="text-sm text-destructive">
+          {props.error}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
 import { CreateUserForm } from "@/components/settings/create-user-form";
-import { RoleRefusal } from "@/components/settings/role-refusal";
 import { UserTable } from "@/components/settings/user-table";
 import { PageHeader } from "@/components/shell/page-header";
 import { getDb } from "@/db/client";
@@ -13,7 +13,8 @@ export const metadata: Metadata = { title: "Users" };
 export default async function UsersPage() {
   const user = await requireUser();
   const header = <PageHeader title="Users" description="People who can sign in, their roles and whether they are active. A change counts from the user's next request." />;
-  if (!roleAllows(user, "users.list")) return <RoleRefusal header={header}>Only admins manage users.</RoleRefusal>;
+  // A page the role may not open answers 403 (app/(app)/forbidden.tsx says so), not a 200 with a message.
+  if (!roleAllows(user, "users.list")) forbidden();
   const users = await listUsers(await getDb(), user);
   return (
     <>

@@ -78,7 +78,7 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
         }}
       />
       <div className="mt-8 grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           {jobs.length ? <RecentJobs jobs={jobs} /> : null}
           <VersionsBlock
             key={`${versions.length}:${focusVersion ?? ""}`}

@@ -1,0 +1,5 @@
+import { AnalyticsSkeleton } from "@/components/shell/skeletons";
+
+export default function Loading() {
+  return <AnalyticsSkeleton />;
+}

@@ -1,0 +1,5 @@
+import { BuilderSkeleton } from "@/components/shell/skeletons";
+
+export default function Loading() {
+  return <BuilderSkeleton />;
+}
