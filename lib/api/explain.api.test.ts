@@ -101,6 +101,15 @@ describe("GET /segments/{id}/explain", () => {
     expect(missing.status).toBe(400);
     expect(missing.body.error.issues[0].path).toBe("profile");
     expect((await explainSaved("x\u0000y")).status).toBe(400);
+    // A lone surrogate in a query string arrives as U+FFFD (no such profile); in a JSON body it is refused.
+    expect((await explainSaved("x\uD800y")).status).toBe(404);
+    const lone = await callJson(explainRoute.POST, "POST", "/segments/explain", {
+      token: admin,
+      rawBody: `{"database_id": ${databaseId}, "profile": "x\\ud800y"}`,
+      headers: { "content-type": "application/json" },
+    });
+    expect(lone.status).toBe(400);
+    expect((await explainSaved("😀@example.test")).status).toBe(404); // a well-formed address that is not there
   });
 });
 

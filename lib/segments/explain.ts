@@ -80,7 +80,7 @@ function checkProfileRef(profile: unknown): string {
   const ref = typeof profile === "string" ? profile.trim() : "";
   const issue = (message: string) => invalid([{ path: "profile", message }], message);
   if (!ref) throw issue("Enter a profile id or email.");
-  if (ref.length > MAX_PROFILE_REF || /[\u0000\uD800-\uDFFF]/.test(ref)) throw issue("Enter a profile id or email address.");
+  if (ref.length > MAX_PROFILE_REF || /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(ref)) throw issue("Enter a profile id or email address.");
   return ref;
 }
 

@@ -70,7 +70,11 @@ export function FunnelBlock(props: { rule: RuleInput | null; ruleKey: string; sa
                       <span className={`min-w-0 break-words ${step.depth === 1 ? "text-muted-foreground" : "font-medium"}`}>{step.label}</span>
                       <span className="tabular-nums">
                         <span className="font-semibold">{formatCount(step.count)}</span>
-                        {parent ? <span className="ml-2 text-xs text-muted-foreground">keeps {percent(step.count, parent.count)}</span> : null}
+                        {parent ? (
+                          <span className="ml-2 text-xs text-muted-foreground">
+                            {step.count > parent.count ? `adds ${formatCount(step.count - parent.count)}` : `keeps ${percent(step.count, parent.count)}`}
+                          </span>
+                        ) : null}
                       </span>
                     </div>
                     <div className="h-3 w-full overflow-hidden rounded-sm bg-muted" aria-hidden>
