@@ -7,6 +7,8 @@ import { closeDb, getDb, queryRows } from "@/db/client";
 import { selectionCountQuery, type CompiledSelection } from "@/lib/segments/compile";
 import { prepareSelection, selectionPageQuery, SHOW_LIMIT } from "@/lib/segments/selection";
 import { benchCases, type BenchCase, type HandSql } from "./bench-cases";
+import { benchExplain, explainMarkdownSection, explainTable, explainVerdicts, writeExplainSection } from "./bench-explain";
+import { benchImpact, impactMarkdownSection, impactTable, impactVerdicts, writeImpactSection } from "./bench-impact";
 import { BENCH_ADMIN, benchRefs } from "./bench-refs";
 import { analyticsMarkdownSection, analyticsTable, analyticsVerdicts, benchAnalytics, writeAnalyticsSection } from "./bench-analytics";
 import { actionsMarkdown, benchActions } from "./bench-actions";
@@ -27,6 +29,8 @@ type Args = {
   write: boolean;
   analytics: boolean;
   actions: boolean;
+  explain: boolean;
+  impact: boolean;
   only?: string;
 };
 
@@ -39,10 +43,12 @@ const usage = `Usage: DATABASE_URL=postgres://user@host:5432/any npm run bench -
   --only TEXT      run only the scripts whose name contains TEXT
   --analytics      also time the analytics figures (scripts/bench-analytics.ts)
   --no-actions     skip the actions on a selection (copy, bulk edit, export: scripts/bench-actions.ts)
+  --no-explain     skip explain one profile and the condition funnel (scripts/bench-explain.ts)
+  --no-impact      skip "Preview changes" against hand-written set differences (scripts/bench-impact.ts)
   --no-write       print only; leave docs/benchmarks.md alone`;
 
 function parseArgs(argv: string[]): Args | string {
-  const args: Args = { profiles: 1_000_000, runs: 9, database: "segments_bench", seed: 1, reseed: false, write: true, analytics: false, actions: true };
+  const args: Args = { profiles: 1_000_000, runs: 9, database: "segments_bench", seed: 1, reseed: false, write: true, analytics: false, actions: true, explain: true, impact: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const next = () => argv[++i] ?? "";
@@ -54,6 +60,8 @@ function parseArgs(argv: string[]): Args | string {
     else if (flag === "--no-write") args.write = false;
     else if (flag === "--analytics") args.analytics = true;
     else if (flag === "--no-actions") args.actions = false;
+    else if (flag === "--no-explain") args.explain = false;
+    else if (flag === "--no-impact") args.impact = false;
     else if (flag === "--database") args.database = next();
     else if (flag === "--only") args.only = next();
     else if (flag === "--profiles" || flag === "--runs" || flag === "--seed") {
@@ -347,6 +355,20 @@ async function main(): Promise<number> {
       );
     }
   }
+  const others: string[] = [];
+  if (args.explain && !args.only) {
+    const rows = await benchExplain(db, { databaseId: info.databaseId, now, cases, runs: 5, log: (m) => console.log(m) });
+    console.log(`\n${explainTable(rows)}\n`);
+    others.push(...explainVerdicts(rows));
+    if (args.write) writeExplainSection(out, explainMarkdownSection(rows, { profiles: info.profiles, events: Number(info.events), postgres: summary.postgres, runs: 5, at: new Date() }));
+  }
+  if (args.impact && !args.only) {
+    const rows = await benchImpact(db, { refs: await benchRefs(db, info.databaseId, now), runs: 5, log: (m) => console.log(m) });
+    console.log(`\n${impactTable(rows)}\n`);
+    others.push(...impactVerdicts(rows));
+    if (args.write) writeImpactSection(out, impactMarkdownSection(rows, { profiles: info.profiles, postgres: summary.postgres, runs: 5, at: new Date() }));
+  }
+  if (others.length) console.log(`Explain, funnel and impact targets missed:\n${others.map((m) => `  - ${m}`).join("\n")}`);
   let actionsMissed: string[] = [];
   if (args.actions && !args.only) {
     const result = await benchActions({ runs: 5, log: (m) => console.log(m) });
@@ -356,7 +378,7 @@ async function main(): Promise<number> {
     console.log(actionsMissed.length ? `Action targets missed: ${actionsMissed.join(", ")}` : "All action targets met.");
     if (args.write) writeMarkedSection(out, "bench-actions", section);
   }
-  return met && analyticsMissed.length === 0 && actionsMissed.length === 0 ? 0 : 3;
+  return met && analyticsMissed.length === 0 && actionsMissed.length === 0 && others.length === 0 ? 0 : 3;
 }
 
 main()
