@@ -154,6 +154,28 @@ test("Sign out everywhere else keeps this session and ends the others", async ({
   await phone.context().close();
 });
 
+test("changing one's own password keeps this session and ends the others", async ({ browser }) => {
+  const user = await createUser(browser);
+  const laptop = await signIn(browser, user.email);
+  const phone = await signIn(browser, user.email);
+  await phone.goto("/settings/sessions");
+  await phone.getByLabel("Current password").fill("not it");
+  await phone.getByLabel("New password").fill("my-own-new-pass");
+  await phone.getByRole("button", { name: "Change password" }).click();
+  await expect(phone.getByText("This is not your current password.")).toBeVisible();
+  await phone.getByLabel("Current password").fill(password);
+  await phone.getByLabel("New password").fill("my-own-new-pass");
+  await phone.getByRole("button", { name: "Change password" }).click();
+  await expect(phone.getByRole("status").filter({ hasText: "Your password was changed, and 1 other session was signed out." })).toBeVisible();
+  await expectSignedOut(laptop);
+  await phone.goto("/segments/dynamic");
+  await expect(phone).toHaveURL(/\/segments\/dynamic/);
+  const again = await signIn(browser, user.email, "my-own-new-pass");
+  await again.context().close();
+  await laptop.context().close();
+  await phone.context().close();
+});
+
 // ---------------------------------------------------------------------------------------------
 // Client addresses: every request below comes over a real socket from a chosen loopback address.
 
