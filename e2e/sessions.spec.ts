@@ -5,7 +5,7 @@ import { screenshot } from "./screenshots";
 
 /**
  * Sessions that end (the old cookie is refused after sign-out, a password reset, an admin's
- * "Sign out everywhere" and "Sign out everywhere else"), client addresses taken from the socket,
+ * "End all sessions" and "Sign out everywhere else"), client addresses taken from the socket,
  * and the security headers — all against the production server (scripts/serve.ts).
  */
 
@@ -68,7 +68,7 @@ test("after Sign out, the kept cookie opens no page, runs no action and gets no 
   const kept = await page.context().cookies();
   expect(kept.some((c) => c.name.includes("session-token"))).toBe(true);
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
 
   const thief = await replay(browser, kept);
@@ -98,7 +98,7 @@ test("POST /api/auth/signout ends the session too", async ({ browser }) => {
   await page.context().close();
 });
 
-test("an admin's password reset and Sign out everywhere end the user's sessions", async ({ browser }) => {
+test("an admin's password reset and End all sessions end the user's sessions", async ({ browser }) => {
   const user = await createUser(browser);
   const victim = await signIn(browser, user.email);
   const kept = await victim.context().cookies();
@@ -108,7 +108,7 @@ test("an admin's password reset and Sign out everywhere end the user's sessions"
   await admin.goto("/settings/users");
   const row = admin.getByRole("row", { name: new RegExp(user.name) });
   await row.getByRole("button", { name: `Set a new password for ${user.name}` }).click();
-  await admin.getByLabel("New password").fill("a-fresh-pass-456");
+  await admin.getByRole("dialog").getByRole("textbox", { name: "New password" }).fill("a-fresh-pass-456");
   await admin.getByRole("button", { name: "Save password" }).click();
   await expect(admin.getByRole("dialog")).toHaveCount(0);
 
@@ -119,7 +119,7 @@ test("an admin's password reset and Sign out everywhere end the user's sessions"
 
   // Signed in again with the new password; the admin signs them out everywhere.
   const again = await signIn(browser, user.email, "a-fresh-pass-456");
-  await row.getByRole("button", { name: `Sign out everywhere ${user.name}` }).click();
+  await row.getByRole("button", { name: `End all sessions of ${user.name}` }).click();
   await expect(row.getByRole("status")).toHaveText(`Signed ${user.name} out of 1 session.`);
   await expectSignedOut(again);
   await again.context().close();
@@ -150,6 +150,28 @@ test("Sign out everywhere else keeps this session and ends the others", async ({
   await phone.reload();
   await expect(rows).toHaveCount(2);
   await expect(phone.getByText("This session")).toBeVisible();
+  await laptop.context().close();
+  await phone.context().close();
+});
+
+test("changing one's own password keeps this session and ends the others", async ({ browser }) => {
+  const user = await createUser(browser);
+  const laptop = await signIn(browser, user.email);
+  const phone = await signIn(browser, user.email);
+  await phone.goto("/settings/sessions");
+  await phone.getByLabel("Current password").fill("not it");
+  await phone.getByLabel("New password").fill("my-own-new-pass");
+  await phone.getByRole("button", { name: "Change password" }).click();
+  await expect(phone.getByText("This is not your current password.")).toBeVisible();
+  await phone.getByLabel("Current password").fill(password);
+  await phone.getByLabel("New password").fill("my-own-new-pass");
+  await phone.getByRole("button", { name: "Change password" }).click();
+  await expect(phone.getByRole("status").filter({ hasText: "Your password was changed, and 1 other session was signed out." })).toBeVisible();
+  await expectSignedOut(laptop);
+  await phone.goto("/segments/dynamic");
+  await expect(phone).toHaveURL(/\/segments\/dynamic/);
+  const again = await signIn(browser, user.email, "my-own-new-pass");
+  await again.context().close();
   await laptop.context().close();
   await phone.context().close();
 });

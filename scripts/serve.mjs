@@ -37,10 +37,22 @@ async function main() {
   const app = next({ dev: false, hostname, port, dir: process.cwd() });
   const handle = app.getRequestHandler();
   await app.prepare();
-  createServer((req, res) => {
-    forwardHeaders(req, trusted);
-    void handle(req, res);
-  }).listen(port, hostname, () => console.log(`Ready on http://${hostname ?? "localhost"}:${port}`));
+  const server = createServer(async (req, res) => {
+    try {
+      forwardHeaders(req, trusted);
+      await handle(req, res);
+    } catch (error) {
+      console.error(error);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end("Internal Server Error");
+      } else res.destroy();
+    }
+  });
+  // Idle keep-alive connections outlive a load balancer's usual 60 s, so it never reuses one we closed.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.listen(port, hostname, () => console.log(`Ready on http://${hostname ?? "localhost"}:${port}`));
 }
 
 main().catch((error) => {

@@ -111,8 +111,8 @@ function UserActions({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
         </NativeSelect>
         <PasswordDialog user={user} />
         <Button size="sm" variant="ghost" disabled={pending} onClick={() => run(() => signOutUserEverywhereAction(user.id), signedOut)}>
-          Sign out everywhere
-          <span className="sr-only"> {user.name}</span>
+          End all sessions
+          <span className="sr-only"> of {user.name}</span>
         </Button>
         {isSelf ? null : (
           <Button size="sm" variant={user.active ? "ghost" : "outline"} className={user.active ? "text-destructive" : undefined} disabled={pending} onClick={() => run(() => setUserActiveAction(user.id, !user.active))}>

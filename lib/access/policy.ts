@@ -48,6 +48,7 @@ export const policy = {
   "session.signOut": { roles: "public", checks: [], summary: "Sign out (ends the session record: the old cookie no longer works)." },
   "sessions.list": { roles: everyone, checks: [], summary: "See one's own open sessions." },
   "sessions.revokeOthers": { roles: everyone, checks: [], summary: "Sign out one's own other sessions." },
+  "account.changePassword": { roles: everyone, checks: [], summary: "Change one's own password (needs the current one; ends one's other sessions)." },
 
   // Profile databases and profiles
   "databases.list": { roles: everyone, checks: [], summary: "List visible profile databases." },

@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { userSessions } from "@/db/schema";
+import { users, userSessions } from "@/db/schema";
 import { makeUser } from "@/db/testing/fixtures";
-import { setUserActive, setUserPassword } from "@/lib/users/queries";
+import { changeOwnPassword, setUserActive, setUserPassword } from "@/lib/users/queries";
+import { checkCredentials, hashPassword } from "./credentials";
 import type { ActingUser } from "./acting-user";
 import {
   listOwnSessions,
@@ -159,5 +160,34 @@ describe("sessions that end", () => {
     await revokeSession(db, old);
     await signIn(user);
     expect(await db.select().from(userSessions).where(eq(userSessions.id, old))).toEqual([]);
+  });
+});
+
+describe("changing one's own password", () => {
+  it("needs the current password, keeps this session and ends the others", async () => {
+    const db = await getDb();
+    const user = await makeUser("marketer");
+    await db.update(users).set({ passwordHash: await hashPassword("the old secret") }).where(eq(users.id, user.id));
+    const here = await signIn(user);
+    const elsewhere = await signIn(user);
+    const me = { ...user, sessionId: here };
+    await expect(changeOwnPassword(db, me, { currentPassword: "a guess", newPassword: "the new secret" })).rejects.toMatchObject({
+      code: "validation_failed",
+      issues: [{ path: "currentPassword" }],
+    });
+    await expect(changeOwnPassword(db, me, { currentPassword: "the old secret", newPassword: "short" })).rejects.toMatchObject({ issues: [{ path: "newPassword" }] });
+    expect(await live(user, elsewhere)).toBe(true);
+    expect(await changeOwnPassword(db, me, { currentPassword: "the old secret", newPassword: "the new secret" })).toEqual({ endedSessions: 1 });
+    expect(await live(user, here)).toBe(true);
+    expect(await live(user, elsewhere)).toBe(false);
+    expect((await checkCredentials(db, user.email, "the new secret", "192.0.2.8")).ok).toBe(true);
+  });
+
+  it("wrong current passwords count against the account like failed sign-ins", async () => {
+    const db = await getDb();
+    const user = await makeUser("marketer");
+    const me = { ...user, sessionId: await signIn(user) };
+    for (let i = 0; i < 5; i++) await changeOwnPassword(db, me, { currentPassword: `guess ${i}`, newPassword: "the new secret" }).catch(() => null);
+    await expect(changeOwnPassword(db, me, { currentPassword: "x", newPassword: "the new secret" })).rejects.toMatchObject({ code: "rate_limited" });
   });
 });

@@ -4,11 +4,13 @@ import type { Db } from "@/db/client";
 import { accessGroupMembers, accessGroups, users } from "@/db/schema";
 import { authorize } from "@/lib/access/policy";
 import type { ActingUser } from "@/lib/auth/acting-user";
+import bcrypt from "bcryptjs";
 import { hashPassword } from "@/lib/auth/credentials";
+import { lockedUntil, recordFailure, retryMessage } from "@/lib/auth/throttle";
 import { revokeUserSessions } from "@/lib/auth/user-sessions";
 import { AppError, invalid, notFound } from "@/lib/errors";
 import { formatPath } from "@/lib/segments/script";
-import { createUserSchema, passwordSchema, roleSchema, type Role } from "./schema";
+import { changeOwnPasswordSchema, createUserSchema, passwordSchema, roleSchema, type Role } from "./schema";
 
 /** A user as the Users page shows it to admins: never the password hash. */
 export type UserSummary = {
@@ -128,5 +130,28 @@ export async function setUserPassword(db: Db, actor: ActingUser, userId: number,
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
     await revokeUserSessions(tx, userId, { exceptSessionId: actor.id === userId ? actor.sessionId : null });
+  });
+}
+
+/**
+ * A user changes their own password (Settings → Sessions). The current password must be right — wrong
+ * guesses count against the account like failed sign-ins — and every other session of theirs ends.
+ */
+export async function changeOwnPassword(db: Db, actor: ActingUser, input: unknown): Promise<{ endedSessions: number }> {
+  authorize(actor, "account.changePassword");
+  const parsed = changeOwnPasswordSchema.safeParse(input);
+  if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  const keys = [`email:${actor.email.trim().toLowerCase()}`];
+  const locked = await lockedUntil(db, keys);
+  if (locked) throw new AppError("rate_limited", retryMessage(locked));
+  const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.id));
+  if (!row || !(await bcrypt.compare(parsed.data.currentPassword, row.passwordHash))) {
+    await recordFailure(db, keys);
+    throw invalid([{ path: "currentPassword", message: "This is not your current password." }]);
+  }
+  const passwordHash = await hashPassword(parsed.data.newPassword);
+  return db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, actor.id));
+    return { endedSessions: await revokeUserSessions(tx, actor.id, { exceptSessionId: actor.sessionId ?? null }) };
   });
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { SessionTable } from "@/components/settings/session-table";
 import { SignOutOthersForm } from "@/components/settings/sign-out-others-form";
 import { PageHeader } from "@/components/shell/page-header";
@@ -24,6 +25,13 @@ export default async function SessionsPage() {
         </h2>
         <SessionTable sessions={sessions} />
         <SignOutOthersForm others={sessions.filter((s) => !s.current).length} />
+      </section>
+      <section aria-labelledby="change-password" className="mt-10 space-y-3">
+        <h2 id="change-password" className="text-lg font-semibold">
+          Change password
+        </h2>
+        <p className="text-sm text-muted-foreground">Your other sessions end; this one stays.</p>
+        <ChangePasswordForm />
       </section>
     </>
   );
