@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, pgEnum, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, pgEnum, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const userRole = pgEnum("user_role", ["admin", "lead", "marketer"]);
 export type UserRole = (typeof userRole.enumValues)[number];
@@ -59,4 +59,15 @@ export const signInThrottle = pgTable("sign_in_throttle", {
   failures: integer("failures").notNull().default(0),
   windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull().defaultNow(),
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
+});
+
+/**
+ * The API's per-token rate limit as token buckets shared by every app instance (lib/api/rate-limit.ts):
+ * one row per key, refilled and taken from in one atomic `INSERT … ON CONFLICT DO UPDATE`.
+ */
+export const apiRateLimits = pgTable("api_rate_limits", {
+  key: text("key").primaryKey(),
+  tokens: doublePrecision("tokens").notNull(),
+  refilledAt: timestamp("refilled_at", { withTimezone: true }).notNull(),
+  allowed: boolean("allowed").notNull(),
 });
