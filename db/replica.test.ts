@@ -1,6 +1,9 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { makeDatabase, makeUser } from "@/db/testing/fixtures";
+import * as profilesRoute from "@/app/api/v1/segments/[id]/profiles/route";
+import { makeDatabase, makeSegment, makeUser } from "@/db/testing/fixtures";
+import { segmentSize } from "@/lib/analytics/size";
+import { call, tokenFor } from "@/lib/api/testing";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { createSegment } from "@/lib/dynamic-segments/save";
 import { insertProfiles } from "@/lib/profiles/queries";
@@ -87,6 +90,22 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres" && !missing)(title, () =>
     const saved = await createSegment(db, admin, { name: "Everyone", databaseId: database.id, range: { from: 0, to: 100 }, conditions: null, limit: null });
     expect(saved.count).toBe(4);
     expect(readStats().replica - before.replica).toBe(1);
+  });
+
+  it("streams the API export (COPY) and counts analytics on the standby, with profiles saved just before", async () => {
+    const db = await getDb();
+    const database = await makeDatabase();
+    await profilesIn(database.id, 3);
+    const segment = await makeSegment({ databaseId: database.id });
+    const token = await tokenFor(admin);
+    await profilesIn(database.id, 2);
+    const before = readStats();
+    const res = await call(profilesRoute.GET, "GET", `/segments/${segment.id}/profiles`, { token, params: { id: String(segment.id) }, query: { format: "csv", fields: "id,email" } });
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split("\r\n");
+    expect(lines).toHaveLength(1 + 5);
+    expect((await segmentSize(db, admin, segment.id)).count).toBe(5);
+    expect(readStats().replica - before.replica).toBe(2);
   });
 
   it("reads from the primary when the standby lags more than the wait, so the save still counts", async () => {
