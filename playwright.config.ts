@@ -43,6 +43,7 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
-    env: { E2E_PORT: String(port) },
+    // 127.0.0.9 plays a reverse proxy in e2e/sessions.spec.ts; nothing else connects from it.
+    env: { E2E_PORT: String(port), TRUSTED_PROXIES: "127.0.0.9" },
   },
 });

@@ -42,6 +42,24 @@ export function poolSize(role: PoolRole): number {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
+/**
+ * postgres.js settings of a role's pool. `client_connection_check_interval` makes the server notice
+ * within a second that this process went away (restart, network cut) while a long statement runs, and
+ * roll it back — so its locks (the action's advisory lock, row locks) are freed at once, not when the
+ * statement would end.
+ */
+export function postgresClientOptions(role: PoolRole = "web") {
+  return {
+    max: poolSize(role),
+    onnotice: () => {},
+    connect_timeout: 10,
+    connection: {
+      application_name: `dynamic-segments ${role}`,
+      client_connection_check_interval: process.env.DATABASE_CONNECTION_CHECK_MS || "1000",
+    },
+  };
+}
+
 /** The app's own pools to the primary (web, jobs): the only databases whose replica DATABASE_READ_URL is. */
 const primaryPools = new WeakSet<object>();
 
@@ -53,16 +71,11 @@ export function isPrimaryPool(db: Db): boolean {
 export async function openPostgres(url: string, role: PoolRole, opts: { connectTimeoutS?: number } = {}): Promise<Handle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
-  const client: Sql = postgres(url, {
-    max: poolSize(role),
-    onnotice: () => {},
-    connect_timeout: opts.connectTimeoutS ?? 10,
-    connection: { application_name: `dynamic-segments ${role}` },
-  });
+  const client: Sql = postgres(url, { ...postgresClientOptions(role), connect_timeout: opts.connectTimeoutS ?? 10 });
   const db = drizzle(client, { schema }) as unknown as Db;
   if (role !== "read") primaryPools.add(db);
-  // A replica that went away must not hold up the end: its connections are dropped after 5 s.
-  return { db, driver: "postgres", close: () => (role === "read" ? client.end({ timeout: 5 }) : client.end()) };
+  // A connection cut mid-query (or a replica gone away) may never settle: give open queries 5 s, then close regardless.
+  return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
 async function open(): Promise<Handle> {

@@ -32,7 +32,7 @@ for (const persona of ["admin", "lead", "marketer"] as const) {
       await page.goto("/");
       await expect(page).toHaveURL(/\/segments\/dynamic/);
       const nav = page.getByRole("navigation", { name: "Main" });
-      for (const link of ["Dynamic segments", "Static segments", "Profile databases", "Mailings", "Scenarios", "Bin", "Access groups", "API tokens"]) {
+      for (const link of ["Dynamic segments", "Static segments", "Profile databases", "Mailings", "Scenarios", "Bin", "Access groups", "API tokens", "Sessions"]) {
         await expect(nav.getByRole("link", { name: link })).toBeVisible();
       }
       await expect(nav.getByRole("link", { name: "Users" })).toHaveCount(persona === "admin" ? 1 : 0);
@@ -45,9 +45,14 @@ for (const persona of ["admin", "lead", "marketer"] as const) {
 }
 
 test("signing out ends the session", async ({ browser }) => {
-  const context = await browser.newContext({ storageState: storageState("marketer") });
+  // A session of its own: signing out ends the session record, and the stored logins must live on.
+  const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto("/segments/dynamic");
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(personas.marketer.email);
+  await page.getByLabel("Password").fill("demo1234");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/segments\/dynamic/);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/segments/dynamic");

@@ -9,7 +9,8 @@ export type ErrorCode =
   | "conflict"
   | "timeout"
   | "payload_too_large"
-  | "rate_limited";
+  | "rate_limited"
+  | "unavailable";
 
 const httpStatus: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -20,6 +21,7 @@ const httpStatus: Record<ErrorCode, number> = {
   timeout: 408,
   payload_too_large: 413,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 /**
@@ -48,4 +50,29 @@ export const invalid = (issues: Issue[], message = "Some values are not valid.")
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
+}
+
+/** A duration in words a user reads at a glance: "250 ms", "3 s", "90 s", "20 min", "1 h 5 min". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  return minutes % 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes / 60} h`;
+}
+
+/**
+ * Why PostgreSQL cancelled a statement (SQLSTATE 57014), or null for any other error: its own
+ * statement_timeout (`limitMs`) or a request from outside (pg_cancel_backend, an operator). The server's
+ * message says which in English; with other server languages the time it ran decides.
+ */
+export function cancelReason(error: unknown, elapsedMs: number, limitMs: number): "timeout" | "request" | null {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code !== "57014") continue;
+    const message = String((e as { message?: unknown }).message ?? "");
+    if (/statement timeout/i.test(message)) return "timeout";
+    if (/user request/i.test(message)) return "request";
+    return elapsedMs >= limitMs * 0.95 ? "timeout" : "request";
+  }
+  return null;
 }

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { adminStatement, databaseUrl, randomName } from "@/db/testing/pg-admin";
@@ -32,8 +31,7 @@ async function main() {
   }
 
   await prepareDatabase({ seed: true, profiles: Number(process.env.E2E_PROFILES || 3000) });
-  const next = createRequire(import.meta.url).resolve("next/dist/bin/next");
-  const server = spawn(process.execPath, [next, "start", "-p", port, "-H", "127.0.0.1"], {
+  const server = spawn(process.execPath, ["scripts/serve.mjs", "-p", port, "-H", "127.0.0.1"], {
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });

@@ -1,11 +1,8 @@
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { buildIfNeeded } from "./lib/build";
 import { redact } from "./lib/db-errors";
 import { ensureAuthSecret } from "./lib/env";
 import { prepareDatabase } from "./lib/prepare";
-
-const require = createRequire(import.meta.url);
 
 /**
  * `npm start`: everything a fresh clone needs, in order — a secret, a build, the database
@@ -16,7 +13,8 @@ async function main() {
   buildIfNeeded();
   await prepareDatabase({ seed: true });
   const port = process.env.PORT || "3000";
-  const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", port], {
+  // scripts/serve.mjs is `next start` with honest X-Forwarded-For (see lib/net/client-address.ts).
+  const server = spawn(process.execPath, ["scripts/serve.mjs", "-p", port], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });

@@ -1,14 +1,22 @@
 import Link from "next/link";
 import { LogOut } from "lucide-react";
 import { AppNav } from "@/components/shell/app-nav";
+import { DatabaseUnavailable } from "@/components/shell/database-unavailable";
 import { Button } from "@/components/ui/button";
 import { signOutAction } from "@/lib/auth/actions";
 import { requireUser } from "@/lib/auth/session";
+import { DatabaseUnavailableError } from "@/lib/database-errors";
 
 const roleLabel = { admin: "Admin", lead: "Team lead", marketer: "Marketer" } as const;
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
-  const user = await requireUser();
+  // The user is the first thing read from the database: if it is not answering, say so (app/(app)/error.tsx
+  // sits below this layout and cannot catch the layout's own errors).
+  const user = await requireUser().catch((error: unknown) => {
+    if (error instanceof DatabaseUnavailableError) return null;
+    throw error;
+  });
+  if (!user) return <DatabaseUnavailable />;
   return (
     <div className="flex min-h-screen">
       <aside className="sticky top-0 hidden h-screen w-60 shrink-0 flex-col border-r bg-sidebar px-3 py-4 md:flex">

@@ -12,7 +12,13 @@ export async function loadFigure<T>(work: () => Promise<T>): Promise<FigureResul
     return { ok: true, data: await work() };
   } catch (error) {
     if (!isAppError(error)) throw error;
-    if (error.code === "timeout") return { ok: false, message: "This figure took too long to compute and was stopped. The other figures are not affected." };
+    if (error.code === "timeout")
+      return {
+        ok: false,
+        message: /cancelled/.test(error.message)
+          ? "This figure was cancelled on the database server before it finished. The other figures are not affected; reload to try again."
+          : "This figure took too long to compute and was stopped. The other figures are not affected.",
+      };
     if (error.code === "validation_failed")
       return { ok: false, message: `The segment's conditions are no longer valid (${error.issues[0]?.message ?? error.message}). Open the segment and fix them.` };
     return { ok: false, message: error.message };

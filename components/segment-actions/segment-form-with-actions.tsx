@@ -1,6 +1,8 @@
 "use client";
 
 import { SegmentForm } from "@/components/segments/builder/segment-form";
+import { ExplainBlock } from "@/components/segments/explain/explain-block";
+import { FunnelBlock } from "@/components/segments/explain/funnel-block";
 import { QuickActions } from "./quick-actions";
 
 /**
@@ -12,6 +14,12 @@ export function SegmentFormWithActions(props: Omit<React.ComponentProps<typeof S
   return (
     <SegmentForm
       {...props}
+      ruleTools={(current) => (
+        <>
+          <ExplainBlock {...current} savedSegmentId={id} />
+          <FunnelBlock {...current} savedSegmentId={id} />
+        </>
+      )}
       quickActions={({ rule, unchangedSinceSave }) => (
         <QuickActions
           source={unchangedSinceSave && id ? { source: { segmentId: id }, label: `the segment “${name}”` } : { source: { rule }, label: "this selection" }}

@@ -19,7 +19,7 @@ import { NativeSelect } from "@/components/ui/native-select";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { formatDateTime } from "@/lib/format";
-import { changeUserRoleAction, setUserActiveAction, setUserPasswordAction } from "@/lib/users/actions";
+import { changeUserRoleAction, setUserActiveAction, setUserPasswordAction, signOutUserEverywhereAction } from "@/lib/users/actions";
 import { MIN_PASSWORD_LENGTH, ROLE_LABELS, USER_ROLES, type Role } from "@/lib/users/schema";
 
 export type UserRow = {
@@ -55,7 +55,7 @@ function PasswordDialog({ user }: { user: UserRow }) {
       <DialogContent>
         <DialogHeader>
           <DialogTitle>New password for {user.name}</DialogTitle>
-          <DialogDescription>Hand it over in person or by another channel; they can sign in with it at once.</DialogDescription>
+          <DialogDescription>Hand it over in person or by another channel; they can sign in with it at once. Every session they have open ends.</DialogDescription>
         </DialogHeader>
         <div className="grid gap-1.5">
           <Label htmlFor={`password-${user.id}`}>New password</Label>
@@ -79,14 +79,20 @@ function PasswordDialog({ user }: { user: UserRow }) {
 function UserActions({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
-  const run = (work: () => Promise<ActionResult>) =>
+  const run = (work: () => Promise<ActionResult<unknown>>, done?: (data: unknown) => string) =>
     startTransition(async () => {
       setError(null);
+      setNotice(null);
       const result = await work();
-      if (result.ok) router.refresh();
-      else setError(result.message);
+      if (result.ok) {
+        if (done) setNotice(done(result.data));
+        router.refresh();
+      } else setError(result.message);
     });
+  const signedOut = (n: unknown) =>
+    n === 0 ? `${user.name} had no open session${isSelf ? " elsewhere" : ""}.` : `Signed ${user.name} out of ${n} session${n === 1 ? "" : "s"}${isSelf ? " (this one stays)" : ""}.`;
   return (
     <div className="flex flex-col items-end gap-1">
       <div className="flex flex-wrap items-center justify-end gap-2">
@@ -104,6 +110,10 @@ function UserActions({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
           ))}
         </NativeSelect>
         <PasswordDialog user={user} />
+        <Button size="sm" variant="ghost" disabled={pending} onClick={() => run(() => signOutUserEverywhereAction(user.id), signedOut)}>
+          Sign out everywhere
+          <span className="sr-only"> {user.name}</span>
+        </Button>
         {isSelf ? null : (
           <Button size="sm" variant={user.active ? "ghost" : "outline"} className={user.active ? "text-destructive" : undefined} disabled={pending} onClick={() => run(() => setUserActiveAction(user.id, !user.active))}>
             {user.active ? `Deactivate` : `Reactivate`}
@@ -114,6 +124,11 @@ function UserActions({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
       {error ? (
         <p role="alert" className="text-xs text-destructive">
           {error}
+        </p>
+      ) : null}
+      {notice ? (
+        <p role="status" className="text-xs text-muted-foreground">
+          {notice}
         </p>
       ) : null}
     </div>

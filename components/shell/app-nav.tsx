@@ -9,6 +9,7 @@ import {
   KeyRound,
   ListChecks,
   Mail,
+  MonitorSmartphone,
   Trash2,
   UserCog,
   Users,
@@ -50,6 +51,7 @@ const sections: Section[] = [
       { href: "/settings/access-groups", label: "Access groups", icon: Users },
       { href: "/settings/users", label: "Users", icon: UserCog, adminOnly: true },
       { href: "/settings/api-tokens", label: "API tokens", icon: KeyRound },
+      { href: "/settings/sessions", label: "Sessions", icon: MonitorSmartphone },
     ],
   },
 ];

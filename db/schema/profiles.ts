@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -81,7 +82,8 @@ export const profiles = pgTable(
   (t) => [
     // `id` rides along so that a range slice joined to events is an index-only scan (lib/segments).
     index("profiles_database_range_idx").on(t.databaseId, t.rangeKey, t.id),
-    index("profiles_database_id_idx").on(t.databaseId, t.id),
+    // Unique (as the id alone is) so that events can refer to (database_id, id): see `events`.
+    uniqueIndex("profiles_database_id_idx").on(t.databaseId, t.id),
     // text_pattern_ops serves both equality and the "starts with" search of the profile table.
     index("profiles_database_email_idx").on(t.databaseId, sql`lower(${t.email}) text_pattern_ops`),
   ],
@@ -93,9 +95,7 @@ export const events = pgTable(
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
     databaseId: integer("database_id").notNull(),
-    profileId: bigint("profile_id", { mode: "number" })
-      .notNull()
-      .references(() => profiles.id, { onDelete: "cascade" }),
+    profileId: bigint("profile_id", { mode: "number" }).notNull(),
     channel: eventChannel("channel").notNull(),
     type: text("type").notNull(),
     mailingId: integer("mailing_id"),
@@ -103,6 +103,9 @@ export const events = pgTable(
     properties: jsonb("properties").$type<Record<string, unknown>>(),
   },
   (t) => [
+    // An event's database is its profile's, enforced, so that events of a database can be counted
+    // without joining profiles (lib/segments/compile-events.ts).
+    foreignKey({ name: "events_database_profile_fk", columns: [t.databaseId, t.profileId], foreignColumns: [profiles.databaseId, profiles.id] }).onDelete("cascade"),
     // Per-profile probes (EXISTS / NOT EXISTS in a nested loop). The engine states `database_id` in every
     // event subquery, and interactions often a channel or a mailing: with those columns riding along,
     // a probe reads the index alone instead of visiting the table for each profile (docs/benchmarks.md).

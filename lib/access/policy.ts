@@ -45,7 +45,9 @@ const ruleChecks = ["database visible", "referenced segments visible"] as const;
 export const policy = {
   // Session
   "session.signIn": { roles: "public", checks: [], summary: "Sign in (throttled per account and address)." },
-  "session.signOut": { roles: "public", checks: [], summary: "Sign out." },
+  "session.signOut": { roles: "public", checks: [], summary: "Sign out (ends the session record: the old cookie no longer works)." },
+  "sessions.list": { roles: everyone, checks: [], summary: "See one's own open sessions." },
+  "sessions.revokeOthers": { roles: everyone, checks: [], summary: "Sign out one's own other sessions." },
 
   // Profile databases and profiles
   "databases.list": { roles: everyone, checks: [], summary: "List visible profile databases." },
@@ -77,6 +79,8 @@ export const policy = {
   "segments.copyToStaticSegment": { roles: everyone, checks: [...ruleChecks, "target static segment visible"], summary: "Copy selected profiles to a static segment." },
   "segments.bulkEditProfiles": { roles: everyone, checks: ruleChecks, summary: "Change a field on every selected profile." },
   "segments.addToScenario": { roles: everyone, checks: [...ruleChecks, "target scenario visible"], summary: "Add selected profiles to a scenario." },
+  "segments.explain": { roles: everyone, checks: [...ruleChecks, "source segment visible"], summary: "Explain why one profile is in or out of a rule or saved segment." },
+  "segments.funnel": { roles: everyone, checks: [...ruleChecks, "source segment visible"], summary: "The condition funnel of a rule or saved segment." },
   "segments.actionTargets": { roles: everyone, checks: ["database visible"], summary: "What the action dialogs offer: fields, target databases, static segments, scenarios." },
 
   // Background jobs (the actions above run as jobs; a user sees their own, admins everyone's)
@@ -99,7 +103,8 @@ export const policy = {
   // Users (admins)
   "users.list": { roles: admins, checks: [], summary: "List users." },
   "users.create": { roles: admins, checks: [], summary: "Create a user with a role and a first password." },
-  "users.update": { roles: admins, checks: [], summary: "Change a user's role or password, deactivate or reactivate." },
+  "users.update": { roles: admins, checks: [], summary: "Change a user's role or password (ends their sessions), deactivate or reactivate." },
+  "users.signOut": { roles: admins, checks: [], summary: "Sign a user out everywhere (ends all their sessions)." },
 
   // Access groups
   "accessGroups.list": { roles: everyone, checks: ["access group: member"], summary: "See one's own groups (admins: all)." },

@@ -3,6 +3,7 @@ import { getDb, type Db } from "@/db/client";
 import { authorize, type PolicyKey } from "@/lib/access/policy";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { currentUser } from "@/lib/auth/session";
+import { knownDatabaseError } from "@/lib/database-errors";
 import { isAppError, type ErrorCode, type Issue } from "@/lib/errors";
 
 /** What every server action answers: a typed result the form can show, never a stack trace. */
@@ -57,6 +58,7 @@ export async function runAction<T>(key: PolicyKey, body: ActionBody<T>): Promise
 
 /** An error as an action result: known errors keep their code and message, anything else is "internal". */
 export function failure(error: unknown): { ok: false; code: ErrorCode | "internal"; message: string; fieldErrors?: Record<string, string>; issues?: Issue[] } {
+  error = knownDatabaseError(error) ?? error;
   if (isAppError(error)) {
     return {
       ok: false,

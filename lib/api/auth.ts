@@ -4,12 +4,8 @@ import { userForToken } from "@/lib/api-tokens/queries";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { lockedUntil, recordFailure } from "@/lib/auth/throttle";
 import { AppError } from "@/lib/errors";
+import { clientAddress } from "@/lib/net/client-address";
 import { RateLimited } from "./errors";
-
-/** The caller's address as the sign-in throttle reads it (lib/auth/auth.ts), without loading Auth.js here. */
-function clientAddress(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "unknown";
-}
 
 /** Failed bearer attempts are counted per client address like failed sign-ins (20 in 15 minutes, then locked). */
 const failureKey = (request: Request) => `api:${clientAddress(request.headers)}`;

@@ -1,3 +1,4 @@
+import { knownDatabaseError, RETRY_AFTER_SECONDS } from "@/lib/database-errors";
 import { AppError, isAppError, type ErrorCode, type Issue } from "@/lib/errors";
 
 /** SPEC §5's error body. */
@@ -7,12 +8,18 @@ export function errorBody(code: ApiErrorBody["error"]["code"], message: string, 
   return { error: { code, message, issues } };
 }
 
-/** Any error as the API's JSON answer; an unexpected one is logged and reported without details. */
+/**
+ * Any error as the API's JSON answer: a database that is not answering is a 503 `unavailable` with
+ * Retry-After, a value PostgreSQL refused as data a 400; anything else unexpected is logged and
+ * reported without details.
+ */
 export function errorResponse(error: unknown, headers: HeadersInit = {}): Response {
+  error = knownDatabaseError(error) ?? error;
   if (isAppError(error)) {
     const extra = new Headers(headers);
     if (error.code === "unauthorized") extra.set("WWW-Authenticate", 'Bearer realm="api"');
     if (error instanceof RateLimited) extra.set("Retry-After", String(error.retryAfterSeconds));
+    if (error.code === "unavailable") extra.set("Retry-After", String(RETRY_AFTER_SECONDS));
     return Response.json(errorBody(error.code, error.message, error.issues), { status: error.status, headers: extra });
   }
   console.error("API request failed:", error);

@@ -11,7 +11,11 @@ import {
   databaseSchema,
   errorSchema,
   eventsBody,
+  explainBody,
+  explainQuery,
+  explanationSchema,
   exportQuery,
+  funnelSchema,
   idParam,
   mailingSchema,
   memberSchema,
@@ -102,6 +106,51 @@ export function openApiDocument() {
             responses: { 200: { description: "Count and first profiles", ...jsonContent(z.object({ count: z.int(), profiles: z.array(profileSchema) })) } },
           },
           [400, 403, 404, 413],
+        ),
+      },
+      "/segments/explain": {
+        post: op(
+          "segments.explain",
+          {
+            summary: "Why is this profile in or out? (a rule that is not saved)",
+            description:
+              "The rule evaluated by the database for one profile of its database, with the selection's own predicates: the range key and bounds, each group's and condition's verdict with its evidence, the rank under the limit, and the final verdict, which always equals membership in the selection.",
+            requestBody: jsonContent(explainBody),
+            responses: { 200: { description: "The evaluated tree", ...jsonContent(explanationSchema) } },
+          },
+          [400, 403, 404, 413],
+        ),
+      },
+      "/segments/funnel": {
+        post: op(
+          "segments.funnel",
+          {
+            summary: "Condition funnel of a rule that is not saved",
+            description:
+              "One statement over the database's profiles: its size, inside the range, each group (inside an and group after each condition in order, inside an or group each condition alone), the groups combined, after the limit. `count` (the last step) equals Calculate.",
+            requestBody: jsonContent(previewBody),
+            responses: { 200: { description: "Steps and the final count", ...jsonContent(funnelSchema) } },
+          },
+          [400, 403, 404, 413],
+        ),
+      },
+      "/segments/{id}/explain": {
+        get: op(
+          "segments.explain",
+          {
+            operationId: "segments.explain.saved",
+            summary: "Why is this profile in or out of a saved segment?",
+            requestParams: { path: idParam, query: explainQuery },
+            responses: { 200: { description: "The evaluated tree", ...jsonContent(explanationSchema) } },
+          },
+          [400, 404],
+        ),
+      },
+      "/segments/{id}/funnel": {
+        get: op(
+          "segments.funnel",
+          { operationId: "segments.funnel.saved", summary: "Condition funnel of a saved segment", requestParams: path, responses: { 200: { description: "Steps and the final count", ...jsonContent(funnelSchema) } } },
+          [404],
         ),
       },
       "/segments": {

@@ -14,6 +14,7 @@ import { EXPORT_FORMATS } from "@/lib/export/stream";
 import { createMailingSchema } from "@/lib/mailings/queries";
 import { MAX_PROFILES_PER_REQUEST, profileInputSchema } from "@/lib/profiles/schema";
 import { selectionRuleSchema } from "@/lib/segments/script";
+import { coercedIdSchema, storableText } from "@/lib/validation/input";
 
 const seg = segmentInputSchema.shape;
 const rule = selectionRuleSchema.shape;
@@ -52,6 +53,14 @@ export const previewBody = z.strictObject({
   limit: rule.limit,
 });
 
+const profileRef = z
+  .union([z.string().min(1, { error: "Enter a profile id or email." }).max(320), z.int().positive().max(Number.MAX_SAFE_INTEGER)], { error: "Enter a profile id or email." })
+  .transform(String)
+  .meta({ description: "The profile's id, or its email (case-insensitive; the lowest id when several share it)." });
+
+export const explainBody = z.strictObject({ ...previewBody.shape, profile: profileRef });
+export const explainQuery = z.object({ profile: z.string({ error: "Enter a profile id or email." }).min(1, { error: "Enter a profile id or email." }).max(320).meta({ description: "The profile's id or email." }) });
+
 export const createSegmentBody = z.strictObject({
   name: seg.name,
   database_id: seg.databaseId,
@@ -69,19 +78,18 @@ export const updateSegmentBody = createSegmentBody.partial();
 export const addMemberBody = z.strictObject({ email: memberEmailSchema });
 
 export const segmentListQuery = z.object({
-  q: z.string().max(200).optional().meta({ description: "Part of the name." }),
-  tag: z.string().max(40).optional(),
-  database_id: z.coerce.number().int().positive().optional(),
+  q: storableText().max(200).optional().meta({ description: "Part of the name." }),
+  tag: storableText().max(40).optional(),
+  database_id: coercedIdSchema("Expected a database id.").optional(),
   sort: z.enum(segmentSorts).optional(),
   dir: z.enum(["asc", "desc"]).optional(),
-  page: z.coerce.number().int().min(1).optional(),
+  page: z.coerce.number().int().min(1).max(1_000_000).optional(),
   page_size: z.coerce.number().int().min(1).max(100).optional(),
 });
 
 export const exportQuery = z.object({
   format: z.enum(EXPORT_FORMATS, { error: "Use csv or ndjson." }).default("csv"),
-  fields: z
-    .string()
+  fields: storableText()
     .max(10_000)
     .optional()
     .meta({ description: "Comma-separated columns: id, email, phone, first_name, last_name, created_at, updated_at, the database's field keys, email_subscription, sms_subscription, push_subscription. Default: all." }),
@@ -138,6 +146,41 @@ export const segmentSchema = z
     deleted_at: z.string().nullable().meta({ description: "Set while the segment is in the bin." }),
   })
   .meta({ id: "Segment" });
+
+const explainedTree = {
+  member: z.boolean().meta({ description: "The final verdict: membership in the selection." }),
+  summary: z.string().meta({ description: "The verdict in one sentence." }),
+  range: z.object({ key: z.int(), lo: z.int(), hi: z.int(), inside: z.boolean(), from: z.number(), to: z.number() }),
+  logic: z.enum(["and", "or"]),
+  matches: z.boolean().meta({ description: "Inside the range and passing the conditions (before the limit)." }),
+  groups: z.array(
+    z.object({
+      member: z.boolean(),
+      logic: z.enum(["and", "or"]),
+      not: z.boolean(),
+      ignored: z.boolean().meta({ description: "A group without conditions, which the selection ignores." }),
+      conditions: z.array(
+        z.object({
+          member: z.boolean(),
+          label: z.string(),
+          evidence: z.record(z.string(), z.unknown()).meta({
+            description:
+              "By `kind`: `field` { field, value (as stored), bounds? (dates: resolved UTC bounds) }; `subscription` { channel, status }; `events` { type, count, from, to }; `static_segment` { segment_id, name, wants_member, in_segment }; `dynamic_segment` { segment_id, name, wants_member, tree (the nested segment's own explanation) }.",
+          }),
+        }),
+      ),
+    }),
+  ),
+  limit: z.object({ limit: z.int(), rank: z.int().nullable().meta({ description: "The profile's place among the matches in id order; null when it does not match." }) }).nullable(),
+};
+export const explanationSchema = z.object({ profile_id: z.int(), ...explainedTree }).meta({ id: "Explanation" });
+
+export const funnelSchema = z
+  .object({
+    steps: z.array(z.object({ label: z.string(), count: z.int() })),
+    count: z.int().meta({ description: "The last step: equals Calculate." }),
+  })
+  .meta({ id: "Funnel" });
 
 export const mailingSchema = z
   .object({ id: z.int(), name: z.string(), database_id: z.int(), segment_id: z.int().nullable(), created_at: z.string() })

@@ -12,6 +12,8 @@ export type ActingUser = {
   groupIds: number[];
   /** Access groups the user leads (a subset of groupIds). */
   leadGroupIds: number[];
+  /** The sign-in session behind this request (browser requests only; absent for API tokens and jobs). */
+  sessionId?: string | null;
 };
 
 /** Loads an active user with their groups; a missing or deactivated user is `null`. */

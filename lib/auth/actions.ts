@@ -4,7 +4,7 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { getDb } from "@/db/client";
 import { publicAction } from "@/lib/actions/safe-action";
-import { auth, clientAddress, signIn, signInSchema, signOut } from "./auth";
+import { clientAddress, signIn, signInSchema, signOut } from "./auth";
 import { lockedUntil, retryMessage, throttleKeys } from "./throttle";
 
 export type SignInState = { message?: string; email?: string };
@@ -42,7 +42,8 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
   }
 }
 
+/** Ends the session record (Auth.js's signOut event) and clears the cookie, even for an ended session. */
 export async function signOutAction(): Promise<void> {
   publicAction("session.signOut");
-  if (await auth()) await signOut({ redirectTo: "/login" });
+  await signOut({ redirectTo: "/login" });
 }

@@ -1,4 +1,4 @@
-import { inArray, sql } from "drizzle-orm";
+import { and, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { signInThrottle } from "@/db/schema";
 
@@ -42,6 +42,20 @@ export async function recordFailure(db: Db, keys: string[], now = new Date()): P
         },
       });
   }
+  await expireThrottleRows(db, now);
+}
+
+/**
+ * Drops rows that no longer count: their window is over and they are not locked. Run with every
+ * recorded failure, so a flood of distinct keys cannot grow the table for longer than one window.
+ */
+export async function expireThrottleRows(db: Db, now = new Date()): Promise<number> {
+  const windowStart = new Date(now.getTime() - WINDOW_MINUTES * 60_000);
+  const rows = await db
+    .delete(signInThrottle)
+    .where(and(lt(signInThrottle.windowStartedAt, windowStart), or(isNull(signInThrottle.lockedUntil), lt(signInThrottle.lockedUntil, now))))
+    .returning({ key: signInThrottle.key });
+  return rows.length;
 }
 
 /** A successful sign-in clears the account's failures (the address keeps its count). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema, storableText } from "@/lib/validation/input";
 
 /**
  * What a profile database may declare, shared by the create form (browser), the server action and the
@@ -28,8 +29,7 @@ export const MAX_NAME_LENGTH = 200;
 export const MAX_LABEL_LENGTH = 200;
 export const FIELD_KEY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 
-export const fieldKeySchema = z
-  .string({ error: "Enter a key." })
+export const fieldKeySchema = storableText({ error: "Enter a key." })
   .trim()
   .min(1, "Enter a key.")
   .regex(FIELD_KEY_PATTERN, "Use a lowercase letter first, then lowercase letters, digits or _ (at most 63).")
@@ -37,8 +37,7 @@ export const fieldKeySchema = z
 
 export const fieldTypeSchema = z.enum(FIELD_TYPES, { error: "Choose text, number, date or yes/no." });
 
-export const databaseNameSchema = z
-  .string({ error: "Enter a name." })
+export const databaseNameSchema = storableText({ error: "Enter a name." })
   .trim()
   .min(1, "Enter a name.")
   .max(MAX_NAME_LENGTH, `Use at most ${MAX_NAME_LENGTH} characters.`);
@@ -47,7 +46,7 @@ export const fieldDefinitionSchema = z.object({
   key: fieldKeySchema,
   type: fieldTypeSchema,
   /** Shown in the UI; defaults to the key. */
-  label: z.string().trim().max(MAX_LABEL_LENGTH, `Use at most ${MAX_LABEL_LENGTH} characters.`).optional(),
+  label: storableText().trim().max(MAX_LABEL_LENGTH, `Use at most ${MAX_LABEL_LENGTH} characters.`).optional(),
 });
 
 export type FieldDefinitionInput = z.input<typeof fieldDefinitionSchema>;
@@ -69,7 +68,7 @@ export const createDatabaseSchema = z.object({
     .max(MAX_FIELDS, `A database may declare at most ${MAX_FIELDS} fields.`)
     .default([])
     .superRefine((fields, ctx) => noDuplicateKeys(fields, ctx, (i) => [i, "key"])),
-  accessGroupIds: z.array(z.number().int().positive()).default([]),
+  accessGroupIds: z.array(idSchema()).default([]),
 });
 
 export type CreateDatabaseInput = z.input<typeof createDatabaseSchema>;
@@ -78,7 +77,7 @@ export type CreateDatabaseInput = z.input<typeof createDatabaseSchema>;
  * The create form's values. The form always shows at least one field row, so a row left entirely blank
  * is ignored instead of being an error; issues keep the row's position in the form.
  */
-export const fieldRowSchema = z.object({ key: z.string(), type: z.string(), label: z.string() });
+export const fieldRowSchema = z.object({ key: storableText(), type: storableText(), label: storableText() });
 export type FieldRow = z.infer<typeof fieldRowSchema>;
 
 const isBlankRow = (row: FieldRow) => row.key.trim() === "" && row.label.trim() === "";
@@ -87,7 +86,7 @@ export const createDatabaseFormSchema = z
   .object({
     name: databaseNameSchema,
     fields: z.array(fieldRowSchema),
-    accessGroupIds: z.array(z.string()),
+    accessGroupIds: z.array(storableText()),
   })
   .superRefine((form, ctx) => {
     const used = form.fields.filter((row) => !isBlankRow(row));

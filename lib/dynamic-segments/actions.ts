@@ -1,12 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { runAction, type ActionResult } from "@/lib/actions/safe-action";
 import { invalid } from "@/lib/errors";
+import { coercedIdSchema } from "@/lib/validation/input";
 import { cloneSegment, deleteSegmentPermanently, moveSegmentToBin, restoreSegment } from "./lifecycle";
 
-const segmentId = z.coerce.number().int().positive();
+const segmentId = coercedIdSchema();
 
 function parseId(value: unknown): number {
   const parsed = segmentId.safeParse(value);

@@ -2,12 +2,13 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { z } from "zod";
 import type { SegmentFormValues } from "@/lib/dynamic-segments/builder-types";
 import { runAction, type ActionResult } from "@/lib/actions/safe-action";
+import { parseInput } from "@/lib/api/parse";
 import { AppError, invalid, type Issue } from "@/lib/errors";
 import { parseScriptText, type Script } from "@/lib/segments/script";
 import { calculateSavedSegment, calculateSelection, prepareSelection, showSelection, type SelectionProfile } from "@/lib/segments/selection";
+import { idSchema } from "@/lib/validation/input";
 import { createSegment, segmentConditions, updateSegment } from "./save";
 
 /** The rule the builder calculates: what a selection is, before it is saved. */
@@ -19,12 +20,12 @@ export type RuleInput = {
 };
 export type ShownProfile = SelectionProfile;
 
-const optionalId = z.int().positive().optional();
+const optionalId = idSchema("Not a segment id.").optional();
 
 /** Calculate (and Refresh count). An unchanged saved segment is calculated as itself and logged. */
 export async function calculateRuleAction(rule: RuleInput, savedSegmentId?: number): Promise<ActionResult<{ count: number; calculatedAt: string }>> {
   const result = await runAction("segments.calculate", async ({ db, user }) => {
-    const id = optionalId.parse(savedSegmentId);
+    const id = parseInput(optionalId, savedSegmentId);
     const { count, calculatedAt } = id ? await calculateSavedSegment(db, user, id) : await calculateSelection(db, user, rule);
     return { count, calculatedAt: calculatedAt.toISOString() };
   });
@@ -41,7 +42,7 @@ export async function showRuleAction(rule: RuleInput): Promise<ActionResult<{ pr
 export async function checkConditionsAction(input: { databaseId: number; conditions: Script; segmentId?: number }): Promise<ActionResult<{ issues: Issue[] }>> {
   return runAction("segments.checkConditions", async ({ db, user }) => {
     try {
-      await prepareSelection(db, user, { databaseId: input.databaseId, conditions: input.conditions }, { segmentId: optionalId.parse(input.segmentId) });
+      await prepareSelection(db, user, { databaseId: input.databaseId, conditions: input.conditions }, { segmentId: parseInput(optionalId, input.segmentId) });
       return { issues: [] };
     } catch (error) {
       if (error instanceof AppError && error.code === "validation_failed")
@@ -53,7 +54,7 @@ export async function checkConditionsAction(input: { databaseId: number; conditi
 
 /** The conditions of another visible segment, for "Import conditions". */
 export async function importConditionsAction(segmentId: number): Promise<ActionResult<Script>> {
-  return runAction("segments.importConditions", async ({ db, user }) => (await segmentConditions(db, user, z.int().positive().parse(segmentId))).script);
+  return runAction("segments.importConditions", async ({ db, user }) => (await segmentConditions(db, user, parseInput(idSchema("Not a segment id."), segmentId))).script);
 }
 
 export type SaveSegmentState = {

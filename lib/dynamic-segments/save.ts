@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
+import { idSchema, storableText } from "@/lib/validation/input";
 import type { Db } from "@/db/client";
 import { accessGroups, dynamicSegmentAccessGroups, dynamicSegments, segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
@@ -11,18 +12,18 @@ import { calculateSavedSegment, prepareSelection } from "@/lib/segments/selectio
 
 /** A saved dynamic segment as the form, server actions and API send it. */
 export const segmentInputSchema = z.strictObject({
-  name: z.string({ error: "Give the segment a name." }).trim().min(1, { error: "Give the segment a name." }).max(200, { error: "Use at most 200 characters." }),
-  databaseId: z.int({ error: "Select a source." }).positive({ error: "Select a source." }),
+  name: storableText({ error: "Give the segment a name." }).trim().min(1, { error: "Give the segment a name." }).max(200, { error: "Use at most 200 characters." }),
+  databaseId: idSchema("Select a source."),
   range: rangeSchema.default({ from: 0, to: 100 }),
   conditions: scriptSchema.nullish().transform((s) => (s && s.groups.length ? s : null)),
   limit: limitSchema.nullish().transform((l) => l ?? null),
-  description: z.string().max(2000, { error: "Use at most 2,000 characters." }).default(""),
+  description: storableText().max(2000, { error: "Use at most 2,000 characters." }).default(""),
   tags: z
-    .array(z.string().trim().min(1).max(40, { error: "A tag has at most 40 characters." }))
+    .array(storableText().trim().min(1).max(40, { error: "A tag has at most 40 characters." }))
     .max(20, { error: "Use at most 20 tags." })
     .default([])
     .transform((tags) => [...new Set(tags)]),
-  accessGroupIds: z.array(z.int().positive()).max(100).default([]),
+  accessGroupIds: z.array(idSchema()).max(100).default([]),
 });
 export type SegmentInput = z.input<typeof segmentInputSchema>;
 type ParsedInput = z.output<typeof segmentInputSchema>;

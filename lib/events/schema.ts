@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema, jsonObjectSchema, storableText } from "@/lib/validation/input";
 import { formatPath } from "@/lib/profiles/schema";
 import { toTimestamp } from "@/lib/profiles/values";
 import { EVENT_CHANNELS } from "@/lib/segments/script";
@@ -13,16 +14,14 @@ export const eventInputSchema = z.strictObject(
   {
     profile_id: z.int({ error: "Expected a profile id (a whole number)." }).positive({ error: "Expected a profile id (a whole number)." }),
     channel: z.enum(EVENT_CHANNELS, { error: `Use one of: ${EVENT_CHANNELS.join(", ")}.` }),
-    type: z
-      .string({ error: "Expected text, e.g. opened or purchase." })
+    type: storableText({ error: "Expected text, e.g. opened or purchase." })
       .trim()
       .min(1, { error: "Give the event type, e.g. opened or purchase." })
       .max(100, { error: "Use at most 100 characters." }),
-    mailing_id: z.int({ error: "Expected a mailing id (a whole number)." }).positive({ error: "Expected a mailing id (a whole number)." }).nullish(),
-    occurred_at: z
-      .string({ error: "Expected an ISO date-time." })
+    mailing_id: idSchema("Expected a mailing id (a whole number).").nullish(),
+    occurred_at: storableText({ error: "Expected an ISO date-time." })
       .refine((v) => toTimestamp(v) !== null, { error: "Expected an ISO date-time such as 2026-01-31T09:30:00Z." }),
-    properties: z.record(z.string(), z.unknown(), { error: "Expected an object." }).nullish(),
+    properties: jsonObjectSchema("Expected an object.").nullish(),
   },
   { error: "Expected an event object." },
 );

@@ -1,7 +1,8 @@
 import "server-only";
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { jobs, users, type Job, type JobKind, type JobStatus } from "@/db/schema";
+import { databaseVisible, dynamicSegmentVisible, staticSegmentVisible } from "@/lib/access/visibility";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { notFound } from "@/lib/errors";
 
@@ -46,9 +47,27 @@ export function toJobView(job: Job, userName: string | null = null): JobView {
   };
 }
 
-/** Jobs a user may see: their own; an admin sees everyone's. */
+/** A job parameter that names an id (validated when queued), as a number for the visibility joins. */
+const paramId = (path: string[]) => {
+  const text = sql`(${jobs.params} #>> '{${sql.raw(path.join(","))}}')`;
+  return sql`(case when ${text} ~ '^[0-9]{1,10}$' then (${text})::bigint end)`;
+};
+
+/**
+ * Jobs a user may see: their own (an admin: everyone's), and only while the user can still see what
+ * the job read and wrote as it is now (SPEC §3): the source database, the saved source segment, the
+ * target static segment or profile database. Narrowing access hides old jobs, their status and their
+ * downloads (404). A scenario target belongs to the source database, so that check covers it.
+ */
 function visibleJobs(user: ActingUser): SQL | undefined {
-  return user.role === "admin" ? undefined : eq(jobs.userId, user.id);
+  if (user.role === "admin") return undefined;
+  return and(
+    eq(jobs.userId, user.id),
+    sql`(${jobs.databaseId} is null or ${databaseVisible(user, jobs.databaseId)})`,
+    sql`(${jobs.sourceSegmentId} is null or ${dynamicSegmentVisible(user, jobs.sourceSegmentId)})`,
+    staticSegmentVisible(user, paramId(["target", "staticSegmentId"])),
+    databaseVisible(user, paramId(["targetDatabaseId"])),
+  );
 }
 
 /** Recent jobs, newest first; optionally those of one saved segment. */

@@ -79,20 +79,32 @@ export async function enqueueJob(db: Db, user: ActingUser, input: NewJob): Promi
   return { job: existing, created: false };
 }
 
-/** Marks jobs that a dead server process left "running" as failed; answers their ids. */
-export async function failAbandonedJobs(db: Db, opts: { runnerId: string; staleAfterMs: number }): Promise<{ id: number; kind: JobKind }[]> {
+/**
+ * Marks jobs whose worker is gone as failed; answers their ids. Gone: the caller's own running jobs it
+ * is not running (`activeJobIds`; after `graceMs`, so that a job it claimed a moment ago is not taken
+ * for one), and any other running job whose heartbeat is older than the lease (`staleAfterMs`).
+ */
+export async function failAbandonedJobs(
+  db: Db,
+  opts: { runnerId: string; activeJobIds?: number[]; staleAfterMs: number; graceMs?: number },
+): Promise<{ id: number; kind: JobKind }[]> {
+  const olderThan = (ms: number) => sql`${jobs.heartbeatAt} < now() - make_interval(secs => ${ms / 1000})`;
+  const mine = sql`${jobs.runnerId} is not distinct from ${opts.runnerId}`;
+  const active = opts.activeJobIds?.length ? sql`${jobs.id} not in (${sql.join(opts.activeJobIds.map((id) => sql`${id}::bigint`), sql`, `)})` : sql`true`;
   return db
     .update(jobs)
     .set({
       status: "failed",
-      error: "The server stopped while this job was running, so it was cancelled; nothing was changed. Start it again.",
+      error: sql`case when ${mine}
+        then 'The connection to the database was lost while this ran, so it stopped; nothing was changed and no file was kept. Start it again.'
+        else 'The server stopped while this job was running, so it was cancelled; nothing was changed. Start it again.' end`,
       finishedAt: sql`now()`,
     })
     .where(
       and(
         eq(jobs.status, "running"),
-        sql`${jobs.runnerId} is distinct from ${opts.runnerId}`,
-        sql`(${jobs.heartbeatAt} is null or ${jobs.heartbeatAt} < now() - make_interval(secs => ${opts.staleAfterMs / 1000}))`,
+        active,
+        sql`(${jobs.heartbeatAt} is null or (${mine} and ${olderThan(opts.graceMs ?? 0)}) or ${olderThan(opts.staleAfterMs)})`,
       ),
     )
     .returning({ id: jobs.id, kind: jobs.kind });

@@ -4,12 +4,19 @@ import "server-only";
  * `kick()` claims queued jobs up to the concurrency limit and runs them in the background; each job
  * reports progress (done / total) into its row, a heartbeat says the process is alive, and a job
  * left "running" by a process that died is marked failed by the next runner that looks.
+ *
+ * A job whose worker lost the database (restart, network cut) fails like any other: its transaction
+ * rolled back with the connection, its partial export file is removed, and the failure is written
+ * again and again until the database answers (within the job's lease). If it still cannot be written,
+ * the row's heartbeat stops and the lease runs out; then any runner — this one too — fails the job
+ * and frees its target (`reclaim()`, also run when a submission finds its target "already running").
  */
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { jobs, type Job, type JobKind } from "@/db/schema";
 import { loadActingUser, type ActingUser } from "@/lib/auth/acting-user";
+import { isDatabaseUnavailable } from "@/lib/database-errors";
 import { AppError, isAppError } from "@/lib/errors";
 import { cleanExports } from "./files";
 import { claimNextJob, failAbandonedJobs } from "./queue";
@@ -23,7 +30,7 @@ export type JobDefinition = {
 
 export type RunnerOptions = {
   concurrency?: number;
-  /** A running job whose heartbeat is older than this belongs to a dead process. */
+  /** The lease: a running job whose heartbeat is older than this belongs to a dead process (or one that lost the database). */
   staleAfterMs?: number;
   heartbeatMs?: number;
   /** PGlite: one process owns the database, so any "running" job of another runner is dead. */
@@ -77,20 +84,10 @@ class ProgressWriter {
   }
 }
 
-/** Whether an error means the database went away (restart, network): worth saying so plainly. */
-export function isConnectionLost(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = String((e as { code?: unknown }).code ?? "");
-    if (/^(57P0[123]|08\d{3})$/.test(code)) return true;
-    if (/^(CONNECTION_(CLOSED|ENDED|DESTROYED)|ECONNRESET|ECONNREFUSED|EPIPE)$/.test(code)) return true;
-  }
-  return false;
-}
-
 function failureMessage(job: Job, error: unknown): string {
   if (isAppError(error)) return error.message;
   const exported = job.kind === "export_profiles" || job.kind === "export_history";
-  if (isConnectionLost(error))
+  if (isDatabaseUnavailable(error))
     return exported
       ? "The connection to the database was lost during the export, so it stopped; no file was kept. Start the export again."
       : "The connection to the database was lost while this ran, so it stopped; nothing was changed. Try again.";
@@ -168,12 +165,28 @@ export class JobRunner {
     }
   }
 
-  /** Fails jobs that a dead process left running (at most every 30 s) and removes their partial files. */
+  /** Fails abandoned jobs (at most every 30 s, or sooner when the lease is shorter). */
   private async recover(db: Db) {
-    if (Date.now() - this.lastRecovery < 30_000) return;
+    if (Date.now() - this.lastRecovery < Math.min(30_000, this.staleAfterMs)) return;
     this.lastRecovery = Date.now();
-    const abandoned = await failAbandonedJobs(db, { runnerId: this.id, staleAfterMs: this.options.singleProcess ? 0 : this.staleAfterMs });
+    await this.reclaim(db);
+  }
+
+  /**
+   * Fails the jobs whose worker is gone and removes their partial files: those another process left
+   * running past the lease (on PGlite, which one process owns, at once), and this runner's own that it
+   * is no longer running (their failure could not be recorded while the database was away). Answers
+   * how many it failed.
+   */
+  async reclaim(db?: Db): Promise<number> {
+    const abandoned = await failAbandonedJobs(db ?? (await this.database()), {
+      runnerId: this.id,
+      activeJobIds: [...this.active.keys()],
+      staleAfterMs: this.options.singleProcess ? 0 : this.staleAfterMs,
+      graceMs: Math.min(this.heartbeatMs, this.staleAfterMs),
+    });
     await cleanExports({ jobIds: abandoned.map((j) => j.id) }).catch((error: unknown) => console.error("job runner: cleaning exports failed", error));
+    return abandoned.length;
   }
 
   private startHeartbeat(db: Db) {
@@ -219,11 +232,34 @@ export class JobRunner {
         .where(eq(jobs.id, job.id));
     } catch (error) {
       await progress.settle();
-      await db
-        .update(jobs)
-        .set({ status: "failed", error: failureMessage(job, error), stage: null, finishedAt: sql`now()` })
-        .where(eq(jobs.id, job.id))
-        .catch((e: unknown) => console.error(`job ${job.id}: could not record the failure`, e));
+      if (job.kind === "export_profiles" || job.kind === "export_history")
+        await cleanExports({ jobIds: [job.id] }).catch((e: unknown) => console.error(`job ${job.id}: cleaning its export failed`, e));
+      await this.recordFailure(db, job, failureMessage(job, error));
+    }
+  }
+
+  /**
+   * Writes a failure, retrying while the database is away (its pool reconnects on the next query),
+   * until the lease would run out; after that the row is left to `reclaim()`, which fails it by its
+   * stale heartbeat.
+   */
+  private async recordFailure(db: Db, job: Job, message: string): Promise<void> {
+    const deadline = Date.now() + this.staleAfterMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await db
+          .update(jobs)
+          .set({ status: "failed", error: message, stage: null, finishedAt: sql`now()` })
+          .where(and(eq(jobs.id, job.id), eq(jobs.status, "running")));
+        return;
+      } catch (e) {
+        const wait = Math.min(200 * 2 ** attempt, 5_000, this.heartbeatMs);
+        if (Date.now() + wait >= deadline) {
+          console.error(`job ${job.id}: could not record the failure; it is failed when its lease runs out`, e);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
     }
   }
 }

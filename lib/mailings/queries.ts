@@ -5,6 +5,7 @@ import "server-only";
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { idSchema, storableText } from "@/lib/validation/input";
 import type { Db } from "@/db/client";
 import { dynamicSegments, mailings, profileDatabases } from "@/db/schema";
 import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/access/guards";
@@ -55,9 +56,9 @@ export async function listMailings(db: Db, user: ActingUser): Promise<MailingRow
 }
 
 export const createMailingSchema = z.strictObject({
-  name: z.string({ error: "Enter a name." }).trim().min(1, { error: "Enter a name." }).max(200, { error: "Use at most 200 characters." }),
-  databaseId: z.int({ error: "Choose a profile database." }).positive({ error: "Choose a profile database." }),
-  segmentId: z.int({ error: "Expected a segment id." }).positive({ error: "Expected a segment id." }).nullish(),
+  name: storableText({ error: "Enter a name." }).trim().min(1, { error: "Enter a name." }).max(200, { error: "Use at most 200 characters." }),
+  databaseId: idSchema("Choose a profile database."),
+  segmentId: idSchema("Expected a segment id.").nullish(),
 });
 export type CreateMailingInput = z.input<typeof createMailingSchema>;
 

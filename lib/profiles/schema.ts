@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordSchema, storableText } from "@/lib/validation/input";
 import type { FieldTypeName } from "@/lib/databases/schema";
 import type { Issue } from "@/lib/errors";
 import { checkJsonFieldValue, isEmail, MAX_STRING_LENGTH, toTimestamp, type FieldValue } from "./values";
@@ -12,8 +13,7 @@ export const MAX_ISSUES = 100;
 export const SUBSCRIPTION_STATUSES = ["subscribed", "unsubscribed"] as const;
 export type Subscription = (typeof SUBSCRIPTION_STATUSES)[number] | null;
 
-const optionalText = z
-  .string({ error: "Expected text." })
+const optionalText = storableText({ error: "Expected text." })
   .max(MAX_STRING_LENGTH, `Text is longer than ${MAX_STRING_LENGTH} characters.`)
   .nullish();
 
@@ -21,8 +21,7 @@ const subscriptionSchema = z.enum(SUBSCRIPTION_STATUSES, { error: 'Expected "sub
 
 export const profileInputSchema = z.strictObject(
   {
-    email: z
-      .string({ error: "Expected text." })
+    email: storableText({ error: "Expected text." })
       .trim()
       .max(MAX_STRING_LENGTH, `Text is longer than ${MAX_STRING_LENGTH} characters.`)
       .refine((v) => v === "" || isEmail(v), "Not a valid email address.")
@@ -30,11 +29,10 @@ export const profileInputSchema = z.strictObject(
     phone: optionalText,
     first_name: optionalText,
     last_name: optionalText,
-    created_at: z
-      .string({ error: "Expected an ISO date-time." })
+    created_at: storableText({ error: "Expected an ISO date-time." })
       .refine((v) => toTimestamp(v) !== null, "Expected an ISO date (2026-01-31) or date-time (2026-01-31T09:30:00Z).")
       .nullish(),
-    fields: z.record(z.string(), z.unknown(), { error: "Expected an object keyed by field key." }).nullish(),
+    fields: recordSchema(z.unknown(), "Expected an object keyed by field key.").nullish(),
     subscriptions: z
       .strictObject({ email: subscriptionSchema, sms: subscriptionSchema, push: subscriptionSchema }, { error: "Expected { email, sms, push }." })
       .nullish(),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { FieldTypeName } from "@/lib/databases/schema";
+import { textProblem } from "@/lib/validation/input";
 
 /**
  * How a custom field's value is checked and stored, whether it arrives as JSON (API) or as CSV text.
@@ -53,6 +54,7 @@ export function checkJsonFieldValue(type: FieldTypeName, value: unknown): Conver
     case "string":
       if (typeof value !== "string") return { ok: false, message: "Expected text." };
       if (value.length > MAX_STRING_LENGTH) return { ok: false, message: `Text is longer than ${MAX_STRING_LENGTH} characters.` };
+      if (textProblem(value)) return { ok: false, message: textProblem(value)! };
       return { ok: true, value };
     case "number":
       if (typeof value !== "number" || !Number.isFinite(value)) return { ok: false, message: "Expected a number." };
@@ -77,6 +79,7 @@ export function parseTextFieldValue(type: FieldTypeName, text: string): Converte
   switch (type) {
     case "string":
       if (text.length > MAX_STRING_LENGTH) return { ok: false, message: `${quote(text)} is longer than ${MAX_STRING_LENGTH} characters` };
+      if (textProblem(text)) return { ok: false, message: textProblem(text)! };
       return { ok: true, value: text };
     case "number": {
       const n = DECIMAL.test(text) ? Number(text) : NaN;

@@ -5,6 +5,7 @@ import "server-only";
  */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
+import { idSchema, storableText } from "@/lib/validation/input";
 import type { Db } from "@/db/client";
 import { dynamicSegments, profileDatabases, profiles, scenarioParticipants, scenarios } from "@/db/schema";
 import { databaseVisible } from "@/lib/access/visibility";
@@ -72,9 +73,9 @@ export async function requireScenarioTarget(db: Db, user: ActingUser, id: number
 }
 
 export const createScenarioSchema = z.strictObject({
-  name: z.string({ error: "Enter a name." }).trim().min(1, { error: "Enter a name." }).max(200, { error: "Use at most 200 characters." }),
-  databaseId: z.int({ error: "Choose a profile database." }).positive({ error: "Choose a profile database." }),
-  segmentId: z.int().positive().nullish(),
+  name: storableText({ error: "Enter a name." }).trim().min(1, { error: "Enter a name." }).max(200, { error: "Use at most 200 characters." }),
+  databaseId: idSchema("Choose a profile database."),
+  segmentId: idSchema().nullish(),
 });
 export type CreateScenarioInput = z.input<typeof createScenarioSchema>;
 

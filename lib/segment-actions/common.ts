@@ -11,7 +11,7 @@ import { msSetting, workMemSetting } from "@/db/settings";
 import { segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
-import { AppError, invalid } from "@/lib/errors";
+import { AppError, cancelReason, formatDuration, invalid } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
 import { selectionCountQuery } from "@/lib/segments/compile";
 import { issuesFromZod } from "@/lib/segments/script";
@@ -87,6 +87,7 @@ export async function inActionTransaction<T>(
   opts: { isolation?: "read committed" | "repeatable read" },
   work: (tx: Db) => Promise<T>,
 ): Promise<T> {
+  const started = Date.now();
   try {
     return await db.transaction(
       async (tx) => {
@@ -103,14 +104,21 @@ export async function inActionTransaction<T>(
     );
   } catch (error) {
     const code = sqlState(error);
-    if (code === "57014")
-      throw new AppError("timeout", `This action took longer than ${Math.round(actionTimeoutMs() / 60_000)} minutes and was stopped; nothing was changed.`);
+    const cancelled = cancelReason(error, Date.now() - started, actionTimeoutMs());
+    if (cancelled) throw actionCancelled(cancelled, Date.now() - started);
     if (code === "40001" || code === "40P01")
       throw new AppError("conflict", "The profiles changed while this action ran, so nothing was changed. Try again.");
     if (code === "55P03")
       throw new AppError("conflict", "Someone else was changing the same profiles for too long, so nothing was changed. Try again in a moment.");
     throw error;
   }
+}
+
+/** What a user is told when the database stopped an action: its time limit, or someone cancelled it. */
+export function actionCancelled(reason: "timeout" | "request", elapsedMs: number): AppError {
+  return reason === "timeout"
+    ? new AppError("timeout", `This action timed out after ${formatDuration(actionTimeoutMs())} (its time limit) and was stopped; nothing was changed.`)
+    : new AppError("timeout", `This action was cancelled on the database server after ${formatDuration(elapsedMs)} (not by its time limit); nothing was changed.`);
 }
 
 /** The SQLSTATE of a driver error (postgres.js and PGlite both put it on `code`, possibly under `cause`). */

@@ -3,7 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { accessGroupMembers, jobs } from "@/db/schema";
+import { makeGroup } from "@/db/testing/fixtures";
+import { accessGroupMembers, dynamicSegmentAccessGroups, jobs, profileDatabaseAccessGroups, staticSegmentAccessGroups } from "@/db/schema";
+import { exportDownload } from "@/lib/jobs/download";
 import { exportFilePath } from "@/lib/jobs/files";
 import { enqueueJob } from "@/lib/jobs/queue";
 import { getJob, listJobs } from "@/lib/jobs/queries";
@@ -163,5 +165,48 @@ describe("actions as background jobs", () => {
     expect(view.status).toBe("failed");
     expect(view.error).toMatch(/server stopped/);
     expect(existsSync(part)).toBe(false);
+  });
+  it("hides an export job once its source segment is no longer visible: not listed, no status, no download", async () => {
+    const w = await makeWorld();
+    const submitted = await submitAction(w.db, w.marketer, "export_profiles", { source: { segmentId: w.berliners.id }, format: "csv" }, newKey());
+    await actionRunner().drain();
+    const before = await exportDownload(w.db, w.marketer, String(submitted.id));
+    expect(before.status).toBe(200);
+    expect((await before.text()).split("\r\n")[0]).toMatch(/^id,/);
+    expect((await listJobs(w.db, w.marketer)).map((j) => j.id)).toContain(submitted.id);
+
+    // An admin narrows the segment to a group the marketer is not in.
+    const others = await makeGroup();
+    await w.db.insert(dynamicSegmentAccessGroups).values({ segmentId: w.berliners.id, groupId: others.id });
+    expect((await listJobs(w.db, w.marketer)).map((j) => j.id)).not.toContain(submitted.id);
+    expect((await listJobs(w.db, w.marketer, { sourceSegmentId: w.berliners.id })).map((j) => j.id)).toEqual([]);
+    expect((await rejection(getJob(w.db, w.marketer, submitted.id))).code).toBe("not_found");
+    expect((await rejection(exportDownload(w.db, w.marketer, String(submitted.id)))).code).toBe("not_found");
+    // the admin still sees it
+    expect((await exportDownload(w.db, w.admin, String(submitted.id))).status).toBe(200);
+    // giving access back shows it again
+    await w.db.delete(dynamicSegmentAccessGroups).where(eq(dynamicSegmentAccessGroups.segmentId, w.berliners.id));
+    expect((await getJob(w.db, w.marketer, submitted.id)).view.id).toBe(submitted.id);
+  });
+
+  it("hides a job once its source database or its target is no longer visible", async () => {
+    const w = await makeWorld();
+    const target = await makeStaticSegment(w.source.id, { name: "Copy target" });
+    const copy = await submitAction(w.db, w.marketer, "copy_to_static_segment", { source: { rule: w.rule }, target: { staticSegmentId: target.id } }, newKey());
+    const intoDatabase = await submitAction(w.db, w.marketer, "copy_to_database", { source: { rule: w.rule }, targetDatabaseId: w.other.id, onExistingEmail: "skip" }, newKey());
+    await actionRunner().drain();
+    const visible = async () => (await listJobs(w.db, w.marketer)).map((j) => j.id).sort((a, b) => a - b);
+    expect(await visible()).toEqual([copy.id, intoDatabase.id].sort((a, b) => a - b));
+
+    const others = await makeGroup();
+    await w.db.insert(staticSegmentAccessGroups).values({ segmentId: target.id, groupId: others.id });
+    expect(await visible()).toEqual([intoDatabase.id]);
+    expect((await rejection(getJob(w.db, w.marketer, copy.id))).code).toBe("not_found");
+
+    await w.db.insert(profileDatabaseAccessGroups).values({ databaseId: w.other.id, groupId: others.id });
+    expect(await visible()).toEqual([]);
+    await w.db.delete(profileDatabaseAccessGroups).where(eq(profileDatabaseAccessGroups.databaseId, w.other.id));
+    await w.db.insert(profileDatabaseAccessGroups).values({ databaseId: w.source.id, groupId: others.id });
+    expect(await visible()).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import { ensureExportsDir, exportFileName } from "@/lib/jobs/files";
 import { enqueueJob, findSubmittedJob, idempotencyKeySchema } from "@/lib/jobs/queue";
 import { toJobView, type JobView } from "@/lib/jobs/queries";
 import { JobRunner, type JobDefinition } from "@/lib/jobs/runner";
-import { invalid } from "@/lib/errors";
+import { invalid, isAppError } from "@/lib/errors";
 import { addToScenario, planAddToScenario } from "./add-to-scenario";
 import { applyBulkEdit, planBulkEdit } from "./bulk-edit";
 import type { ActionPlan } from "./common";
@@ -44,7 +44,8 @@ const planners: Record<JobKind, Planner> = {
   export_history: planExportHistory,
 };
 
-const definitions: Record<JobKind, JobDefinition> = {
+/** What each kind of job runs (exported for tests that run jobs on a runner of their own). */
+export const actionJobDefinitions: Record<JobKind, JobDefinition> = {
   copy_to_static_segment: { run: ({ db, user, job, progress }) => copyToStaticSegment(db, user, job.params, { progress }) },
   copy_to_database: { run: ({ db, user, job, progress }) => copyToDatabase(db, user, job.params, { progress }) },
   bulk_edit: { run: ({ db, user, job, progress }) => applyBulkEdit(db, user, job.params, { progress }) },
@@ -59,7 +60,7 @@ const globalRunner = globalThis as unknown as { __segmentActionRunner?: JobRunne
 export function actionRunner(): JobRunner {
   const pglite = databaseKind() === "pglite";
   globalRunner.__segmentActionRunner ??= new JobRunner(
-    definitions,
+    actionJobDefinitions,
     { concurrency: Number(process.env.JOBS_CONCURRENCY) || (pglite ? 1 : 2), singleProcess: pglite },
     getJobsDb, // a pool of its own on PostgreSQL (DATABASE_JOBS_POOL_SIZE)
   );
@@ -77,7 +78,12 @@ export async function submitAction(db: Db, user: ActingUser, kind: JobKind, para
   const submitted = await findSubmittedJob(db, user, key.data);
   if (submitted) return toJobView(submitted, user.name);
   const plan = await planners[kind](db, user, params);
-  const { job } = await enqueueJob(db, user, { kind, params: params as Record<string, unknown>, idempotencyKey: key.data, ...plan });
+  const queued = { kind, params: params as Record<string, unknown>, idempotencyKey: key.data, ...plan };
+  const { job } = await enqueueJob(db, user, queued).catch(async (error: unknown) => {
+    // "Already running": unless the job holding the target has lost its worker (then it is failed now).
+    if (!isAppError(error) || error.code !== "conflict" || !(await actionRunner().reclaim(db))) throw error;
+    return enqueueJob(db, user, queued);
+  });
   void actionRunner().kick();
   return toJobView(job, user.name);
 }

@@ -7,6 +7,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Issue } from "@/lib/errors";
 import { checkJsonFieldValue, isEmail, MAX_STRING_LENGTH } from "@/lib/profiles/values";
+import { textProblem } from "@/lib/validation/input";
 import type { FieldDefinition } from "@/lib/segments/fields";
 import { formatPath } from "@/lib/segments/script";
 import { EDITABLE_SYSTEM_FIELDS, type ProfileChange } from "./schema";
@@ -49,6 +50,7 @@ export function resolveChanges(changes: ProfileChange[], fields: readonly FieldD
       if (!needValue) return resolved.push({ target: "system", column: key, value: null });
       if (typeof change.value !== "string") return issues.push({ path: at("value"), message: "Expected text." });
       if (change.value.length > MAX_STRING_LENGTH) return issues.push({ path: at("value"), message: `Use at most ${MAX_STRING_LENGTH} characters.` });
+      if (textProblem(change.value)) return issues.push({ path: at("value"), message: textProblem(change.value)! });
       if (key === "email" && !isEmail(change.value)) return issues.push({ path: at("value"), message: "Expected an email address." });
       return resolved.push({ target: "system", column: key, value: change.value });
     }

@@ -4,18 +4,19 @@
  * The selection rule inside a source is parsed and validated by the selection engine itself.
  */
 import { z } from "zod";
+import { recordSchema, storableText } from "@/lib/validation/input";
 import { SUBSCRIPTION_CHANNELS } from "@/lib/segments/script";
 
 const id = z.int({ error: "Enter a whole number." }).min(1, { error: "Choose an item." }).max(2_147_483_647, { error: "Choose an item." });
 
 /** Where the profiles come from: a saved dynamic segment (its update log records the action), or an unsaved rule. */
 export const actionSourceSchema = z.union(
-  [z.strictObject({ segmentId: id }), z.strictObject({ rule: z.record(z.string(), z.unknown()) })],
+  [z.strictObject({ segmentId: id }), z.strictObject({ rule: recordSchema(z.unknown()) })],
   { error: "Choose a saved segment or a selection." },
 );
 export type ActionSource = z.infer<typeof actionSourceSchema>;
 
-const name = z.string({ error: "Enter a name." }).trim().min(1, { error: "Enter a name." }).max(200, { error: "Use at most 200 characters." });
+const name = storableText({ error: "Enter a name." }).trim().min(1, { error: "Enter a name." }).max(200, { error: "Use at most 200 characters." });
 
 export const copyToStaticSegmentSchema = z.strictObject({
   source: actionSourceSchema,
@@ -43,7 +44,7 @@ export const EDITABLE_SYSTEM_FIELDS = ["email", "phone", "first_name", "last_nam
 
 export const fieldChangeSchema = z.strictObject({
   kind: z.literal("field"),
-  field: z.string({ error: "Choose a field." }).min(1, { error: "Choose a field." }).max(100),
+  field: storableText({ error: "Choose a field." }).min(1, { error: "Choose a field." }).max(100),
   op: z.enum(["set", "clear"], { error: "Choose set or clear." }),
   /** The new value as JSON (string, number, boolean, ISO date text); checked against the field's type. */
   value: z.unknown().optional(),
@@ -82,12 +83,11 @@ export const exportProfilesSchema = z.strictObject({
   source: actionSourceSchema,
   format: z.enum(EXPORT_FORMATS, { error: "Choose CSV or NDJSON." }),
   /** Column keys in the order wanted; empty = every column. */
-  fields: z.array(z.string().max(100)).max(300).default([]),
+  fields: z.array(storableText().max(100)).max(300).default([]),
 });
 export type ExportProfilesParams = z.infer<typeof exportProfilesSchema>;
 
-const day = z
-  .string({ error: "Enter a date." })
+const day = storableText({ error: "Enter a date." })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Enter a date such as 2026-01-31." })
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
     error: "Enter a real date such as 2026-01-31.",

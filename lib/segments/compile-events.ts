@@ -176,3 +176,30 @@ function periodFilters(period: Period, occurredAt: SQL, now: bigint): Predicate[
   if (period.to !== undefined) filters.push(sql`${occurredAt} < ${at(parse(period.to))}`);
   return filters;
 }
+
+/**
+ * For explain: the number of the profile's events a condition counts (every filter but the count),
+ * as a scalar subquery over the profile alias.
+ */
+export function eventCountExpression(condition: AnyEventCondition, profileAlias: string, env: EventEnv): SQL {
+  const e = env.aliases.next("e");
+  const where = matching([condition.type], condition, e, env, [sql`${column(e, "profile_id")} = ${column(profileAlias, "id")}`]);
+  return sql`(select count(*)::int from events ${sql.raw(e)} where ${toSql(where)})`;
+}
+
+/** A period's resolved bounds as `periodFilters` applies them: `from` inclusive; `to` inclusive for `last_days`, else exclusive. */
+export function resolvedPeriod(period: Period | null | undefined, now: bigint): { from: string | null; to: string | null; toInclusive: boolean } {
+  if (!period) return { from: null, to: null, toInclusive: false };
+  if (period.last_days !== undefined) return { from: formatInstant(now - BigInt(period.last_days) * MICROS_PER_DAY), to: formatInstant(now), toInclusive: true };
+  const at = (text: string | undefined) => (text === undefined ? null : formatInstant(parseConditionDate(text)!.micros));
+  return { from: at(period.from), to: at(period.to), toInclusive: false };
+}
+
+/**
+ * For the funnel: every profile's number of events a condition counts (every filter but the count),
+ * `(profile_id, n)` grouped once over the database's events, to be joined to the profiles.
+ */
+export function eventCountsQuery(condition: AnyEventCondition, env: EventEnv): SQL {
+  const e = env.aliases.next("e");
+  return sql`select ${column(e, "profile_id")} as profile_id, count(*) as n from events ${sql.raw(e)} where ${toSql(matching([condition.type], condition, e, env))} group by ${column(e, "profile_id")}`;
+}

@@ -182,8 +182,15 @@ function integerPredicate(op: FieldOperator, value: unknown, id: SQL): Predicate
 
 const instant = (micros: bigint) => sql`${formatInstant(micros)}::timestamptz`;
 
-/** A date-only value stands for its whole UTC day; a date-time value is an instant (SPEC §2). */
-function datePredicate(op: FieldOperator, value: unknown, d: SQL, now: bigint): Predicate {
+/** One end of the instants a date condition accepts. */
+export type DateBound = { micros: bigint; inclusive: boolean };
+
+/**
+ * The instants a date operator accepts, `[from, to]` with open or closed ends (null = unbounded). A
+ * date-only value stands for its whole UTC day; a date-time value is an instant (SPEC §2). Explain
+ * shows these bounds as the resolved UTC dates of a condition.
+ */
+export function dateConditionBounds(op: FieldOperator, value: unknown, now: bigint): { from: DateBound | null; to: DateBound | null } {
   const parse = (v: unknown): ParsedDate => {
     const parsed = parseConditionDate(v as string);
     if (!parsed) throw new Error("datePredicate needs a validated date");
@@ -191,28 +198,37 @@ function datePredicate(op: FieldOperator, value: unknown, d: SQL, now: bigint): 
   };
   const end = (p: ParsedDate) => p.micros + MICROS_PER_DAY; // first instant after a whole day
   const days = (v: unknown) => BigInt(v as number) * MICROS_PER_DAY;
+  const at = (micros: bigint, inclusive = true): DateBound => ({ micros, inclusive });
   switch (op) {
     case "eq": {
       const p = parse(value);
-      return p.dateOnly ? allOf([sql`${d} >= ${instant(p.micros)}`, sql`${d} < ${instant(end(p))}`]) : sql`${d} = ${instant(p.micros)}`;
+      return p.dateOnly ? { from: at(p.micros), to: at(end(p), false) } : { from: at(p.micros), to: at(p.micros) };
     }
     case "before":
-      return sql`${d} < ${instant(parse(value).micros)}`;
+      return { from: null, to: at(parse(value).micros, false) };
     case "after": {
       const p = parse(value);
-      return p.dateOnly ? sql`${d} >= ${instant(end(p))}` : sql`${d} > ${instant(p.micros)}`;
+      return { from: p.dateOnly ? at(end(p)) : at(p.micros, false), to: null };
     }
     case "between": {
       const [a, b] = (value as [string, string]).map(parse);
-      return allOf([sql`${d} >= ${instant(a.micros)}`, b.dateOnly ? sql`${d} < ${instant(end(b))}` : sql`${d} <= ${instant(b.micros)}`]);
+      return { from: at(a.micros), to: b.dateOnly ? at(end(b), false) : at(b.micros) };
     }
     case "within_last_days":
-      return allOf([sql`${d} >= ${instant(now - days(value))}`, sql`${d} <= ${instant(now)}`]);
+      return { from: at(now - days(value)), to: at(now) };
     case "within_next_days":
-      return allOf([sql`${d} >= ${instant(now)}`, sql`${d} <= ${instant(now + days(value))}`]);
+      return { from: at(now), to: at(now + days(value)) };
     case "more_than_days_ago":
-      return sql`${d} < ${instant(now - days(value))}`;
+      return { from: null, to: at(now - days(value), false) };
   }
   throw new Error(`Operator ${op} is not valid for dates`);
 }
 
+function datePredicate(op: FieldOperator, value: unknown, d: SQL, now: bigint): Predicate {
+  const { from, to } = dateConditionBounds(op, value, now);
+  if (op === "eq" && from && to && from.micros === to.micros) return sql`${d} = ${instant(from.micros)}`;
+  return allOf([
+    from ? (from.inclusive ? sql`${d} >= ${instant(from.micros)}` : sql`${d} > ${instant(from.micros)}`) : true,
+    to ? (to.inclusive ? sql`${d} <= ${instant(to.micros)}` : sql`${d} < ${instant(to.micros)}`) : true,
+  ]);
+}

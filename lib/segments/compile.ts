@@ -260,3 +260,23 @@ export function selectionCountQuery(selection: CompiledSelection): SQL {
 function limitClause(limit: number | null): SQL {
   return limit === null ? sql`` : sql` limit ${limit}::bigint`;
 }
+
+/**
+ * The compiler's parts for explain and the funnel (lib/segments/explain.ts, funnel.ts), which evaluate
+ * a rule piece by piece with exactly the predicates the selection uses: a group as the selection
+ * compiles it (`not` included), a condition on its own in positive polarity, the range.
+ */
+export type RulePartsCompiler = {
+  group: (group: Script["groups"][number], p: string) => Predicate;
+  condition: (condition: Condition, p: string) => Predicate;
+  script: (script: Script | null, p: string) => Predicate;
+};
+
+export function rulePartsCompiler(ctx: ValidationContext, databaseId: number, options: CompileOptions): RulePartsCompiler {
+  const env: Env = { ctx, databaseId, now: dateToMicros(options.now), aliases: new AliasPool(), inlining: [] };
+  return {
+    group: (group, p) => scriptPredicate({ logic: "and", groups: [group] }, p, env, false),
+    condition: (condition, p) => conditionPredicate(condition, p, env, false),
+    script: (script, p) => scriptPredicate(script, p, env, false),
+  };
+}

@@ -132,7 +132,7 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")(`plan guard: no node tou
         const prepared = await prepareSelection(db, admin, input, { now: NOW });
         for (const [label, query] of [
           ["Calculate", selectionCountQuery(prepared.selection)],
-          ["Show", selectionPageQuery(db, prepared.selection, { pageSize: SHOW_LIMIT }).getSQL()],
+          ["Show", selectionPageQuery(prepared.selection, { pageSize: SHOW_LIMIT })],
         ] as const) {
           const plan = await explain(db, query);
           const { node, rows } = busiestNode(plan);

@@ -4,6 +4,7 @@
  * database; `validate.ts` adds what depends on the database's fields and the other segments.
  */
 import { z } from "zod";
+import { MAX_ID, storableText } from "@/lib/validation/input";
 import type { Issue } from "@/lib/errors";
 import { parseConditionDate } from "./dates";
 import { FIELD_OPERATORS, FIELD_TYPES } from "./fields";
@@ -29,9 +30,12 @@ export const COUNT_OPERATORS = ["eq", "gte", "lte", "gt", "lt"] as const;
 export const CONDITION_KINDS = ["field", "subscription", "interaction", "event", "segment"] as const;
 
 const TEXT_TOO_LONG = `Use at most ${LIMITS.textLength.toLocaleString("en-US")} characters.`;
-const text = z.string({ error: "Enter text." }).max(LIMITS.textLength, { error: TEXT_TOO_LONG });
+const text = storableText({ error: "Enter text." }).max(LIMITS.textLength, { error: TEXT_TOO_LONG });
 const requiredText = text.min(1, { error: "This cannot be empty." });
-const id = z.int({ error: "Enter a whole number." }).min(1, { error: "Enter a whole number of at least 1." });
+const id = z
+  .int({ error: "Enter a whole number." })
+  .min(1, { error: "Enter a whole number of at least 1." })
+  .max(MAX_ID, { error: `Use a whole number up to ${MAX_ID.toLocaleString("en-US")}.` });
 
 export const isoDateString = text.refine((v) => parseConditionDate(v) !== null, {
   error: "Enter a date such as 2026-01-31 or a date-time such as 2026-01-31T12:00:00Z.",

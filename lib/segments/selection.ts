@@ -13,11 +13,11 @@ import { workMemSetting } from "@/db/settings";
 import { dynamicSegments, segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
-import { AppError, invalid } from "@/lib/errors";
+import { AppError, cancelReason, formatDuration, invalid } from "@/lib/errors";
 import { compileSelection, selectionCountQuery, selectionIdsQuery, selectionStatement, type CompiledSelection } from "./compile";
 import { loadValidationContext } from "./load-context";
 import { parseSelectionRule, type SelectionRule, type SelectionRuleInput } from "./script";
-import { validateSelection } from "./validate";
+import { validateSelection, type ValidationContext } from "./validate";
 
 export type SelectionOptions = {
   /** The clock for relative periods (`last_days`, `within_*`); tests pin it. Default: now. */
@@ -49,6 +49,8 @@ export type PreparedSelection = {
   /** `SELECT p.id … ORDER BY p.id [LIMIT n]`: embed it in `INSERT … SELECT` or `IN (…)`. */
   idsQuery: SQL;
   now: Date;
+  /** The fields and referenced segments the rule was validated and compiled against. */
+  ctx: ValidationContext;
 };
 
 export const SHOW_LIMIT = 100;
@@ -75,7 +77,7 @@ export async function prepareSelection(db: Db, user: ActingUser, input: Selectio
   if (issues.length) throw invalid(issues);
   const now = opts.now ?? new Date();
   const selection = compileSelection(rule, ctx, { now });
-  return { rule, selection, idsQuery: selectionIdsQuery(selection), now };
+  return { rule, selection, idsQuery: selectionIdsQuery(selection), now, ctx };
 }
 
 /** Calculate: the number of profiles in the selection. */
@@ -222,6 +224,7 @@ export const selectionWorkMem = () => workMemSetting("SELECTION_WORK_MEM", "32MB
 export async function withStatementTimeout<T>(db: Db, ms: number, work: (tx: Db) => Promise<T>): Promise<T> {
   // Inside a caller's transaction this is a savepoint, and SET LOCAL would outlive it: restore after.
   const nested = is(db, PgTransaction);
+  const started = Date.now();
   try {
     return await db.transaction(async (tx) => {
       const [before] = await queryRows<{ timeout: string; plans: string; memory: string }>(
@@ -240,19 +243,17 @@ export async function withStatementTimeout<T>(db: Db, ms: number, work: (tx: Db)
       return result;
     });
   } catch (error) {
-    if (isQueryCanceled(error)) {
+    const elapsed = Date.now() - started;
+    const cancelled = cancelReason(error, elapsed, ms);
+    if (cancelled === "timeout") {
       throw new AppError(
         "timeout",
-        `This selection took too long to calculate (more than ${Math.round(ms / 1000)} s). Narrow the range or simplify the conditions, and try again.`,
+        `This selection timed out after ${formatDuration(ms)} (its time limit). Narrow the range or simplify the conditions, and try again.`,
       );
+    }
+    if (cancelled === "request") {
+      throw new AppError("timeout", `This calculation was cancelled on the database server after ${formatDuration(elapsed)} (not by its time limit). Try again.`);
     }
     throw error;
   }
-}
-
-function isQueryCanceled(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === "57014") return true;
-  }
-  return false;
 }

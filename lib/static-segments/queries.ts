@@ -5,6 +5,7 @@ import "server-only";
  */
 import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
+import { idSchema, storableText } from "@/lib/validation/input";
 import type { Db } from "@/db/client";
 import { profileDatabases, profiles, staticSegmentAccessGroups, staticSegmentMembers, staticSegments } from "@/db/schema";
 import { requireVisibleDatabase } from "@/lib/access/guards";
@@ -82,9 +83,9 @@ export async function requireStaticSegmentTarget(db: Db, user: ActingUser, id: n
 }
 
 export const createStaticSegmentSchema = z.strictObject({
-  name: z.string({ error: "Enter a name." }).trim().min(1, { error: "Enter a name." }).max(200, { error: "Use at most 200 characters." }),
-  databaseId: z.int({ error: "Choose a profile database." }).positive({ error: "Choose a profile database." }),
-  accessGroupIds: z.array(z.int().positive()).max(100).default([]),
+  name: storableText({ error: "Enter a name." }).trim().min(1, { error: "Enter a name." }).max(200, { error: "Use at most 200 characters." }),
+  databaseId: idSchema("Choose a profile database."),
+  accessGroupIds: z.array(idSchema()).max(100).default([]),
 });
 export type CreateStaticSegmentInput = z.input<typeof createStaticSegmentSchema>;
 

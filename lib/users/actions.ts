@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { runAction, toFormState, type ActionResult, type FormState } from "@/lib/actions/safe-action";
+import { signOutUserEverywhere } from "@/lib/auth/user-sessions";
 import { changeUserRole, createUser, setUserActive, setUserPassword } from "./queries";
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "");
@@ -27,4 +28,9 @@ export async function setUserActiveAction(userId: number, active: boolean): Prom
 
 export async function setUserPasswordAction(userId: number, password: string): Promise<ActionResult> {
   return runAction("users.update", ({ db, user }) => setUserPassword(db, user, Number(userId), password));
+}
+
+/** An admin ends every session of a user (e.g. a lost laptop); they must sign in again. */
+export async function signOutUserEverywhereAction(userId: number): Promise<ActionResult<number>> {
+  return runAction("users.signOut", ({ db, user }) => signOutUserEverywhere(db, user, Number(userId)));
 }

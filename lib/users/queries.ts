@@ -5,6 +5,7 @@ import { accessGroupMembers, accessGroups, users } from "@/db/schema";
 import { authorize } from "@/lib/access/policy";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { hashPassword } from "@/lib/auth/credentials";
+import { revokeUserSessions } from "@/lib/auth/user-sessions";
 import { AppError, invalid, notFound } from "@/lib/errors";
 import { formatPath } from "@/lib/segments/script";
 import { createUserSchema, passwordSchema, roleSchema, type Role } from "./schema";
@@ -107,14 +108,25 @@ export async function setUserActive(db: Db, actor: ActingUser, userId: number, a
   notSelf(actor, userId, active ? "reactivate" : "deactivate");
   if (!active && target.role === "admin" && (await otherActiveAdmins(db, userId)) === 0)
     throw new AppError("conflict", "This is the last active admin. Make someone else an admin first.");
-  await db.update(users).set({ active }).where(eq(users.id, userId));
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ active }).where(eq(users.id, userId));
+    // Reactivating must not bring old cookies back to life.
+    if (!active) await revokeUserSessions(tx, userId);
+  });
 }
 
-/** Sets a new password for a user (e.g. one who forgot theirs). */
+/**
+ * Sets a new password for a user (e.g. one who forgot theirs, or whose password leaked) and ends every
+ * session they have — an admin resetting their own password keeps only the session doing it.
+ */
 export async function setUserPassword(db: Db, actor: ActingUser, userId: number, password: unknown): Promise<void> {
   authorize(actor, "users.update");
   const parsed = passwordSchema.safeParse(password);
   if (!parsed.success) throw invalid([{ path: "password", message: parsed.error.issues[0].message }]);
   await requireUserRow(db, userId);
-  await db.update(users).set({ passwordHash: await hashPassword(parsed.data) }).where(eq(users.id, userId));
+  const passwordHash = await hashPassword(parsed.data);
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+    await revokeUserSessions(tx, userId, { exceptSessionId: actor.id === userId ? actor.sessionId : null });
+  });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText } from "@/lib/validation/input";
 
 /** What an admin enters for a user: shared by the forms (browser) and the data layer. */
 
@@ -11,14 +12,13 @@ export const MIN_PASSWORD_LENGTH = 8;
 
 export const roleSchema = z.enum(USER_ROLES, { error: "Choose admin, team lead or marketer." });
 
-export const passwordSchema = z
-  .string({ error: "Enter a password." })
+export const passwordSchema = storableText({ error: "Enter a password." })
   .min(MIN_PASSWORD_LENGTH, { error: `Use at least ${MIN_PASSWORD_LENGTH} characters.` })
   .max(200, { error: "Use at most 200 characters." });
 
 export const createUserSchema = z.strictObject({
-  name: z.string({ error: "Enter a name." }).trim().min(1, { error: "Enter a name." }).max(200, { error: "Use at most 200 characters." }),
-  email: z.string({ error: "Enter an email address." }).trim().toLowerCase().max(320).pipe(z.email({ error: "Enter a valid email address." })),
+  name: storableText({ error: "Enter a name." }).trim().min(1, { error: "Enter a name." }).max(200, { error: "Use at most 200 characters." }),
+  email: storableText({ error: "Enter an email address." }).trim().toLowerCase().max(320).pipe(z.email({ error: "Enter a valid email address." })),
   role: roleSchema,
   password: passwordSchema,
 });

@@ -8,6 +8,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import type { Issue } from "@/lib/errors";
 import { calculateRuleAction, showRuleAction, type RuleInput, type ShownProfile } from "@/lib/dynamic-segments/builder-actions";
 import { formatCount, formatDateTime } from "@/lib/format";
+import { requestExplanation } from "@/components/segments/explain/explain-block";
 
 type CountState = { count: number; calculatedAt: string; ruleKey: string } | null;
 
@@ -137,6 +138,9 @@ export function CalculationBlock(props: {
                     {props.fieldKeys.map((k) => (
                       <TableHead key={k}>{k}</TableHead>
                     ))}
+                    <TableHead>
+                      <span className="sr-only">Why</span>
+                    </TableHead>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -149,6 +153,21 @@ export function CalculationBlock(props: {
                       {props.fieldKeys.map((k) => (
                         <TableCell key={k}>{p.fields[k] === undefined || p.fields[k] === null ? "—" : String(p.fields[k])}</TableCell>
                       ))}
+                      <TableCell>
+                        <Button
+                          type="button"
+                          variant="link"
+                          size="sm"
+                          className="h-auto p-0"
+                          aria-label={`Explain profile ${p.id}`}
+                          onClick={() => {
+                            setShown(null);
+                            requestExplanation(p.id);
+                          }}
+                        >
+                          Explain
+                        </Button>
+                      </TableCell>
                     </TableRow>
                   ))}
                 </TableBody>

@@ -32,6 +32,7 @@ export function SegmentForm({
   options,
   initialCount,
   quickActions,
+  ruleTools,
 }: {
   initial: SegmentFormValues;
   options: BuilderOptions;
@@ -41,6 +42,8 @@ export function SegmentForm({
    * `rule` is the form's current, unsaved rule; `unchangedSinceSave` says it is still the saved segment's.
    */
   quickActions?: (current: { rule: RuleInput; unchangedSinceSave: boolean }) => React.ReactNode;
+  /** Blocks under the conditions that study the current rule (explain, funnel); rendered for any source. */
+  ruleTools?: (current: { rule: RuleInput | null; ruleKey: string; unchangedSinceSave: boolean }) => React.ReactNode;
 }) {
   const [state, formAction, saving] = useActionState<SaveSegmentState, FormData>(saveSegmentAction, {});
   const values = state.values ?? initial;
@@ -176,6 +179,7 @@ export function SegmentForm({
             {errors.limit ? <p className="text-sm text-destructive">{errors.limit}</p> : null}
           </div>
         </div>
+        {ruleTools?.({ rule, ruleKey, unchangedSinceSave: Boolean(initial.id) && ruleKey === savedKey })}
       </div>
 
       <aside className="space-y-4">

@@ -1,39 +1,5 @@
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import { Readable } from "node:stream";
-import { requireVisibleDatabase } from "@/lib/access/guards";
-import { AppError, notFound } from "@/lib/errors";
-import { EXPORT_CONTENT_TYPES } from "@/lib/export";
-import { exportFilePath } from "@/lib/jobs/files";
-import { getJob } from "@/lib/jobs/queries";
+import { exportDownload } from "@/lib/jobs/download";
 import { sessionRoute } from "@/lib/jobs/session-route";
 
-/**
- * The download of a finished export: only its owner (or an admin) who can still see the source
- * database; only a job that succeeded, whose file was completed (written as .part, then renamed).
- * Content-Length is sent, so a transfer cut short is visibly incomplete to the browser.
- */
-export const GET = sessionRoute<{ jobId: string }>("jobs.download", async ({ db, user, params }) => {
-  const id = /^\d{1,15}$/.test(params.jobId) ? Number(params.jobId) : NaN;
-  const { job } = await getJob(db, user, id);
-  const file = typeof job.result?.file === "string" ? job.result.file : null;
-  if (job.status !== "succeeded" || !file) throw notFound("The export");
-  if (job.databaseId) await requireVisibleDatabase(db, user, job.databaseId);
-  const path = exportFilePath(file);
-  const size = await stat(path).then(
-    (s) => s.size,
-    () => null,
-  );
-  if (size === null) throw new AppError("not_found", "This export is no longer kept. Start the export again.");
-  const format = file.endsWith(".ndjson") ? "ndjson" : "csv";
-  const name = String(job.result?.downloadName ?? file).replace(/[^\w.-]+/g, "_");
-  return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>, {
-    headers: {
-      "Content-Type": EXPORT_CONTENT_TYPES[format],
-      "Content-Length": String(size),
-      "Content-Disposition": `attachment; filename="${name}"`,
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
-});
+/** The download of a finished export (`lib/jobs/download.ts` says who may fetch it). */
+export const GET = sessionRoute<{ jobId: string }>("jobs.download", ({ db, user, params }) => exportDownload(db, user, params.jobId));

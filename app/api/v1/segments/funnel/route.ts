@@ -1,0 +1,11 @@
+import { apiRoute, json } from "@/lib/api/handler";
+import { parseInput, withRuleIssuePaths } from "@/lib/api/parse";
+import { previewBody } from "@/lib/api/schemas";
+import { funnelOfSelection, publicFunnel } from "@/lib/segments/funnel";
+
+/** The condition funnel of a rule that is not saved (the body of preview); `count` equals Calculate. */
+export const POST = apiRoute("segments.funnel", async ({ db, user, json: body }) => {
+  const input = parseInput(previewBody, await body());
+  const rule = { databaseId: input.database_id, range: input.range, conditions: input.conditions, limit: input.limit };
+  return withRuleIssuePaths(async () => json(publicFunnel(await funnelOfSelection(db, user, rule))));
+});

@@ -1,0 +1,152 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { storageState } from "./personas";
+import { screenshot } from "./screenshots";
+
+test.use({ storageState: storageState("marketer") });
+
+const berlin = { logic: "and", groups: [{ logic: "and", not: false, conditions: [{ kind: "field", field: "city", op: "eq", value: "Berlin" }] }] };
+const notBerlin = { logic: "and", groups: [{ logic: "and", not: false, conditions: [{ kind: "field", field: "city", op: "neq", value: "Berlin" }] }] };
+
+/** A block of the builder is its titled region. */
+const block = (page: Page, title: string) => page.getByRole("region", { name: title, exact: true });
+
+/** A screenshot of one block for docs/screenshots (UPDATE_SCREENSHOTS=1), as e2e/screenshots.ts does for pages. */
+function blockShot(locator: Locator, name: string) {
+  const folder = process.env.UPDATE_SCREENSHOTS === "1" ? "docs/screenshots" : "test-results/screenshots";
+  return locator.screenshot({ path: `${folder}/${name}.png` });
+}
+
+async function chooseSource(page: Page, name: string) {
+  await page.getByRole("button", { name: "Select source" }).click();
+  const panel = page.getByRole("dialog", { name: "Select source" });
+  await panel.getByRole("button", { name: new RegExp(name) }).click();
+  await expect(panel).toBeHidden();
+}
+
+async function setScript(page: Page, script: unknown) {
+  await page.getByRole("button", { name: "Script", exact: true }).click();
+  await page.getByLabel("Script JSON").fill(JSON.stringify(script));
+  await page.getByRole("button", { name: "Apply script" }).click();
+  await expect(page.getByRole("dialog", { name: "Script" })).toBeHidden();
+}
+
+async function setRange(page: Page, from: string, to: string) {
+  await page.getByLabel("Range from").fill(from);
+  await page.getByLabel("Range to").fill(to);
+}
+
+/** Show, then the id and email of the rows asked for (0-based), and close the list. */
+async function shownRows(page: Page, rows: number[]): Promise<{ id: string; email: string }[]> {
+  await page.getByRole("button", { name: "Show", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: /profiles of the selection/ });
+  await expect(dialog.getByRole("row").nth(1)).toBeVisible();
+  const out = [];
+  for (const n of rows) {
+    const cells = dialog.getByRole("row").nth(n + 1).getByRole("cell");
+    out.push({ id: (await cells.nth(0).textContent())!.trim(), email: (await cells.nth(1).textContent())!.trim() });
+  }
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  return out;
+}
+
+async function explain(page: Page, profile: string): Promise<Locator> {
+  const region = block(page, "Why is this profile in or out?");
+  await region.getByLabel("Profile", { exact: true }).fill(profile);
+  await region.getByRole("button", { name: "Explain", exact: true }).click();
+  return region;
+}
+
+test("explain a member, and profiles excluded by a condition, by the range and by the limit — by id, by email and from a Show row", async ({ page }) => {
+  await page.goto("/segments/dynamic/new");
+  await page.getByLabel("Name", { exact: true }).fill("E2E explained Berliners");
+  await chooseSource(page, "Retail customers");
+
+  // Find the profiles with the app itself: Berliners past the 5th, outside 0–50 %, and a non-Berliner.
+  await setScript(page, berlin);
+  await setRange(page, "0", "50");
+  const [, , , , , , seventh] = await shownRows(page, [0, 1, 2, 3, 4, 5, 6]);
+  await setRange(page, "50", "100");
+  const [outsideRange] = await shownRows(page, [0]);
+  await setRange(page, "0", "50");
+  await setScript(page, notBerlin);
+  const [elsewhere] = await shownRows(page, [0]);
+  expect(elsewhere.email).toMatch(/@/);
+  await setScript(page, berlin);
+  await page.getByLabel("Set a limit on the maximum in the segment").check();
+  await page.getByLabel("Limit", { exact: true }).fill("5");
+
+  // From a Show row: the first member.
+  await page.getByRole("button", { name: "Show", exact: true }).click();
+  const list = page.getByRole("dialog", { name: /profiles of the selection/ });
+  const firstId = (await list.getByRole("row").nth(1).getByRole("cell").first().textContent())!.trim();
+  await list.getByRole("button", { name: `Explain profile ${firstId}` }).click();
+  await expect(list).toBeHidden();
+  const region = block(page, "Why is this profile in or out?");
+  await expect(region.getByLabel("Profile", { exact: true })).toHaveValue(firstId);
+  await expect(region.getByRole("status")).toHaveText(/In\s*In: matches group 1 and is 1st of 5 under the limit\./);
+  await expect(region.getByText(/^Range key [\d,]+ · inside when 0 ≤ key < 2,147,483,648 · inside$/)).toBeVisible();
+  await expect(region.getByText("found city is “Berlin”")).toBeVisible();
+  await blockShot(region, "explain");
+
+  // By id: the 7th Berliner is out only because of the limit.
+  await explain(page, seventh.id);
+  await expect(region.getByRole("status")).toContainText("Out: matches group 1, but is 7th in id order, beyond the limit of 5.");
+  // By id: a Berliner outside the range.
+  await explain(page, outsideRange.id);
+  await expect(region.getByRole("status")).toContainText(/Out: the range key [\d]+ is outside the range 0–50 %/);
+  // By email: a profile that lives elsewhere is out by the condition, which names what it found.
+  await explain(page, elsewhere.email.toUpperCase());
+  await expect(region.getByRole("status")).toContainText(/Out: 'City is “Berlin”' found city is (empty|“[^”]*”)\./i);
+  await expect(region.getByText(`Profile ${elsewhere.id}`)).toBeVisible();
+  // Unknown profiles are named as such; Enter explains instead of saving the form.
+  await region.getByLabel("Profile", { exact: true }).fill("nobody@nowhere.example");
+  await region.getByLabel("Profile", { exact: true }).press("Enter");
+  await expect(region.getByRole("alert")).toContainText("The profile was not found.");
+  await expect(page).toHaveURL(/\/segments\/dynamic\/new$/);
+
+  // Saved, the segment page explains the saved segment the same way.
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/segments\/dynamic\/\d+$/);
+  await expect(page.getByRole("heading", { name: "Why is this profile in or out?" })).toBeVisible();
+  await explain(page, seventh.id);
+  await expect(block(page, "Why is this profile in or out?").getByRole("status")).toContainText("beyond the limit of 5");
+});
+
+test("the funnel of a two-group rule ends at Calculate and fits a phone screen", async ({ page }) => {
+  await page.goto("/segments/dynamic/new");
+  await page.getByLabel("Name", { exact: true }).fill("E2E funnel");
+  await chooseSource(page, "Retail customers");
+  await setRange(page, "0", "60");
+  await setScript(page, {
+    logic: "or",
+    groups: [
+      { logic: "and", not: false, conditions: [{ kind: "field", field: "city", op: "eq", value: "Berlin" }, { kind: "subscription", channel: "email", status: "subscribed" }] },
+      { logic: "or", not: false, conditions: [{ kind: "interaction", type: "opened", period: { last_days: 30 } }, { kind: "field", field: "vip", op: "is_true" }] },
+    ],
+  });
+  await page.getByRole("button", { name: "Calculate", exact: true }).click();
+  await expect(page.getByLabel("Profile count")).toHaveText(/^\d[\d,]*$/);
+  const calculated = await page.getByLabel("Profile count").textContent();
+
+  const funnel = block(page, "Condition funnel");
+  await funnel.getByRole("button", { name: "Show funnel" }).click();
+  const steps = funnel.getByRole("list", { name: "Funnel steps" }).getByRole("listitem");
+  await expect(steps).toHaveCount(9); // database, range, 2 conditions + pass, 2 conditions + pass, combined
+  await expect(steps.first()).toContainText("Profiles in the database");
+  await expect(steps.nth(1)).toContainText("Inside the range 0–60 %");
+  await expect(steps.nth(4)).toContainText("Group 1 passes");
+  await expect(steps.last()).toContainText("All groups combined (or)");
+  await expect(funnel.getByLabel("Funnel count")).toHaveText(calculated!);
+  await expect(steps.last()).toContainText(calculated!);
+  await expect(funnel.locator('[aria-current="step"]')).toHaveCount(1);
+  await expect(funnel.getByText(/^Removes the most: [\d,]+ profiles$/)).toBeVisible();
+  await blockShot(funnel, "condition-funnel");
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await funnel.scrollIntoViewIfNeeded();
+  await explain(page, "1");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await screenshot(page, "explain-funnel-mobile");
+});
