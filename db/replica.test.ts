@@ -7,6 +7,8 @@ import { call, tokenFor } from "@/lib/api/testing";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { createSegment } from "@/lib/dynamic-segments/save";
 import { insertProfiles } from "@/lib/profiles/queries";
+import { explainSelection } from "@/lib/segments/explain";
+import { funnelOfSelection } from "@/lib/segments/funnel";
 import { calculateSelection, showSelection } from "@/lib/segments/selection";
 import { closeDb, getDb, getJobsDb, queryRows, type Db } from "./client";
 import { migrateDb } from "./migrate";
@@ -105,6 +107,18 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres" && !missing)(title, () =>
     const lines = (await res.text()).trim().split("\r\n");
     expect(lines).toHaveLength(1 + 5);
     expect((await segmentSize(db, admin, segment.id)).count).toBe(5);
+    expect(readStats().replica - before.replica).toBe(2);
+  });
+
+  it("explains a profile saved just before and counts the funnel on the standby", async () => {
+    const db = await getDb();
+    const database = await makeDatabase();
+    await profilesIn(database.id, 2);
+    const before = readStats();
+    const [id] = await profilesIn(database.id, 1);
+    const explained = await explainSelection(db, admin, { databaseId: database.id }, String(id));
+    expect(explained).toMatchObject({ profile_id: id, member: true });
+    expect((await funnelOfSelection(db, admin, { databaseId: database.id })).count).toBe(3);
     expect(readStats().replica - before.replica).toBe(2);
   });
 
