@@ -9,6 +9,7 @@ import { funnelQuery } from "@/lib/segments/funnel";
 import { ruleLabelOptions } from "@/lib/segments/labels";
 import { prepareSelection, withStatementTimeout } from "@/lib/segments/selection";
 import { benchCases, type BenchCase } from "./bench-cases";
+import { benchRefs } from "./bench-refs";
 import { writeMarkedSection } from "./bench-report";
 
 /**
@@ -190,16 +191,7 @@ async function main(): Promise<number> {
   const seeded = info.comment?.match(/seeded=(\S+)/)?.[1];
   const now = seeded ? new Date(seeded) : new Date();
   const databaseId = Number(info.databaseId);
-  const mailings = await queryRows<{ id: number; name: string }>(db, sql`SELECT id, name FROM mailings WHERE database_id = ${databaseId}`);
-  const cases = benchCases({
-    databaseId,
-    now,
-    mailing: (name) => {
-      const m = mailings.find((x) => x.name === name);
-      if (!m) throw new Error(`The benchmark database has no mailing "${name}"`);
-      return m.id;
-    },
-  }).filter((c) => !option("--only") || c.name.toLowerCase().includes(option("--only")!.toLowerCase()));
+  const cases = benchCases(await benchRefs(db, databaseId, now)).filter((c) => !option("--only") || c.name.toLowerCase().includes(option("--only")!.toLowerCase()));
   const runs = Number(option("--runs") ?? 5);
   const rows = await benchExplain(db, { databaseId, now, cases, runs, log: (m) => console.log(m) });
   console.log(`\n${explainTable(rows)}\n`);

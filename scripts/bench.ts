@@ -3,12 +3,12 @@ import { performance } from "node:perf_hooks";
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
-import { closeDb, getDb, queryRows, type Db } from "@/db/client";
-import { dynamicSegments } from "@/db/schema";
+import { closeDb, getDb, queryRows } from "@/db/client";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { selectionCountQuery, type CompiledSelection } from "@/lib/segments/compile";
 import { prepareSelection, selectionPageQuery, SHOW_LIMIT } from "@/lib/segments/selection";
-import { benchCases, benchSegments, type BenchCase, type HandSql } from "./bench-cases";
+import { benchCases, type BenchCase, type HandSql } from "./bench-cases";
+import { benchRefs } from "./bench-refs";
 import { analyticsMarkdownSection, analyticsTable, analyticsVerdicts, benchAnalytics, writeAnalyticsSection } from "./bench-analytics";
 import { actionsMarkdown, benchActions } from "./bench-actions";
 import { ensureBenchDatabase } from "./bench-db";
@@ -137,20 +137,6 @@ function oneOffRunner(url: string): { run: Run; close: () => Promise<void> } {
 
 const BENCH_ADMIN: ActingUser = { id: 0, email: "bench@localhost", name: "Benchmark", role: "admin", groupIds: [], leadGroupIds: [] };
 
-/** The bench's own saved segments (for the nested-segment cases), created once; all segments by name. */
-async function ensureBenchSegments(db: Db, databaseId: number): Promise<{ id: number; name: string }[]> {
-  const list = () => queryRows<{ id: number; name: string }>(db, sql`SELECT id, name FROM dynamic_segments WHERE database_id = ${databaseId} AND deleted_at IS NULL`);
-  let existing = await list();
-  const idOf = (name: string) => Number(existing.find((x) => x.name === name)?.id ?? 0);
-  for (const name of benchSegments(idOf).map((s) => s.name)) {
-    if (idOf(name)) continue;
-    // Built after the ones before it exist: a later segment refers to an earlier one by id.
-    const segment = benchSegments(idOf).find((s) => s.name === name)!;
-    await db.insert(dynamicSegments).values({ name: segment.name, databaseId, conditions: segment.conditions, limit: segment.limit });
-    existing = await list();
-  }
-  return existing;
-}
 
 async function explainJson(run: Run, query: Statement): Promise<PlanNode> {
   const [row] = await run<{ "QUERY PLAN": [{ Plan: PlanNode }] | string }>({ ...query, text: `EXPLAIN (FORMAT JSON) ${query.text}` });
@@ -236,22 +222,8 @@ async function main(): Promise<number> {
                (SELECT reltuples::bigint FROM pg_class WHERE relname = 'events') AS events,
                (SELECT count(*)::int FROM profiles) AS profiles`,
   );
-  const mailings = await queryRows<{ id: number; name: string }>(db, sql`SELECT id, name FROM mailings WHERE database_id = ${info.databaseId}`);
   const now = bench.seededAt;
-  const segmentIds = await ensureBenchSegments(db, info.databaseId);
-  const statics = await queryRows<{ id: number; name: string }>(db, sql`SELECT id, name FROM static_segments WHERE database_id = ${info.databaseId} AND deleted_at IS NULL`);
-  const byName = (kind: string, list: { id: number; name: string }[]) => (name: string) => {
-    const found = list.find((x) => x.name === name);
-    if (!found) throw new Error(`The benchmark database has no ${kind} "${name}": reseed it with --reseed`);
-    return Number(found.id);
-  };
-  const cases = benchCases({
-    databaseId: info.databaseId,
-    now,
-    mailing: byName("mailing", mailings),
-    segment: byName("dynamic segment", segmentIds),
-    staticSegment: byName("static segment", statics),
-  }).filter((c) => !args.only || c.name.toLowerCase().includes(args.only.toLowerCase()));
+  const cases = benchCases(await benchRefs(db, info.databaseId, now)).filter((c) => !args.only || c.name.toLowerCase().includes(args.only.toLowerCase()));
 
   const prepared = [];
   for (const c of cases) {

@@ -54,31 +54,32 @@ type Env = {
   joins: Map<number, string>;
 };
 
+function newEnv(ctx: ValidationContext, databaseId: number, options: CompileOptions): Env {
+  return { ctx, databaseId, now: dateToMicros(options.now), aliases: new AliasPool(), inlining: [], limited: new Map(), joins: new Map() };
+}
+
+function selectionWhere(rule: SelectionRule, env: Env): SQL {
+  const p = PROFILE_ALIAS;
+  return toSql(
+    allOf([
+      sql`${column(p, "database_id")} = ${rule.databaseId}::int`,
+      rangePredicate(rule.range, p, false),
+      scriptPredicate(rule.conditions, p, env, false),
+    ]),
+  );
+}
+
+/** The CTEs and the FROM item that everything compiled with `env` so far needs (see `CompiledSelection`). */
+function frameOf(env: Env): { with: SQL; from: SQL } {
+  const ctes = [...env.limited.values()].map(({ name, body }) => sql`${sql.raw(`"${name}"`)} as materialized (${body})`);
+  return { with: ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``, from: profilesWithJoins(PROFILE_ALIAS, env.joins) };
+}
+
 /** Compiles a rule that `validateSelection` accepted against the same context. */
 export function compileSelection(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection {
-  const env: Env = {
-    ctx,
-    databaseId: rule.databaseId,
-    now: dateToMicros(options.now),
-    aliases: new AliasPool(),
-    inlining: [],
-    limited: new Map(),
-    joins: new Map(),
-  };
-  const p = PROFILE_ALIAS;
-  const where = allOf([
-    sql`${column(p, "database_id")} = ${rule.databaseId}::int`,
-    rangePredicate(rule.range, p, false),
-    scriptPredicate(rule.conditions, p, env, false),
-  ]);
-  const ctes = [...env.limited.values()].map(({ name, body }) => sql`${sql.raw(`"${name}"`)} as materialized (${body})`);
-  return {
-    databaseId: rule.databaseId,
-    where: toSql(where),
-    limit: rule.limit,
-    with: ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``,
-    from: profilesWithJoins(p, env.joins),
-  };
+  const env = newEnv(ctx, rule.databaseId, options);
+  const where = selectionWhere(rule, env);
+  return { databaseId: rule.databaseId, where, limit: rule.limit, ...frameOf(env) };
 }
 
 /** `profiles <p>` left-joined to each limited segment's ids that the level's WHERE tests. */
@@ -263,20 +264,25 @@ function limitClause(limit: number | null): SQL {
 
 /**
  * The compiler's parts for explain and the funnel (lib/segments/explain.ts, funnel.ts), which evaluate
- * a rule piece by piece with exactly the predicates the selection uses: a group as the selection
- * compiles it (`not` included), a condition on its own in positive polarity, the range.
+ * a rule piece by piece with exactly the predicates the selection uses: the whole selection's WHERE, a
+ * group as the selection compiles it (`not` included), a condition on its own in positive polarity —
+ * all over the profile alias `p` and sharing one compilation, so that `frame()` (called after them)
+ * gives the CTEs and FROM item that every one of them needs (limited nested segments).
  */
-export type RulePartsCompiler = {
-  group: (group: Script["groups"][number], p: string) => Predicate;
-  condition: (condition: Condition, p: string) => Predicate;
-  script: (script: Script | null, p: string) => Predicate;
+export type RuleParts = {
+  selection: Pick<CompiledSelection, "databaseId" | "where" | "limit">;
+  group: (group: Script["groups"][number]) => Predicate;
+  condition: (condition: Condition) => Predicate;
+  frame: () => { with: SQL; from: SQL };
 };
 
-export function rulePartsCompiler(ctx: ValidationContext, databaseId: number, options: CompileOptions): RulePartsCompiler {
-  const env: Env = { ctx, databaseId, now: dateToMicros(options.now), aliases: new AliasPool(), inlining: [] };
+export function compileRuleParts(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): RuleParts {
+  const env = newEnv(ctx, rule.databaseId, options);
+  const p = PROFILE_ALIAS;
   return {
-    group: (group, p) => scriptPredicate({ logic: "and", groups: [group] }, p, env, false),
-    condition: (condition, p) => conditionPredicate(condition, p, env, false),
-    script: (script, p) => scriptPredicate(script, p, env, false),
+    selection: { databaseId: rule.databaseId, where: selectionWhere(rule, env), limit: rule.limit },
+    group: (group) => scriptPredicate({ logic: "and", groups: [group] }, p, env, false),
+    condition: (condition) => conditionPredicate(condition, p, env, false),
+    frame: () => frameOf(env),
   };
 }

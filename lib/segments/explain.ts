@@ -14,7 +14,7 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 import { invalid, notFound } from "@/lib/errors";
-import { compileSelection, rangePredicate, rulePartsCompiler, type CompiledSelection } from "./compile";
+import { compileRuleParts, rangePredicate, type RuleParts } from "./compile";
 import { eventCountExpression, resolvedPeriod } from "./compile-events";
 import { dateConditionBounds, type DateBound } from "./compile-field";
 import { dateToMicros, formatInstant } from "./dates";
@@ -66,7 +66,7 @@ export async function explainPrepared(db: Db, prepared: PreparedSelection, profi
   if (profileIds.length === 0) return [];
   const labels = await ruleLabelOptions(db, prepared.rule, prepared.ctx);
   const env: TreeEnv = { db, ctx: prepared.ctx, now: prepared.now, labels, nested: new Map() };
-  const trees = await evaluateTrees(env, prepared.rule, prepared.selection, profileIds);
+  const trees = await evaluateTrees(env, prepared.rule, profileIds);
   return profileIds.flatMap((id) => {
     const tree = trees.get(id);
     return tree ? [{ profile_id: id, ...tree }] : [];
@@ -118,31 +118,35 @@ type Evaluated = { key: number | string; inside: boolean; matches: boolean; grou
  * A rule for some profiles of its database (one for explain; every profile in the property test, so that
  * both run the same SQL): one statement, the exact rank of profiles past the limit, then nested segments.
  */
-async function evaluateTrees(env: TreeEnv, rule: SelectionRule, selection: CompiledSelection, profileIds: number[]): Promise<Map<number, SegmentTree>> {
+async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: number[]): Promise<Map<number, SegmentTree>> {
   const now = dateToMicros(env.now);
-  const parts = rulePartsCompiler(env.ctx, rule.databaseId, { now: env.now });
+  // The selection's WHERE and every part below share one compilation: `frame()` then has the CTEs and
+  // joins of limited nested segments that any of them needs.
+  const parts = compileRuleParts(rule, env.ctx, { now: env.now });
+  const selection = parts.selection;
   const aliases = new AliasPool();
   const groups = rule.conditions?.groups ?? [];
   const groupColumns = groups.map((group) => {
-    const verdict = group.conditions.length ? toSql(parts.group(group, P)) : sql`${(group.logic === "and") !== group.not}::boolean`;
+    const verdict = group.conditions.length ? toSql(parts.group(group)) : sql`${(group.logic === "and") !== group.not}::boolean`;
     const conditions = group.conditions.map(
-      (c) => sql`jsonb_build_array(coalesce(${toSql(parts.condition(c, P))}, false), ${evidenceSql(c, env.ctx, rule.databaseId, now, aliases, parts)})`,
+      (c) => sql`jsonb_build_array(coalesce(${toSql(parts.condition(c))}, false), ${evidenceSql(c, env.ctx, rule.databaseId, now, aliases, parts)})`,
     );
     return sql`jsonb_build_array(coalesce(${verdict}, false), jsonb_build_array(${sql.join(conditions, sql`, `)}))`;
   });
   const ids = sql.join(profileIds.map((id) => sql`${id}::bigint`), sql`, `);
+  const frame = parts.frame(); // after every part above is compiled
   // The rank reads the outer row through `x`, so that the selection's WHERE keeps its own alias `p`.
   const rank =
     rule.limit === null
       ? sql`null::int`
-      : sql`case when (x.r ->> 'matches')::boolean then (select count(*)::int from (select 1 from profiles ${sql.raw(P)} where ${selection.where} and ${column(P, "id")} <= x.id limit ${rule.limit + 1}::bigint) ranked) end`;
-  const statement = sql`select x.id, x.r, ${rank} as rank from (
+      : sql`case when (x.r ->> 'matches')::boolean then (select count(*)::int from (select 1 from ${frame.from} where ${selection.where} and ${column(P, "id")} <= x.id limit ${rule.limit + 1}::bigint) ranked) end`;
+  const statement = sql`${frame.with}select x.id, x.r, ${rank} as rank from (
       select ${column(P, "id")} as id, jsonb_build_object(
         'key', ${column(P, "range_key")},
         'inside', coalesce(${toSql(rangePredicate(rule.range, P, false))}, false),
         'matches', coalesce(${selection.where}, false),
         'groups', jsonb_build_array(${sql.join(groupColumns, sql`, `)})) as r
-      from profiles ${sql.raw(P)} where ${column(P, "id")} in (${ids}) and ${column(P, "database_id")} = ${rule.databaseId}::int) x`;
+      from ${frame.from} where ${column(P, "id")} in (${ids}) and ${column(P, "database_id")} = ${rule.databaseId}::int) x`;
   const rows = await queryRows<Row>(env.db, statement);
   const ranks = new Map(rows.map((row) => [Number(row.id), row.rank === null ? null : Number(row.rank)]));
 
@@ -152,7 +156,7 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, selection: Compi
     const values = sql.join(past.map((id) => sql`(${id}::bigint)`), sql`, `);
     const exact = await queryRows<{ id: number | string; n: number | string }>(
       env.db,
-      sql`select v.id, (select count(*)::int from profiles ${sql.raw(P)} where ${selection.where} and ${column(P, "id")} <= v.id) as n from (values ${values}) v(id)`,
+      sql`${frame.with}select v.id, (select count(*)::int from ${frame.from} where ${selection.where} and ${column(P, "id")} <= v.id) as n from (values ${values}) v(id)`,
     );
     for (const e of exact) ranks.set(Number(e.id), Number(e.n));
   }
@@ -198,11 +202,11 @@ async function nestedTrees(env: TreeEnv, segmentId: number, profileIds: number[]
   const parsed = info ? parseScript(info.conditions) : null;
   if (!info || !parsed?.ok) throw new Error(`Segment ${segmentId} cannot be explained: validate before explaining`);
   const rule: SelectionRule = { databaseId: info.databaseId, range: info.range, conditions: parsed.value, limit: info.limit };
-  env.nested.set(segmentId, await evaluateTrees(env, rule, compileSelection(rule, env.ctx, { now: env.now }), profileIds));
+  env.nested.set(segmentId, await evaluateTrees(env, rule, profileIds));
 }
 
 /** The stored value, status, event count or membership a condition looks at, as jsonb. */
-function evidenceSql(c: Condition, ctx: ValidationContext, databaseId: number, now: bigint, aliases: AliasPool, parts: ReturnType<typeof rulePartsCompiler>): SQL {
+function evidenceSql(c: Condition, ctx: ValidationContext, databaseId: number, now: bigint, aliases: AliasPool, parts: RuleParts): SQL {
   switch (c.kind) {
     case "field": {
       const field = resolveField(c.field, ctx.fields);
@@ -218,7 +222,7 @@ function evidenceSql(c: Condition, ctx: ValidationContext, databaseId: number, n
       return sql`to_jsonb(${eventCountExpression(c, P, { databaseId, now, aliases })})`;
     case "segment":
       if (c.segment_type === "dynamic") return sql`'null'::jsonb`;
-      return sql`to_jsonb(coalesce(${toSql(parts.condition({ ...c, member: true }, P))}, false))`;
+      return sql`to_jsonb(coalesce(${toSql(parts.condition({ ...c, member: true }))}, false))`;
   }
 }
 

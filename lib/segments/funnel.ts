@@ -13,7 +13,7 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 import { formatCount, formatRange } from "@/lib/format";
-import { compileSelection, rangePredicate, rulePartsCompiler, selectionIdsQuery } from "./compile";
+import { compileRuleParts, compileSelection, rangePredicate, selectionStatement } from "./compile";
 import { eventCountsQuery } from "./compile-events";
 import { dateToMicros } from "./dates";
 import { AliasPool, allOf, column, toSql } from "./predicate";
@@ -73,7 +73,8 @@ const COUNT_OPS = { eq: sql`=`, gte: sql`>=`, gt: sql`>`, lte: sql`<=`, lt: sql`
  * limit); the static segment's members.
  */
 function leafCompiler(rule: SelectionRule, ctx: ValidationContext, now: Date, joins: SQL[]) {
-  const parts = rulePartsCompiler(ctx, rule.databaseId, { now });
+  // Only field and subscription conditions are compiled here, and they need no CTE or join.
+  const parts = compileRuleParts(rule, ctx, { now });
   const env = { databaseId: rule.databaseId, now: dateToMicros(now), aliases: new AliasPool() };
   let n = 0;
   const joined = (subquery: SQL, key: string) => {
@@ -97,7 +98,7 @@ function leafCompiler(rule: SelectionRule, ctx: ValidationContext, now: Date, jo
         return sql`${column(alias, c.segment_type === "static" ? "profile_id" : "id")} is ${c.member ? sql`not null` : sql`null`}`;
       }
       default:
-        return sql`coalesce(${toSql(parts.condition(c, P))}, false)`;
+        return sql`coalesce(${toSql(parts.condition(c))}, false)`;
     }
   };
 }
@@ -108,7 +109,8 @@ function nestedIds(segmentId: number, ctx: ValidationContext, now: Date): SQL {
   const parsed = info ? parseScript(info.conditions) : null;
   if (!info || !parsed?.ok) throw new Error(`Segment ${segmentId} cannot be counted: validate before the funnel`);
   const nested = compileSelection({ databaseId: info.databaseId, range: info.range, conditions: parsed.value, limit: info.limit }, ctx, { now });
-  return nested.limit === null ? sql`select ${column(P, "id")} from profiles ${sql.raw(P)} where ${nested.where}` : selectionIdsQuery(nested);
+  // Its own CTEs and joins come along (a limited segment inside it), so it stands alone as a subquery.
+  return selectionStatement(nested, column(P, "id"), { unordered: nested.limit === null });
 }
 
 const and = (parts: SQL[]) => (parts.length === 0 ? sql`true` : sql`(${sql.join(parts, sql` and `)})`);
