@@ -30,6 +30,9 @@ export type BenchCase = {
   handCount: HandSql[];
   /** Hand-written Show statements (the first min(100, limit) profiles in id order); the fastest is the baseline. */
   handShow: HandSql[];
+  /** The question as one WHERE over `profiles p` (before the limit), where it can be written so: other benches build on it. */
+  handWhere?: string;
+  limit?: number;
 };
 
 export const LIMITED_BUYERS = "Bench: first 100,000 recent buyers";
@@ -139,7 +142,14 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
   const cases: BenchCase[] = [];
   const add = (name: string, rule: BenchCase["rule"], where: string | null, more: { count?: HandSql[]; show?: HandSql[] } = {}, limit?: number) => {
     const plain = where === null ? null : whereForms(where, limit);
-    cases.push({ name, rule, handCount: [...(plain ? [plain.count] : []), ...(more.count ?? [])], handShow: [...(plain ? [plain.show] : []), ...(more.show ?? [])] });
+    cases.push({
+      name,
+      rule,
+      handCount: [...(plain ? [plain.count] : []), ...(more.count ?? [])],
+      handShow: [...(plain ? [plain.show] : []), ...(more.show ?? [])],
+      ...(where === null ? {} : { handWhere: where }),
+      ...(limit === undefined ? {} : { limit }),
+    });
   };
 
   add("Range slice 20–30 %", { range: { from: 20, to: 30 }, conditions: null }, `p.database_id = ${db} AND p.range_key >= ${slice.lo} AND p.range_key < ${slice.hi}`);

@@ -1,7 +1,11 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
+import type { ActingUser } from "@/lib/auth/acting-user";
 import { benchSegments, type BenchRefs } from "./bench-cases";
+
+/** Who the benchmarks act as: an admin, so that access checks pass as they would for a real user. */
+export const BENCH_ADMIN: ActingUser = { id: 0, email: "bench@localhost", name: "Benchmark", role: "admin", groupIds: [], leadGroupIds: [] };
 
 /**
  * What the benchmark's questions refer to in the seeded database — mailings, saved dynamic segments (the

@@ -4,11 +4,10 @@ import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { closeDb, getDb, queryRows } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
 import { selectionCountQuery, type CompiledSelection } from "@/lib/segments/compile";
 import { prepareSelection, selectionPageQuery, SHOW_LIMIT } from "@/lib/segments/selection";
 import { benchCases, type BenchCase, type HandSql } from "./bench-cases";
-import { benchRefs } from "./bench-refs";
+import { BENCH_ADMIN, benchRefs } from "./bench-refs";
 import { analyticsMarkdownSection, analyticsTable, analyticsVerdicts, benchAnalytics, writeAnalyticsSection } from "./bench-analytics";
 import { actionsMarkdown, benchActions } from "./bench-actions";
 import { ensureBenchDatabase } from "./bench-db";
@@ -135,7 +134,6 @@ function oneOffRunner(url: string): { run: Run; close: () => Promise<void> } {
   return { run, close: async () => void (await Promise.all([...clients.values()].map((c) => c.end()))) };
 }
 
-const BENCH_ADMIN: ActingUser = { id: 0, email: "bench@localhost", name: "Benchmark", role: "admin", groupIds: [], leadGroupIds: [] };
 
 
 async function explainJson(run: Run, query: Statement): Promise<PlanNode> {

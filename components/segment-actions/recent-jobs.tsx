@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type { JobView } from "@/lib/jobs/queries";
 import { formatDateTime } from "@/lib/format";
+import { versionHref } from "@/components/segments/versions/version-link";
 import { JobProgress } from "./job-progress";
 import { useJob } from "./use-job";
 
@@ -38,6 +39,14 @@ export function RecentJobs({ jobs, title = "Recent actions", showOwner = false, 
                 Started {formatDateTime(job.createdAt)}
                 {showOwner && job.userName ? ` by ${job.userName}` : ""}
                 {job.finishedAt ? ` · ended ${formatDateTime(job.finishedAt)}` : ""}
+                {job.sourceSegmentId && job.sourceSegmentVersion ? (
+                  <>
+                    {" · used "}
+                    <Link href={versionHref(job.sourceSegmentId, job.sourceSegmentVersion)} className="underline-offset-2 hover:underline">
+                      version {job.sourceSegmentVersion}
+                    </Link>
+                  </>
+                ) : null}
               </p>
             </li>
           ))}

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatCount, formatDateTime } from "@/lib/format";
+import { versionHref } from "./versions/version-link";
 
 type LogEntry = { id: number; at: Date; kind: string; count: number | null; details: Record<string, unknown> | null; userName: string | null };
 
@@ -21,8 +22,44 @@ function describe(entry: LogEntry): string {
   return kindLabels[entry.kind] ?? entry.kind;
 }
 
+const fieldLabels: Record<string, string> = { name: "Name", description: "Description", tags: "Tags", accessGroups: "Access groups" };
+
+/** A logged value in words: lists joined, empty as "none", long text shortened. */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.length ? value.map(String).join(", ") : "none";
+  const text = typeof value === "string" ? value.trim() : String(value ?? "");
+  if (!text) return "none";
+  return `“${text.length > 80 ? `${text.slice(0, 79)}…` : text}”`;
+}
+
+/** The before → after of the fields an entry names, and the version a definition change wrote. */
+function EntryDetails({ entry, segmentId }: { entry: LogEntry; segmentId?: number }) {
+  const d = entry.details ?? {};
+  const fields = d.fields && typeof d.fields === "object" ? Object.entries(d.fields as Record<string, { before?: unknown; after?: unknown }>) : [];
+  const version = typeof d.version === "number" ? d.version : null;
+  const restoredFrom = typeof d.restoredFrom === "number" ? d.restoredFrom : null;
+  if (!fields.length && version === null) return null;
+  return (
+    <ul className="mt-1 space-y-0.5 text-xs text-muted-foreground">
+      {fields.map(([key, change]) => (
+        <li key={key}>
+          {fieldLabels[key] ?? key}: {shown(change?.before)} → {shown(change?.after)}
+        </li>
+      ))}
+      {version !== null && segmentId ? (
+        <li>
+          {restoredFrom ? `Restored from version ${restoredFrom} as ` : "Saved as "}
+          <Link className="font-medium text-foreground underline-offset-2 hover:underline" href={versionHref(segmentId, version)}>
+            version {version}
+          </Link>
+        </li>
+      ) : null}
+    </ul>
+  );
+}
+
 /** "Update log": every save, calculation and action on the segment: who, when, what, count. */
-export function UpdateLog({ entries }: { entries: LogEntry[] }) {
+export function UpdateLog({ entries, segmentId }: { entries: LogEntry[]; segmentId?: number }) {
   return (
     <section aria-labelledby="update-log-heading" className="rounded-lg border bg-card p-4 shadow-xs">
       <h2 id="update-log-heading" className="mb-3 font-semibold">
@@ -43,7 +80,10 @@ export function UpdateLog({ entries }: { entries: LogEntry[] }) {
               <TableRow key={e.id}>
                 <TableCell className="text-muted-foreground">{formatDateTime(e.at)}</TableCell>
                 <TableCell>{e.userName ?? "—"}</TableCell>
-                <TableCell>{describe(e)}</TableCell>
+                <TableCell>
+                  {describe(e)}
+                  <EntryDetails entry={e} segmentId={segmentId} />
+                </TableCell>
                 <TableCell className="text-right tabular-nums">{formatCount(e.count)}</TableCell>
               </TableRow>
             ))}

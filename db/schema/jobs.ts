@@ -40,6 +40,8 @@ export const jobs = pgTable(
     title: text("title").notNull(),
     databaseId: integer("database_id"),
     sourceSegmentId: integer("source_segment_id").references(() => dynamicSegments.id, { onDelete: "set null" }),
+    /** The source segment's version when the job was submitted (null for an unsaved rule). */
+    sourceSegmentVersion: integer("source_segment_version"),
     /** Progress: profiles (or rows) done of total; total is null until the selection is counted. */
     total: bigint("total", { mode: "number" }),
     done: bigint("done", { mode: "number" }).notNull().default(0),

@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import {
   bigint,
+  check,
   index,
   integer,
   jsonb,
@@ -66,6 +68,30 @@ export const segmentUpdateLog = pgTable(
   (t) => [index("segment_update_log_segment_idx").on(t.segmentId, t.at)],
 );
 
+/**
+ * The versions of a segment's definition (SPEC §6): n = 1, 2, … written by every save that changes the
+ * range, conditions or limit. Immutable: a trigger (migration 0010) refuses UPDATE and DELETE except
+ * the cascade of a permanent delete of the segment. `created_by` deliberately has no foreign key.
+ */
+export const segmentVersions = pgTable(
+  "segment_versions",
+  {
+    segmentId: integer("segment_id").notNull().references(() => dynamicSegments.id, { onDelete: "cascade" }),
+    n: integer("n").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdBy: integer("created_by"),
+    rangeFrom: numeric("range_from", { precision: 5, scale: 2, mode: "number" }).notNull(),
+    rangeTo: numeric("range_to", { precision: 5, scale: 2, mode: "number" }).notNull(),
+    conditions: jsonb("conditions"),
+    limit: integer("limit"),
+    /** The count calculated at the save that wrote the version (null when that calculation timed out). */
+    count: bigint("count", { mode: "number" }),
+    /** Set when the version was written by "Restore this version" of version `restored_from`. */
+    restoredFrom: integer("restored_from"),
+  },
+  (t) => [primaryKey({ columns: [t.segmentId, t.n] }), check("segment_versions_n_positive", sql`${t.n} >= 1`)],
+);
+
 /** A stored list of profiles of one database. */
 export const staticSegments = pgTable("static_segments", {
   id: serial("id").primaryKey(),
@@ -106,6 +132,8 @@ export const mailings = pgTable("mailings", {
     .notNull()
     .references(() => profileDatabases.id, { onDelete: "cascade" }),
   segmentId: integer("segment_id").references(() => dynamicSegments.id, { onDelete: "set null" }),
+  /** The segment's version when the mailing was created with it. */
+  segmentVersion: integer("segment_version"),
   createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });

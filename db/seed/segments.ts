@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { dynamicSegmentAccessGroups, dynamicSegments, staticSegments } from "../schema";
+import { dynamicSegmentAccessGroups, dynamicSegments, segmentVersions, staticSegments } from "../schema";
 import { affectedRows } from "./bulk";
 import type { SeedContext } from "./context";
 import { int, timestampLiteral } from "./random";
@@ -164,6 +164,8 @@ export async function seedDynamicSegments(
       })
       .returning({ id: dynamicSegments.id });
     ids.set(s.name, row.id);
+    // Version 1 (SPEC §6): the definition as seeded, by its creator (count unknown until calculated).
+    await db.insert(segmentVersions).values({ segmentId: row.id, n: 1, createdBy: refs.users.get(s.createdBy) ?? null, createdAt: at, rangeFrom: s.rangeFrom ?? 0, rangeTo: s.rangeTo ?? 100, conditions: s.conditions, limit: s.limit ?? null });
     const groupId = s.accessGroup ? refs.groups.get(s.accessGroup) : undefined;
     if (groupId !== undefined) await db.insert(dynamicSegmentAccessGroups).values({ segmentId: row.id, groupId });
   }

@@ -7,6 +7,7 @@ import {
   profileDatabaseAccessGroups,
   profileDatabases,
   profileFields,
+  segmentVersions,
   users,
   type FieldType,
   type UserRole,
@@ -63,6 +64,7 @@ export async function makeSegment(opts: {
       limit: opts.limit ?? null,
     })
     .returning();
+  await db.insert(segmentVersions).values({ segmentId: s.id, n: 1, rangeFrom: s.rangeFrom, rangeTo: s.rangeTo, conditions: s.conditions, limit: s.limit });
   if (opts.groupIds?.length) await db.insert(dynamicSegmentAccessGroups).values(opts.groupIds.map((groupId) => ({ segmentId: s.id, groupId })));
   return s;
 }

@@ -69,6 +69,8 @@ export const policy = {
   "segments.show": { roles: everyone, checks: ruleChecks, summary: "Show / preview the first 100 profiles." },
   "segments.checkConditions": { roles: everyone, checks: ruleChecks, summary: "Validate a Script against the source." },
   "segments.importConditions": { roles: everyone, checks: segmentRead, summary: "Read another segment's conditions." },
+  "segments.impact": { roles: everyone, checks: [...segmentRead, "referenced segments visible"], summary: "Preview who would enter, leave and stay with a draft definition." },
+  "segments.restoreVersion": { roles: everyone, checks: [...segmentRead, "referenced segments visible", "access groups assignable"], summary: "Save an earlier version's definition as a new version." },
   "segments.clone": { roles: everyone, checks: segmentRead, summary: "Clone a segment." },
   "segments.bin": { roles: everyone, checks: segmentRead, summary: "Move a segment to the bin." },
   "segments.restore": { roles: everyone, checks: segmentRead, summary: "Restore a segment from the bin." },

@@ -151,6 +151,10 @@ describe("GET /openapi.json", () => {
         "/segments/{id}/clone",
         "/segments/{id}/profiles",
         "/segments/{id}/restore",
+        "/segments/{id}/versions",
+        "/segments/{id}/versions/{n}",
+        "/segments/{id}/versions/{n}/restore",
+        "/segments/{id}/impact",
       ].sort(),
     );
     const create = res.body.paths["/segments"].post.requestBody.content["application/json"].schema;
@@ -158,5 +162,7 @@ describe("GET /openapi.json", () => {
     expect(create.properties.range).toBeDefined();
     expect(res.body.components.schemas.Segment.properties.count).toBeDefined();
     expect(res.body.paths["/segments/{id}"].delete.operationId).toBe("segments.bin");
+    expect(res.body.components.schemas.SegmentVersion.required).toEqual(expect.arrayContaining(["n", "created_at", "created_by", "range", "conditions", "limit", "count"]));
+    expect(res.body.components.schemas.Impact.properties.samples).toBeDefined();
   });
 });

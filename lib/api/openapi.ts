@@ -17,6 +17,8 @@ import {
   exportQuery,
   funnelSchema,
   idParam,
+  impactBody,
+  impactSchema,
   mailingSchema,
   memberSchema,
   previewBody,
@@ -25,6 +27,7 @@ import {
   segmentListQuery,
   segmentSchema,
   updateSegmentBody,
+  versionSchema,
 } from "./schemas";
 
 /**
@@ -196,6 +199,56 @@ export function openApiDocument() {
             },
           },
           [400, 404],
+        ),
+      },
+      "/segments/{id}/versions": {
+        get: op(
+          "segments.read",
+          {
+            operationId: "segments.versions.list",
+            summary: "The versions of a segment's definition, oldest first",
+            description: "Every save that changes the range, conditions or limit (compared by meaning) writes version n = 1, 2, …; versions are immutable.",
+            requestParams: path,
+            responses: { 200: { description: "Versions", ...jsonContent(z.object({ data: z.array(versionSchema) })) } },
+          },
+          [404],
+        ),
+      },
+      "/segments/{id}/versions/{n}": {
+        get: op(
+          "segments.read",
+          {
+            operationId: "segments.versions.read",
+            summary: "One version of a segment's definition",
+            requestParams: { path: z.object({ id: idParam.shape.id, n: idParam.shape.id }) },
+            responses: { 200: { description: "The version", ...jsonContent(versionSchema) } },
+          },
+          [404],
+        ),
+      },
+      "/segments/{id}/versions/{n}/restore": {
+        post: op(
+          "segments.restoreVersion",
+          {
+            summary: "Restore a version: save its definition as a new version",
+            requestParams: { path: z.object({ id: idParam.shape.id, n: idParam.shape.id }) },
+            responses: { 201: { description: "The new version", ...jsonContent(versionSchema) } },
+          },
+          [400, 404, 409],
+        ),
+      },
+      "/segments/{id}/impact": {
+        post: op(
+          "segments.impact",
+          {
+            summary: "Preview the impact of a draft definition",
+            description:
+              "How many profiles would enter (draft ∖ saved), leave (saved ∖ draft) and stay, with the first 20 ids of entering and leaving, computed in one statement on one snapshot. Absent fields of the draft keep their saved values.",
+            requestParams: path,
+            requestBody: jsonContent(impactBody),
+            responses: { 200: { description: "Entering, leaving, staying", ...jsonContent(impactSchema) } },
+          },
+          [400, 404, 413],
         ),
       },
       "/segments/{id}/clone": {

@@ -183,8 +183,45 @@ export const funnelSchema = z
   .meta({ id: "Funnel" });
 
 export const mailingSchema = z
-  .object({ id: z.int(), name: z.string(), database_id: z.int(), segment_id: z.int().nullable(), created_at: z.string() })
+  .object({
+    id: z.int(),
+    name: z.string(),
+    database_id: z.int(),
+    segment_id: z.int().nullable(),
+    segment_version: z.int().nullable().meta({ description: "The segment's version (n) the mailing was created with." }),
+    created_at: z.string(),
+  })
   .meta({ id: "Mailing" });
+
+export const versionSchema = z
+  .object({
+    n: z.int().meta({ description: "1, 2, … in the order the definitions were saved." }),
+    created_at: z.string(),
+    created_by: z.int().nullable().meta({ description: "The id of the user who saved it." }),
+    created_by_name: z.string().nullable(),
+    range: z.object({ from: z.number(), to: z.number() }),
+    conditions: z.unknown().meta({ description: "Script v1, or null." }),
+    limit: z.int().nullable(),
+    count: z.int().nullable().meta({ description: "The count calculated at the save (null if that calculation timed out)." }),
+    restored_from: z.int().nullable().meta({ description: "Set when the version was written by restoring version n." }),
+  })
+  .meta({ id: "SegmentVersion" });
+
+/** POST /segments/{id}/impact: a draft of the definition; what is absent stays as saved. */
+export const impactBody = z.strictObject({
+  range: rule.range.optional(),
+  conditions: rule.conditions.meta({ description: "Script v1; null clears the conditions; absent keeps the saved ones." }),
+  limit: rule.limit.meta({ description: "null removes the limit; absent keeps the saved one." }),
+});
+
+export const impactSchema = z
+  .object({
+    entering: z.int(),
+    leaving: z.int(),
+    staying: z.int(),
+    samples: z.object({ entering: z.array(z.int()).meta({ description: "The first 20 ids in id order." }), leaving: z.array(z.int()) }),
+  })
+  .meta({ id: "Impact" });
 
 const memberSchema = z.object({ user_id: z.int(), name: z.string(), email: z.string(), is_lead: z.boolean() }).meta({ id: "GroupMember" });
 
@@ -215,5 +252,6 @@ export const errorSchema = z
 export type ApiDatabase = z.infer<typeof databaseSchema>;
 export type ApiSegment = z.infer<typeof segmentSchema>;
 export type ApiMailing = z.infer<typeof mailingSchema>;
+export type ApiVersion = z.infer<typeof versionSchema>;
 export type ApiAccessGroup = z.infer<typeof accessGroupSchema>;
 

@@ -1,13 +1,28 @@
 import type { DatabaseSummary } from "@/lib/databases/queries";
 import type { AccessGroupView } from "@/lib/access-groups/queries";
-import type { ApiAccessGroup, ApiDatabase, ApiMailing } from "./schemas";
+import type { SegmentVersion } from "@/lib/dynamic-segments/versions";
+import type { ApiAccessGroup, ApiDatabase, ApiMailing, ApiVersion } from "./schemas";
 
 export function toApiDatabase(d: DatabaseSummary): ApiDatabase {
   return { id: d.id, name: d.name, fields: d.fields, profile_count: d.profileCount, access_groups: d.accessGroups, created_at: d.createdAt };
 }
 
-export function toApiMailing(m: { id: number; name: string; databaseId: number; segmentId: number | null; createdAt: Date }): ApiMailing {
-  return { id: m.id, name: m.name, database_id: m.databaseId, segment_id: m.segmentId, created_at: m.createdAt.toISOString() };
+export function toApiMailing(m: { id: number; name: string; databaseId: number; segmentId: number | null; segmentVersion: number | null; createdAt: Date }): ApiMailing {
+  return { id: m.id, name: m.name, database_id: m.databaseId, segment_id: m.segmentId, segment_version: m.segmentVersion, created_at: m.createdAt.toISOString() };
+}
+
+export function toApiVersion(v: SegmentVersion): ApiVersion {
+  return {
+    n: v.n,
+    created_at: v.createdAt.toISOString(),
+    created_by: v.createdBy,
+    created_by_name: v.createdByName,
+    range: v.range,
+    conditions: v.conditions,
+    limit: v.limit,
+    count: v.count,
+    restored_from: v.restoredFrom,
+  };
 }
 
 export function toApiAccessGroup(g: AccessGroupView): ApiAccessGroup {

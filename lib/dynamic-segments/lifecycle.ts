@@ -6,6 +6,7 @@ import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { visibleSegment } from "./list";
+import { appendSegmentVersion } from "./versions";
 
 /** Mailings and scenarios that use a segment: its "Dependent objects". */
 export async function dependentObjects(db: Db, user: ActingUser, segmentId: number) {
@@ -64,7 +65,14 @@ export async function cloneSegment(db: Db, user: ActingUser, segmentId: number):
       segmentId: clone.id,
       userId: user.id,
       kind: "created",
-      details: { clonedFrom: { id: source.id, name: source.name } },
+      details: { clonedFrom: { id: source.id, name: source.name }, version: 1 },
+    });
+    await appendSegmentVersion(tx, {
+      segmentId: clone.id,
+      n: 1,
+      userId: user.id,
+      definition: { range: { from: source.rangeFrom, to: source.rangeTo }, conditions: source.conditions, limit: source.limit },
+      count: null,
     });
     return clone;
   });

@@ -9,6 +9,8 @@ import type { ActingUser } from "@/lib/auth/acting-user";
 import { AppError, invalid, type Issue } from "@/lib/errors";
 import { issuesFromZod, limitSchema, rangeSchema, scriptSchema } from "@/lib/segments/script";
 import { calculateSavedSegment, prepareSelection } from "@/lib/segments/selection";
+import { changeDetails, changedFields, type SegmentState } from "./change-log";
+import { appendSegmentVersion, latestVersionNumber, lockSegmentRow } from "./versions";
 
 /** A saved dynamic segment as the form, server actions and API send it. */
 export const segmentInputSchema = z.strictObject({
@@ -66,10 +68,13 @@ function prefixed(issue: Issue): Issue {
   return { ...issue, path: issue.path ? `conditions.${issue.path}` : "conditions" };
 }
 
-/** Calculates a just-saved segment; a too-heavy selection keeps the segment and says why it has no count. */
-async function firstCount(db: Db, user: ActingUser, id: number): Promise<SaveResult> {
+/**
+ * Calculates a just-saved segment inside the save's transaction (a savepoint), so that the version it
+ * writes records the count at save; a too-heavy selection keeps the segment and says why it has no count.
+ */
+async function firstCount(tx: Db, user: ActingUser, id: number): Promise<SaveResult> {
   try {
-    const { count, calculatedAt } = await calculateSavedSegment(db, user, id);
+    const { count, calculatedAt } = await calculateSavedSegment(tx, user, id);
     return { id, count, calculatedAt };
   } catch (error) {
     if (error instanceof AppError && error.code === "timeout") return { id, count: null, calculatedAt: null, warning: error.message };
@@ -82,7 +87,7 @@ export async function createSegment(db: Db, user: ActingUser, input: unknown): P
   const data = parseInput(input);
   await checkRule(db, user, data);
   await checkGroups(db, user, data.accessGroupIds);
-  const id = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(dynamicSegments)
       .values({
@@ -98,39 +103,45 @@ export async function createSegment(db: Db, user: ActingUser, input: unknown): P
       })
       .returning({ id: dynamicSegments.id });
     if (data.accessGroupIds.length) await tx.insert(dynamicSegmentAccessGroups).values(data.accessGroupIds.map((groupId) => ({ segmentId: row.id, groupId })));
-    await tx.insert(segmentUpdateLog).values({ segmentId: row.id, userId: user.id, kind: "created" });
-    return row.id;
+    await tx.insert(segmentUpdateLog).values({ segmentId: row.id, userId: user.id, kind: "created", details: { version: 1 } });
+    const saved = await firstCount(tx, user, row.id);
+    await appendSegmentVersion(tx, { segmentId: row.id, n: 1, userId: user.id, definition: data, count: saved.count });
+    return saved;
   });
-  return firstCount(db, user, id);
 }
 
-const tracked = ["name", "range", "conditions", "limit", "description", "tags", "accessGroupIds"] as const;
-
-/** Changes a saved segment (never its source), logs what changed, and recalculates it. */
-export async function updateSegment(db: Db, user: ActingUser, segmentId: number, input: unknown): Promise<SaveResult> {
-  const current = await requireVisibleDynamicSegment(db, user, segmentId);
-  const data = parseInput({ ...(input as object), databaseId: (input as { databaseId?: unknown })?.databaseId ?? current.databaseId });
-  if (data.databaseId !== current.databaseId) throw invalid([{ path: "databaseId", message: "The source cannot change after the first save." }]);
+/**
+ * Changes a saved segment (never its source) and recalculates it, in one transaction: the update log
+ * names only what changed by meaning (with before → after), and a changed range, conditions or limit
+ * writes the next version with the count at save. `restoredFrom`: the version being restored.
+ */
+export async function updateSegment(db: Db, user: ActingUser, segmentId: number, input: unknown, opts: { restoredFrom?: number } = {}): Promise<SaveResult & { version: number | null }> {
+  const visible = await requireVisibleDynamicSegment(db, user, segmentId);
+  const data = parseInput({ ...(input as object), databaseId: (input as { databaseId?: unknown })?.databaseId ?? visible.databaseId });
+  if (data.databaseId !== visible.databaseId) throw invalid([{ path: "databaseId", message: "The source cannot change after the first save." }]);
   await checkRule(db, user, data, segmentId);
   const assignable = new Set(await assignableGroupIds(db, user));
   await checkGroups(db, user, data.accessGroupIds);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
+    // Saves of one segment run one at a time: "before" is what this save replaces, and version numbers never collide.
+    await lockSegmentRow(tx, segmentId);
+    const current = await requireVisibleDynamicSegment(tx, user, segmentId);
     const existingGroups = (await tx.select({ id: dynamicSegmentAccessGroups.groupId }).from(dynamicSegmentAccessGroups).where(eq(dynamicSegmentAccessGroups.segmentId, segmentId))).map((g) => g.id);
     // Groups the user cannot assign stay as they are: a marketer's save never drops another team's access.
     const groups = [...new Set([...data.accessGroupIds, ...existingGroups.filter((g) => !assignable.has(g))])].sort((a, b) => a - b);
-    const before = {
+    const before: SegmentState = {
       name: current.name,
       range: { from: current.rangeFrom, to: current.rangeTo },
       conditions: current.conditions ?? null,
       limit: current.limit,
       description: current.description,
       tags: current.tags,
-      accessGroupIds: [...existingGroups].sort((a, b) => a - b),
+      accessGroupIds: existingGroups,
     };
     if (user.role !== "admin" && groups.length && !groups.some((g) => user.groupIds.includes(g)))
       throw invalid([{ path: "accessGroupIds", message: "Keep at least one of your own groups, or you would lose access to this segment." }]);
-    const after = { ...data, accessGroupIds: groups };
-    const changed = tracked.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    const after: SegmentState = { ...data, accessGroupIds: groups };
+    const changed = changedFields(before, after);
     await tx
       .update(dynamicSegments)
       .set({
@@ -146,9 +157,16 @@ export async function updateSegment(db: Db, user: ActingUser, segmentId: number,
       .where(eq(dynamicSegments.id, segmentId));
     await tx.delete(dynamicSegmentAccessGroups).where(and(eq(dynamicSegmentAccessGroups.segmentId, segmentId), existingGroups.length ? inArray(dynamicSegmentAccessGroups.groupId, existingGroups) : undefined));
     if (groups.length) await tx.insert(dynamicSegmentAccessGroups).values(groups.map((groupId) => ({ segmentId, groupId })));
-    if (changed.length) await tx.insert(segmentUpdateLog).values({ segmentId, userId: user.id, kind: "updated", details: { changed } });
+    const definitionChanged = changed.some((k) => k === "range" || k === "conditions" || k === "limit");
+    const version = definitionChanged ? (await latestVersionNumber(tx, segmentId)) + 1 : null;
+    if (changed.length) {
+      const details = await changeDetails(tx, before, after, changed, version, version !== null ? opts.restoredFrom : undefined);
+      await tx.insert(segmentUpdateLog).values({ segmentId, userId: user.id, kind: "updated", details: details as Record<string, unknown> });
+    }
+    const saved = await firstCount(tx, user, segmentId);
+    if (version !== null) await appendSegmentVersion(tx, { segmentId, n: version, userId: user.id, definition: data, count: saved.count, restoredFrom: opts.restoredFrom });
+    return { ...saved, version };
   });
-  return firstCount(db, user, segmentId);
 }
 
 /** The stored conditions of a segment the user may see, for "Import conditions". */

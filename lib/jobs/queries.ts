@@ -20,6 +20,8 @@ export type JobView = {
   /** Where to download a finished export. */
   downloadUrl: string | null;
   sourceSegmentId: number | null;
+  /** The source segment's version the job used (SPEC §6). */
+  sourceSegmentVersion: number | null;
   userName: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -41,6 +43,7 @@ export function toJobView(job: Job, userName: string | null = null): JobView {
     error: job.error,
     downloadUrl: job.status === "succeeded" && EXPORT_KINDS.includes(job.kind) && typeof result.file === "string" ? `/api/exports/${job.id}` : null,
     sourceSegmentId: job.sourceSegmentId,
+    sourceSegmentVersion: job.sourceSegmentVersion,
     userName,
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,

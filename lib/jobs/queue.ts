@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { jobs, type Job, type JobKind } from "@/db/schema";
 import type { ActingUser } from "@/lib/auth/acting-user";
+import { latestVersionSql } from "@/lib/dynamic-segments/versions";
 import { AppError, invalid } from "@/lib/errors";
 
 export const idempotencyKeySchema = z
@@ -61,6 +62,8 @@ export async function enqueueJob(db: Db, user: ActingUser, input: NewJob): Promi
         title: input.title,
         databaseId: input.databaseId,
         sourceSegmentId: input.sourceSegmentId,
+        // The version of the source segment this job acts on (SPEC §6), read in the same statement.
+        sourceSegmentVersion: latestVersionSql(input.sourceSegmentId),
       })
       .onConflictDoNothing({ target: [jobs.userId, jobs.idempotencyKey] })
       .returning();

@@ -12,6 +12,7 @@ import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/acce
 import { databaseVisible } from "@/lib/access/visibility";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { invalid } from "@/lib/errors";
+import { latestVersionSql } from "@/lib/dynamic-segments/versions";
 import { issuesFromZod } from "@/lib/segments/script";
 
 export type MailingRow = {
@@ -21,6 +22,7 @@ export type MailingRow = {
   databaseName: string;
   segmentId: number | null;
   segmentName: string | null;
+  segmentVersion: number | null;
   createdAt: Date;
 };
 
@@ -47,6 +49,7 @@ export async function listMailings(db: Db, user: ActingUser): Promise<MailingRow
       segmentId: mailings.segmentId,
       // A segment in the bin is shown by id only.
       segmentName: sql<string | null>`(select s.name from ${dynamicSegments} s where s.id = ${mailings.segmentId} and s.deleted_at is null)`,
+      segmentVersion: mailings.segmentVersion,
       createdAt: mailings.createdAt,
     })
     .from(mailings)
@@ -68,6 +71,10 @@ export async function createMailing(db: Db, user: ActingUser, input: CreateMaili
   if (!parsed.success) throw invalid(issuesFromZod(parsed.error));
   const { name, databaseId, segmentId } = parsed.data;
   await requireCampaignSegment(db, user, databaseId, segmentId ?? null);
-  const [row] = await db.insert(mailings).values({ name, databaseId, segmentId: segmentId ?? null, createdBy: user.id }).returning();
+  // The segment's current version, read in the same statement (SPEC §6: a mailing records the version it used).
+  const [row] = await db
+    .insert(mailings)
+    .values({ name, databaseId, segmentId: segmentId ?? null, segmentVersion: latestVersionSql(segmentId ?? null), createdBy: user.id })
+    .returning();
   return row;
 }

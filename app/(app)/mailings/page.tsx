@@ -10,6 +10,7 @@ import { formatDateTime } from "@/lib/format";
 import { createMailingAction } from "@/lib/mailings/actions";
 import { listMailings } from "@/lib/mailings/queries";
 import { cn } from "@/lib/utils";
+import { versionHref } from "@/components/segments/versions/version-link";
 
 export const metadata: Metadata = { title: "Mailings" };
 
@@ -38,7 +39,22 @@ export default async function MailingsPage({ searchParams }: { searchParams: Pro
                   <TableRow key={m.id} className={cn(m.id === highlight && "bg-amber-50")} aria-current={m.id === highlight ? "true" : undefined}>
                     <TableCell className="font-medium">{m.name}</TableCell>
                     <TableCell className="text-muted-foreground">{m.databaseName}</TableCell>
-                    <TableCell>{m.segmentName ? <Link href={`/segments/dynamic/${m.segmentId}`} className="hover:underline">{m.segmentName}</Link> : "—"}</TableCell>
+                    <TableCell>
+                      {m.segmentName ? (
+                        <>
+                          <Link href={`/segments/dynamic/${m.segmentId}`} className="hover:underline">
+                            {m.segmentName}
+                          </Link>
+                          {m.segmentId && m.segmentVersion ? (
+                            <Link href={versionHref(m.segmentId, m.segmentVersion)} className="ml-2 text-xs text-muted-foreground hover:underline">
+                              version {m.segmentVersion}
+                            </Link>
+                          ) : null}
+                        </>
+                      ) : (
+                        "—"
+                      )}
+                    </TableCell>
                     <TableCell className="text-muted-foreground">{formatDateTime(m.createdAt)}</TableCell>
                   </TableRow>
                 ))}

@@ -33,6 +33,7 @@ export function SegmentForm({
   initialCount,
   quickActions,
   ruleTools,
+  unsavedChangesTools,
 }: {
   initial: SegmentFormValues;
   options: BuilderOptions;
@@ -44,6 +45,8 @@ export function SegmentForm({
   quickActions?: (current: { rule: RuleInput; unchangedSinceSave: boolean }) => React.ReactNode;
   /** Blocks under the conditions that study the current rule (explain, funnel); rendered for any source. */
   ruleTools?: (current: { rule: RuleInput | null; ruleKey: string; unchangedSinceSave: boolean }) => React.ReactNode;
+  /** Tools for a saved segment with unsaved edits (e.g. `Preview changes`), shown below the count. */
+  unsavedChangesTools?: (current: { rule: RuleInput; ruleKey: string }) => React.ReactNode;
 }) {
   const [state, formAction, saving] = useActionState<SaveSegmentState, FormData>(saveSegmentAction, {});
   const values = state.values ?? initial;
@@ -192,6 +195,7 @@ export function SegmentForm({
           fieldKeys={(database?.fields ?? []).slice(0, 3).map((f) => f.key)}
           onIssues={setCalcIssues}
         />
+        {unsavedChangesTools && initial.id && rule && ruleKey !== savedKey ? unsavedChangesTools({ rule, ruleKey }) : null}
         {quickActions && rule && script.groups.some((g) => g.conditions.length > 0)
           ? quickActions({ rule, unchangedSinceSave: Boolean(initial.id) && ruleKey === savedKey })
           : null}

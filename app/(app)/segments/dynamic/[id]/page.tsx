@@ -14,10 +14,12 @@ import { dependentObjects, segmentUpdateLogEntries } from "@/lib/dynamic-segment
 import { isAppError } from "@/lib/errors";
 import { listJobs } from "@/lib/jobs/queries";
 import { RecentJobs } from "@/components/segment-actions/recent-jobs";
+import { VersionsBlock } from "@/components/segments/versions/versions-block";
+import { listSegmentVersions } from "@/lib/dynamic-segments/versions";
 
 export const metadata: Metadata = { title: "Dynamic segment" };
 
-export default async function SegmentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ calc?: string }> }) {
+export default async function SegmentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ calc?: string; version?: string }> }) {
   const user = await requireUser();
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
@@ -26,14 +28,16 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
-  const [options, groupIds, log, dependents, jobs] = await Promise.all([
+  const [options, groupIds, log, dependents, jobs, versions] = await Promise.all([
     loadBuilderOptions(db, user),
     segmentGroupIds(db, id),
     segmentUpdateLogEntries(db, user, id),
     dependentObjects(db, user, id),
     listJobs(db, user, { sourceSegmentId: id, limit: 5 }),
+    listSegmentVersions(db, user, id),
   ]);
-  const { calc } = await searchParams;
+  const { calc, version } = await searchParams;
+  const focusVersion = Number(version) || undefined;
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
@@ -57,6 +61,7 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
       ) : null}
       <SegmentFormWithActions
         key={segment.updatedAt.toISOString()}
+        dependents={dependents}
         options={options}
         initialCount={segment.lastCount !== null && segment.lastCalculatedAt ? { count: segment.lastCount, calculatedAt: segment.lastCalculatedAt.toISOString() } : null}
         initial={{
@@ -75,7 +80,15 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
       <div className="mt-8 grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="space-y-6">
           {jobs.length ? <RecentJobs jobs={jobs} /> : null}
-          <UpdateLog entries={log} />
+          <VersionsBlock
+            key={`${versions.length}:${focusVersion ?? ""}`}
+            segmentId={segment.id}
+            databaseId={segment.databaseId}
+            options={options}
+            focus={focusVersion}
+            versions={versions.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }))}
+          />
+          <UpdateLog entries={log} segmentId={segment.id} />
           {dependents.mailings.length || dependents.scenarios.length ? <DependentObjects {...dependents} /> : null}
         </div>
       </div>

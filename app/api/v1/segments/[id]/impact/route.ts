@@ -1,0 +1,13 @@
+import { apiRoute, json, pathId } from "@/lib/api/handler";
+import { withRuleIssuePaths } from "@/lib/api/parse";
+import { segmentImpact } from "@/lib/dynamic-segments/impact";
+
+/**
+ * Who would enter, leave and stay if the saved segment took the draft `{ range?, conditions?, limit? }`
+ * (what is absent stays as saved; null clears conditions or limit), with the first 20 ids of each change.
+ */
+export const POST = apiRoute<{ id: string }>("segments.impact", async ({ db, user, params, json: body }) => {
+  const id = pathId(params.id, "The segment");
+  const draft = await body();
+  return json(await withRuleIssuePaths(() => segmentImpact(db, user, id, draft)));
+});
