@@ -11,7 +11,7 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 type Handle = { db: Db; driver: "postgres" | "pglite"; close: () => Promise<void> };
 
-const globalForDb = globalThis as unknown as { __segmentsDb?: Handle };
+const globalForDb = globalThis as unknown as { __segmentsDb?: Handle; __segmentsJobsDb?: Handle; __segmentsPoolClosers?: Set<() => Promise<void>> };
 
 /** Where the embedded database lives when DATABASE_URL is unset (`memory://` keeps it in RAM). */
 export function pgliteDir(): string {
@@ -23,28 +23,64 @@ export function databaseKind(): "postgres" | "pglite" {
 }
 
 /**
- * postgres.js settings. `client_connection_check_interval` makes the server notice within a second that
- * this process went away (restart, network cut) while a long statement runs, and roll it back — so its
- * locks (the action's advisory lock, row locks) are freed at once, not when the statement would end.
+ * Connection pools per role, so that background jobs and heavy reads never take the connections that
+ * web requests need: `web` (pages, actions, API), `jobs` (the job runner) and `read` (the read replica,
+ * db/replica.ts). Sizes from DATABASE_POOL_SIZE, DATABASE_JOBS_POOL_SIZE, DATABASE_READ_POOL_SIZE
+ * (docs/scaling.md). Each pool names itself in `pg_stat_activity` (application_name).
  */
-export function postgresClientOptions() {
+export type PoolRole = "web" | "jobs" | "read";
+
+const POOL_SIZE_ENV: Record<PoolRole, [string, number]> = {
+  web: ["DATABASE_POOL_SIZE", 10],
+  jobs: ["DATABASE_JOBS_POOL_SIZE", 6],
+  read: ["DATABASE_READ_POOL_SIZE", 10],
+};
+
+export function poolSize(role: PoolRole): number {
+  const [name, fallback] = POOL_SIZE_ENV[role];
+  const n = Number(process.env[name]);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/**
+ * postgres.js settings of a role's pool. `client_connection_check_interval` makes the server notice
+ * within a second that this process went away (restart, network cut) while a long statement runs, and
+ * roll it back — so its locks (the action's advisory lock, row locks) are freed at once, not when the
+ * statement would end.
+ */
+export function postgresClientOptions(role: PoolRole = "web") {
   return {
-    max: Number(process.env.DATABASE_POOL_SIZE || 10),
+    max: poolSize(role),
     onnotice: () => {},
     connect_timeout: 10,
-    connection: { client_connection_check_interval: process.env.DATABASE_CONNECTION_CHECK_MS || "1000" },
+    connection: {
+      application_name: `dynamic-segments ${role}`,
+      client_connection_check_interval: process.env.DATABASE_CONNECTION_CHECK_MS || "1000",
+    },
   };
+}
+
+/** The app's own pools to the primary (web, jobs): the only databases whose replica DATABASE_READ_URL is. */
+const primaryPools = new WeakSet<object>();
+
+export function isPrimaryPool(db: Db): boolean {
+  return primaryPools.has(db);
+}
+
+/** A postgres.js pool for one role, as a Drizzle database. */
+export async function openPostgres(url: string, role: PoolRole, opts: { connectTimeoutS?: number } = {}): Promise<Handle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client: Sql = postgres(url, { ...postgresClientOptions(role), connect_timeout: opts.connectTimeoutS ?? 10 });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  if (role !== "read") primaryPools.add(db);
+  // A connection cut mid-query (or a replica gone away) may never settle: give open queries 5 s, then close regardless.
+  return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
 async function open(): Promise<Handle> {
   const url = process.env.DATABASE_URL;
-  if (url) {
-    const { default: postgres } = await import("postgres");
-    const { drizzle } = await import("drizzle-orm/postgres-js");
-    const client: Sql = postgres(url, postgresClientOptions());
-    // A connection cut mid-query may never settle: give open queries 5 s, then close regardless.
-    return { db: drizzle(client, { schema }) as unknown as Db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
-  }
+  if (url) return openPostgres(url, "web");
   const { PGlite: PGliteClass } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const dir = pgliteDir();
@@ -67,11 +103,35 @@ export async function getHandle(): Promise<Handle> {
   return opening;
 }
 
+/**
+ * The job runner's database: on PostgreSQL a pool of its own (DATABASE_JOBS_POOL_SIZE), so that
+ * long exports and bulk edits never hold the connections of web requests; on PGlite the one database.
+ */
+export async function getJobsDb(): Promise<Db> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return getDb();
+  if (globalForDb.__segmentsJobsDb) return globalForDb.__segmentsJobsDb.db;
+  openingJobs ??= openPostgres(url, "jobs").then((h) => (globalForDb.__segmentsJobsDb = h));
+  return (await openingJobs).db;
+}
+
+let openingJobs: Promise<Handle> | undefined;
+
+/** Other pools (the read replica's) register here, so that `closeDb` ends every connection. */
+export function onCloseDb(close: () => Promise<void>): void {
+  (globalForDb.__segmentsPoolClosers ??= new Set()).add(close);
+}
+
 export async function closeDb(): Promise<void> {
-  const h = globalForDb.__segmentsDb;
+  const handles = [globalForDb.__segmentsDb, globalForDb.__segmentsJobsDb];
+  const closers = [...(globalForDb.__segmentsPoolClosers ?? [])];
   globalForDb.__segmentsDb = undefined;
+  globalForDb.__segmentsJobsDb = undefined;
+  globalForDb.__segmentsPoolClosers = undefined;
   opening = undefined;
-  if (h) await h.close();
+  openingJobs = undefined;
+  for (const h of handles) if (h) await h.close();
+  for (const close of closers) await close();
 }
 
 /** Rows of a raw statement, whichever driver ran it (postgres.js answers an array, PGlite `{ rows }`). */

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, pgEnum, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, pgEnum, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const userRole = pgEnum("user_role", ["admin", "lead", "marketer"]);
 export type UserRole = (typeof userRole.enumValues)[number];
@@ -82,3 +82,14 @@ export const userSessions = pgTable(
   },
   (t) => [index("user_sessions_user_idx").on(t.userId, t.lastSeenAt)],
 );
+
+/**
+ * The API's per-token rate limit as token buckets shared by every app instance (lib/api/rate-limit.ts):
+ * one row per key, refilled and taken from in one atomic `INSERT … ON CONFLICT DO UPDATE`.
+ */
+export const apiRateLimits = pgTable("api_rate_limits", {
+  key: text("key").primaryKey(),
+  tokens: doublePrecision("tokens").notNull(),
+  refilledAt: timestamp("refilled_at", { withTimezone: true }).notNull(),
+  allowed: boolean("allowed").notNull(),
+});

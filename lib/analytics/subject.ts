@@ -6,6 +6,7 @@ import "server-only";
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { withReadDb } from "@/db/replica";
 import type { dynamicSegments } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
@@ -56,10 +57,13 @@ export function selectedProfiles(selection: CompiledSelection): SQL {
   return sql`(${selectionStatement(selection, sql`"p".*`, { unordered: selection.limit === null })}) "p"`;
 }
 
-/** Runs one figure's statement under the selection engine's statement timeout. */
+/**
+ * Runs one figure's statement under the selection engine's statement timeout, on the read replica
+ * when there is one (the segment was loaded and checked on the primary).
+ */
 export function runFigure<T>(db: Db, opts: AnalyticsOptions, work: (tx: Db) => Promise<T>): Promise<T> {
   const ms = opts.timeoutMs ?? (Number(process.env.SELECTION_TIMEOUT_MS) || 30_000);
-  return withStatementTimeout(db, ms, work);
+  return withReadDb(db, (reader) => withStatementTimeout(reader, ms, work));
 }
 
 /** A count or sum as the drivers hand it over (bigint and numeric come back as text) → number. */

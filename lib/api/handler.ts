@@ -33,7 +33,7 @@ export function apiRoute<P = Record<string, never>>(key: PolicyKey, handler: Api
     try {
       const db = await getDb();
       const { user, tokenId } = await authenticateRequest(db, request);
-      const wait = takeRequest(`token:${tokenId}`);
+      const wait = await takeRequest(db, `token:${tokenId}`);
       if (wait > 0) throw new RateLimited(wait);
       authorize(user, key);
       const params = (await context?.params) ?? ({} as P);

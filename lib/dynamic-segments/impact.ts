@@ -7,6 +7,7 @@ import "server-only";
  */
 import { z } from "zod";
 import { queryRows, type Db } from "@/db/client";
+import { withReadDb } from "@/db/replica";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { invalid } from "@/lib/errors";
@@ -47,6 +48,7 @@ export async function segmentImpact(db: Db, user: ActingUser, segmentId: number,
     { segmentId, now },
   );
   const timeout = opts.timeoutMs ?? (Number(process.env.SELECTION_TIMEOUT_MS) || 30_000);
-  const [row] = await withStatementTimeout(db, timeout, (tx) => queryRows<ImpactRow>(tx, impactQuery(saved.selection, next.selection)));
+  // One read-only statement (both definitions on one snapshot): on the read replica when there is one.
+  const [row] = await withReadDb(db, (reader) => withStatementTimeout(reader, timeout, (tx) => queryRows<ImpactRow>(tx, impactQuery(saved.selection, next.selection))));
   return impactFromRow(row);
 }

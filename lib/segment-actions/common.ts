@@ -7,6 +7,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { queryRows, type Db } from "@/db/client";
+import { msSetting, workMemSetting } from "@/db/settings";
 import { segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
@@ -71,9 +72,15 @@ export function actionTimeoutMs(): number {
   return Number(process.env.ACTION_TIMEOUT_MS) || 20 * 60_000;
 }
 
+/** How long an action's write waits for a row lock another transaction holds (ACTION_LOCK_TIMEOUT_MS; 0 = no limit). */
+export function actionLockTimeoutMs(): number {
+  return msSetting("ACTION_LOCK_TIMEOUT_MS", 15_000);
+}
+
 /**
  * Runs an action's writes in one transaction: all or nothing. Statements are cancelled after the
- * action timeout (PostgreSQL; PGlite has no timer).
+ * action timeout (PostgreSQL; PGlite has no timer), and a write that waits longer than the lock
+ * timeout for rows someone else is changing gives up with a conflict instead of queueing forever.
  */
 export async function inActionTransaction<T>(
   db: Db,
@@ -88,7 +95,8 @@ export async function inActionTransaction<T>(
           // Set-based work on hundreds of thousands of rows: hash joins and sorts in memory, not on disk.
           // (No plan_cache_mode here: forcing custom plans would also re-plan the foreign-key check of
           // every inserted row — 60 µs each. The big statements carry literals instead; see `literally`.)
-          sql`select set_config('statement_timeout', ${String(actionTimeoutMs())}, true), set_config('work_mem', '64MB', true)`,
+          sql`select set_config('statement_timeout', ${String(actionTimeoutMs())}, true), set_config('work_mem', ${workMemSetting("ACTION_WORK_MEM", "64MB")}, true),
+                     set_config('lock_timeout', ${String(actionLockTimeoutMs())}, true)`,
         );
         return work(tx as unknown as Db);
       },
@@ -100,6 +108,8 @@ export async function inActionTransaction<T>(
     if (cancelled) throw actionCancelled(cancelled, Date.now() - started);
     if (code === "40001" || code === "40P01")
       throw new AppError("conflict", "The profiles changed while this action ran, so nothing was changed. Try again.");
+    if (code === "55P03")
+      throw new AppError("conflict", "Someone else was changing the same profiles for too long, so nothing was changed. Try again in a moment.");
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
+import { getReadDb } from "@/db/replica";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { csvLine, type CellValue } from "@/lib/export";
 import { formatCount } from "@/lib/format";
@@ -127,7 +128,9 @@ export async function exportHistory(db: Db, user: ActingUser, input: unknown, ct
   const include = { events: params.include.includes("events"), changes: params.include.includes("changes") };
 
   ctx.progress?.({ stage: "Counting the selection" });
-  const total = await countSelection(db, source);
+  // Read on the read replica when there is one (db/replica.ts); the update log is written on the primary.
+  const reader = await getReadDb(db);
+  const total = await countSelection(reader, source);
   if (total === 0) throw emptySelection();
   ctx.progress?.({ total, done: 0, stage: `Writing the history of ${profilesWord(total)}` });
 
@@ -135,8 +138,8 @@ export async function exportHistory(db: Db, user: ActingUser, input: unknown, ct
   let rows = 0;
   async function* chunks(): AsyncGenerator<string> {
     yield csvLine(HISTORY_COLUMNS);
-    for await (const ids of selectionIdBatches(db, source, 500)) {
-      const history = await historyOf(db, ids, period.from, period.to, include);
+    for await (const ids of selectionIdBatches(reader, source, 500)) {
+      const history = await historyOf(reader, ids, period.from, period.to, include);
       rows += history.length;
       profiles += ids.length;
       yield history

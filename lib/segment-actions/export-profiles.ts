@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/db/client";
+import { getReadDb } from "@/db/replica";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { databaseFields } from "@/lib/databases/queries";
 import { invalid } from "@/lib/errors";
@@ -92,12 +93,14 @@ export async function exportProfiles(db: Db, user: ActingUser, input: unknown, c
   const options = await exportOptions(db, source, params);
 
   ctx.progress?.({ stage: "Counting the selection" });
-  const total = await countSelection(db, source);
+  // The selection is read on the read replica when there is one (db/replica.ts); the log on the primary.
+  const reader = await getReadDb(db);
+  const total = await countSelection(reader, source);
   if (total === 0) throw emptySelection();
   ctx.progress?.({ total, done: 0, stage: `Writing ${profilesWord(total)}` });
 
   let rows = 0;
-  const chunks = exportChunks(db, source, options, (n) => {
+  const chunks = exportChunks(reader, source, options, (n) => {
     rows = n;
     ctx.progress?.({ done: n });
   }, ctx.afterBatch);

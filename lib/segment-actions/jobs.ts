@@ -6,7 +6,7 @@ import "server-only";
  * ones show their progress bar.
  */
 import path from "node:path";
-import { databaseKind, type Db } from "@/db/client";
+import { databaseKind, getJobsDb, type Db } from "@/db/client";
 import type { JobKind } from "@/db/schema";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { ensureExportsDir, exportFileName } from "@/lib/jobs/files";
@@ -59,10 +59,11 @@ const globalRunner = globalThis as unknown as { __segmentActionRunner?: JobRunne
 /** The process's runner (one per server process, kept across dev reloads). */
 export function actionRunner(): JobRunner {
   const pglite = databaseKind() === "pglite";
-  globalRunner.__segmentActionRunner ??= new JobRunner(actionJobDefinitions, {
-    concurrency: Number(process.env.JOBS_CONCURRENCY) || (pglite ? 1 : 2),
-    singleProcess: pglite,
-  });
+  globalRunner.__segmentActionRunner ??= new JobRunner(
+    actionJobDefinitions,
+    { concurrency: Number(process.env.JOBS_CONCURRENCY) || (pglite ? 1 : 2), singleProcess: pglite },
+    getJobsDb, // a pool of its own on PostgreSQL (DATABASE_JOBS_POOL_SIZE)
+  );
   return globalRunner.__segmentActionRunner;
 }
 

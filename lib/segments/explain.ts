@@ -22,6 +22,7 @@ import { resolveField } from "./fields";
 import { AliasPool, column, jsonKey, toSql } from "./predicate";
 import { rangeBounds } from "./range";
 import { parseScript, type Condition, type SelectionRule, type SelectionRuleInput } from "./script";
+import { withReadDb } from "@/db/replica";
 import { prepareSelection, withStatementTimeout, type PreparedSelection, type SelectionOptions } from "./selection";
 import type { ValidationContext } from "./validate";
 import { ruleLabelOptions } from "./labels";
@@ -46,12 +47,15 @@ export async function explainSelection(
 ): Promise<Explanation> {
   const ref = checkProfileRef(profile);
   const prepared = await prepareSelection(db, user, input, opts);
-  return withStatementTimeout(db, timeoutMs(opts), async (tx) => {
-    const profileId = await resolveProfile(tx, prepared.rule.databaseId, ref);
-    const [tree] = await explainPrepared(tx, prepared, [profileId]);
-    if (!tree) throw notFound("The profile");
-    return tree;
-  });
+  // Access was checked on the primary; the evaluation only reads, on the read replica when there is one.
+  return withReadDb(db, (reader) =>
+    withStatementTimeout(reader, timeoutMs(opts), async (tx) => {
+      const profileId = await resolveProfile(tx, prepared.rule.databaseId, ref);
+      const [tree] = await explainPrepared(tx, prepared, [profileId]);
+      if (!tree) throw notFound("The profile");
+      return tree;
+    }),
+  );
 }
 
 /**

@@ -19,6 +19,7 @@ import { dateToMicros } from "./dates";
 import { AliasPool, allOf, column, toSql } from "./predicate";
 import { ruleLabelOptions } from "./labels";
 import { parseScript, type Condition, type SelectionRule, type SelectionRuleInput } from "./script";
+import { withReadDb } from "@/db/replica";
 import { prepareSelection, withStatementTimeout, type SelectionOptions } from "./selection";
 import type { ValidationContext } from "./validate";
 
@@ -42,7 +43,7 @@ export async function funnelOfSelection(db: Db, user: ActingUser, input: Selecti
   const prepared = await prepareSelection(db, user, input, opts);
   const labels = await ruleLabelOptions(db, prepared.rule, prepared.ctx);
   const { statement, steps } = funnelQuery(prepared.rule, prepared.ctx, prepared.now, labels);
-  const [row] = await withStatementTimeout(db, timeoutMs(opts), (tx) => queryRows<Record<string, number | string>>(tx, statement));
+  const [row] = await withReadDb(db, (reader) => withStatementTimeout(reader, timeoutMs(opts), (tx) => queryRows<Record<string, number | string>>(tx, statement)));
   const counted: FunnelStep[] = steps.map(({ label, parent, depth }, i) => ({ label, parent, depth, count: Number(row[`s${i}`]) }));
   // The combined step narrows the narrowest group under `and`; under `or` it widens the widest one.
   const combined = steps.findIndex((s) => s.combines);

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { FIELD_OPERATORS } from "./fields";
 import { COUNT_OPERATORS } from "./script";
-import { calculateSelection, showSelection } from "./selection";
+import { selectionIdsQuery } from "./compile";
+import { calculateSelection, prepareSelection, showSelection } from "./selection";
+import { distributionViolations, renderQuery } from "./testing/distribution";
 import { limitArb, rangeArb, scriptArb } from "./testing/arbitraries";
 import { evaluateReference, type Json } from "./testing/reference";
 import { addDynamicSegment, admin, createWorld, NOW, type World } from "./testing/world";
@@ -117,6 +119,9 @@ describe("compiled selections agree with the reference evaluator of SPEC §2", (
             expect(count).toBe(expected.length);
             const shown = await showSelection(db, admin, input, { now: NOW });
             expect(shown.map((p) => p.id)).toEqual(expected.slice(0, 100));
+            // What makes it distributable (docs/scaling.md): profile-keyed tables joined on the profile id, filtered on the database id.
+            const { selection } = await prepareSelection(db, admin, input, { now: NOW });
+            expect(distributionViolations(renderQuery(selectionIdsQuery(selection)), world.databaseId)).toEqual([]);
           }),
           { seed, numRuns: RUNS_PER_BATCH, endOnFailure: false },
         );

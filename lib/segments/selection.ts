@@ -8,6 +8,8 @@ import "server-only";
 import { eq, is, sql, type SQL } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "@/db/client";
+import { withReadDb } from "@/db/replica";
+import { workMemSetting } from "@/db/settings";
 import { dynamicSegments, segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
@@ -86,14 +88,14 @@ export async function calculateSelection(
   opts: SelectionOptions = {},
 ): Promise<{ count: number; calculatedAt: Date }> {
   const prepared = await prepareSelection(db, user, rule, opts);
-  const count = await withStatementTimeout(db, timeoutMs(opts), (tx) => countOf(tx, prepared.selection));
+  const count = await withReadDb(db, (reader) => withStatementTimeout(reader, timeoutMs(opts), (tx) => countOf(tx, prepared.selection)));
   return { count, calculatedAt: prepared.now };
 }
 
 /** Show: the first 100 profiles of the selection in `id` order. */
 export async function showSelection(db: Db, user: ActingUser, rule: SelectionRuleInput | unknown, opts: SelectionOptions = {}): Promise<SelectionProfile[]> {
   const prepared = await prepareSelection(db, user, rule, opts);
-  return withStatementTimeout(db, timeoutMs(opts), (tx) => profilePage(tx, prepared.selection, { pageSize: SHOW_LIMIT }));
+  return withReadDb(db, (reader) => withStatementTimeout(reader, timeoutMs(opts), (tx) => profilePage(tx, prepared.selection, { pageSize: SHOW_LIMIT })));
 }
 
 /**
@@ -145,11 +147,12 @@ export async function calculateSavedSegment(
     { ...opts, segmentId },
   );
   const calculatedAt = prepared.now;
-  const count = await withStatementTimeout(db, timeoutMs(opts), async (tx) => {
-    const n = await countOf(tx, prepared.selection);
-    await tx.update(dynamicSegments).set({ lastCount: n, lastCalculatedAt: calculatedAt }).where(eq(dynamicSegments.id, segmentId));
-    await tx.insert(segmentUpdateLog).values({ segmentId, userId: user.id, at: calculatedAt, kind: "calculated", count: n });
-    return n;
+  // The count on the read replica when there is one (it waits for the primary's latest commit), the
+  // count and the log row then written on the primary together.
+  const count = await withReadDb(db, (reader) => withStatementTimeout(reader, timeoutMs(opts), (tx) => countOf(tx, prepared.selection)));
+  await db.transaction(async (tx) => {
+    await tx.update(dynamicSegments).set({ lastCount: count, lastCalculatedAt: calculatedAt }).where(eq(dynamicSegments.id, segmentId));
+    await tx.insert(segmentUpdateLog).values({ segmentId, userId: user.id, at: calculatedAt, kind: "calculated", count });
   });
   return { count, calculatedAt };
 }
@@ -205,11 +208,15 @@ async function profilePage(db: Db, selection: CompiledSelection, page: { pageSiz
   }));
 }
 
+/** `work_mem` of selection statements (SELECTION_WORK_MEM, default 32MB): hash joins and sorts in memory. */
+export const selectionWorkMem = () => workMemSetting("SELECTION_WORK_MEM", "32MB");
+
 /**
  * Runs `work` in a transaction whose statements are cancelled after `ms` (PostgreSQL's
  * statement_timeout; the transaction rolls back and the connection stays usable). Plans are always
  * made for the actual values (`plan_cache_mode`), since postgres.js reuses prepared statements and a
- * generic plan cannot see how selective a range or an event type is.
+ * generic plan cannot see how selective a range or an event type is; sorts and hashes get
+ * `selectionWorkMem()`. It only reads, so it may run on the read replica (db/replica.ts).
  *
  * PGlite runs queries synchronously inside this process and has no timer to cancel them with: there
  * the setting is accepted but has no effect, so the embedded database has no timeout.
@@ -220,15 +227,18 @@ export async function withStatementTimeout<T>(db: Db, ms: number, work: (tx: Db)
   const started = Date.now();
   try {
     return await db.transaction(async (tx) => {
-      const [before] = await queryRows<{ timeout: string; plans: string }>(
+      const [before] = await queryRows<{ timeout: string; plans: string; memory: string }>(
         tx,
-        sql`select current_setting('statement_timeout') as timeout, current_setting('plan_cache_mode') as plans,
+        sql`select current_setting('statement_timeout') as timeout, current_setting('plan_cache_mode') as plans, current_setting('work_mem') as memory,
                    set_config('statement_timeout', ${String(Math.max(1, Math.round(ms)))}, true),
-                   set_config('plan_cache_mode', 'force_custom_plan', true)`,
+                   set_config('plan_cache_mode', 'force_custom_plan', true),
+                   set_config('work_mem', ${selectionWorkMem()}, true)`,
       );
       const result = await work(tx as unknown as Db);
       if (nested) {
-        await tx.execute(sql`select set_config('statement_timeout', ${before.timeout}, true), set_config('plan_cache_mode', ${before.plans}, true)`);
+        await tx.execute(
+          sql`select set_config('statement_timeout', ${before.timeout}, true), set_config('plan_cache_mode', ${before.plans}, true), set_config('work_mem', ${before.memory}, true)`,
+        );
       }
       return result;
     });

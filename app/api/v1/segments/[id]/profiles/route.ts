@@ -1,3 +1,4 @@
+import { getReadDb } from "@/db/replica";
 import { apiRoute, pathId } from "@/lib/api/handler";
 import { parseInput, queryObject } from "@/lib/api/parse";
 import { exportQuery } from "@/lib/api/schemas";
@@ -19,6 +20,7 @@ export const GET = apiRoute<{ id: string }>("segments.exportProfiles", async ({ 
   const fields = await databaseFields(db, source.databaseId);
   const chosen = profileColumns(fields.map((f) => f.key), parseFieldList(query.fields ?? null));
   if (!chosen.ok) throw invalid(chosen.issues);
-  const body = await openChunks(exportChunks(db, source, { format: query.format, columns: chosen.columns, toJson: profileJson(chosen.columns) }));
+  // Access was checked on the primary; the rows come from the read replica when there is one.
+  const body = await openChunks(exportChunks(await getReadDb(db), source, { format: query.format, columns: chosen.columns, toJson: profileJson(chosen.columns) }));
   return exportResponse(body, query.format, `segment-${id}-profiles.${query.format}`);
 });
