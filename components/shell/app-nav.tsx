@@ -63,7 +63,7 @@ export function AppNav({ isAdmin }: { isAdmin: boolean }) {
       {sections.map((section, i) => (
         <div key={section.title || i}>
           {section.title ? (
-            <p className="px-3 pb-1 text-xs font-semibold tracking-wide text-sidebar-foreground/60 uppercase">{section.title}</p>
+            <p className="px-3 pb-1 text-xs font-semibold tracking-wide text-sidebar-foreground/80 uppercase">{section.title}</p>
           ) : null}
           {section.sub ? <p className="px-3 pb-1 text-xs font-medium text-sidebar-foreground/80">{section.sub}</p> : null}
           <ul className="flex flex-col gap-0.5">

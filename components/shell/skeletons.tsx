@@ -12,7 +12,7 @@ function Header() {
 
 function Busy({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div aria-busy="true" aria-live="polite">
+    <div aria-busy="true" aria-live="polite" data-page-skeleton="">
       <p className="sr-only">{label}</p>
       {children}
     </div>

@@ -22,7 +22,7 @@ export default async function MailingsPage({ searchParams }: { searchParams: Pro
   return (
     <>
       <PageHeader title="Mailings" description="Sends to a profile database, or to one of its dynamic segments (the segment then lists the mailing among its dependent objects)." />
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         {mailings.length ? (
           <div className="rounded-lg border">
             <Table>

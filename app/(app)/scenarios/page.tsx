@@ -21,7 +21,7 @@ export default async function ScenariosPage({ searchParams }: { searchParams: Pr
   return (
     <>
       <PageHeader title="Scenarios" description="Automated journeys that profiles enter from a segment. Add profiles with “Add profiles to scenario”." />
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         {scenarios.length ? (
           <div className="rounded-lg border">
             <Table>

@@ -193,15 +193,15 @@ export function ConditionBuilder(props: {
             ) : null}
             <div role="group" aria-label={`Group ${g + 1}`} className="rounded-lg border bg-card p-4 shadow-xs">
               <div className="mb-3 flex items-start justify-between gap-3">
-                <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+                <div className="flex min-w-0 flex-1 flex-wrap items-center gap-x-4 gap-y-2">
                   <span className="font-medium">Group {g + 1}</span>
-                  <div className="flex items-center gap-2 text-sm">
+                  <div className="flex min-w-0 max-w-full items-center gap-2 text-sm">
                     <Label htmlFor={`group-${g}-logic`} className="sr-only">
                       Group {g + 1} logic
                     </Label>
                     <NativeSelect
                       id={`group-${g}-logic`}
-                      className="w-auto"
+                      className="w-auto max-w-full"
                       value={group.logic}
                       onChange={(e) => updateGroup(g, { logic: e.target.value as "and" | "or" })}
                     >

@@ -18,7 +18,7 @@ export default async function StaticSegmentsPage() {
   return (
     <>
       <PageHeader title="Static segments" description="Stored lists of profiles of one database. Fill them from a dynamic segment with “Copy profiles to static segment”." />
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         {segments.length ? (
           <div className="rounded-lg border">
             <Table>

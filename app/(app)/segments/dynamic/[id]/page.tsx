@@ -77,7 +77,7 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
           accessGroupIds: groupIds,
         }}
       />
-      <div className="mt-8 grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="mt-8 grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="min-w-0 space-y-6">
           {jobs.length ? <RecentJobs jobs={jobs} /> : null}
           <VersionsBlock

@@ -1,5 +1,0 @@
-import { BuilderSkeleton } from "@/components/shell/skeletons";
-
-export default function Loading() {
-  return <BuilderSkeleton />;
-}
