@@ -57,6 +57,8 @@ export function ActionDialog(props: {
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
+    // The dialog is portaled out of the builder's form, but React still bubbles its submit there.
+    event.stopPropagation();
     if (submitting || job) return;
     setSubmitting(true);
     setError(null);

@@ -193,7 +193,12 @@ export function SegmentForm({
   const described = (field: SegmentFormField, ...more: string[]) => [errorOf(field) ? `${field}-error` : "", ...more].filter(Boolean).join(" ") || undefined;
 
   return (
-    <form action={formAction} onSubmit={submit} className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]" noValidate>
+    <form
+      action={formAction}
+      // Only this form's own submits: a dialog's form rendered inside it through a portal (quick actions,
+      // explain) bubbles its submit event here in React's tree, and must not save the segment.
+      onSubmit={(event) => (event.target === event.currentTarget ? submit(event) : undefined)}
+      className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]" noValidate>
       {initial.id ? <input type="hidden" name="id" value={initial.id} /> : null}
       <div className="min-w-0 space-y-6">
         {message ? (
