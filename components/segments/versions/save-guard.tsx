@@ -87,7 +87,9 @@ export function DependentsSaveGuard({
       return;
     }
     const form = event.target;
-    if (!guarded || !(form instanceof HTMLFormElement)) return;
+    // Only the builder's own form: a dialog's form (quick actions, explain) is portaled out of this div
+    // in the DOM, but React still delivers its submit here.
+    if (!guarded || !(form instanceof HTMLFormElement) || !event.currentTarget.contains(form)) return;
     const draft = definitionOf(new FormData(form));
     if (!draft || changedDefinitionParts(saved, draft).length === 0) return;
     event.preventDefault();
