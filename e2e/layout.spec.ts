@@ -150,11 +150,16 @@ for (const viewport of [
       await page.getByRole("button", { name: "Condition", exact: true }).click();
       await page.getByRole("menuitem", { name: "Add condition group" }).click();
       const dialog = page.getByRole("dialog", { name: "Add condition" });
-      await dialog.getByLabel("Field", { exact: true }).selectOption({ label: "City (string)" });
+      // An invalid condition (a between whose first value is the greater) keeps the dialog open with its error.
+      await dialog.getByLabel("Field", { exact: true }).selectOption({ label: "Loyalty points (number)" });
+      await dialog.getByLabel("Operator").selectOption({ label: "is between" });
+      await dialog.getByLabel("From", { exact: true }).fill("500");
+      await dialog.getByLabel("To", { exact: true }).fill("100");
       await dialog.getByRole("button", { name: "Save condition" }).click();
-      await expect(dialog.getByText("Enter a value.")).toBeVisible();
+      await expect(dialog.locator("#cond-value-error")).toHaveText("The first value must not be greater than the second.");
       await expectNoSeriousViolations(page, "condition dialog with an error");
-      await dialog.getByLabel("Value", { exact: true }).fill("Berlin");
+      await dialog.getByLabel("From", { exact: true }).fill("100");
+      await dialog.getByLabel("To", { exact: true }).fill("500");
       await dialog.getByRole("button", { name: "Save condition" }).click();
       await expect(dialog).toBeHidden();
 
