@@ -259,6 +259,9 @@ export function SegmentForm({
 
         <div className="rounded-lg border bg-card p-4 shadow-xs">
           <ConditionBuilder script={script} onChange={setScript} databaseId={databaseId} segmentId={initial.id} options={options} issues={conditionIssues} />
+          {/* With JavaScript the conditions live in the form state; this carries them in the form's data too
+              (the "segment in use" save guard reads the submitted definition from it). */}
+          {hydrated ? <input type="hidden" name="script" value={values.script ?? ""} /> : null}
           <noscript>
             <label className="mt-4 grid gap-1.5 text-sm">
               Script
