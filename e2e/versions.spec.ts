@@ -34,6 +34,7 @@ const count = async (page: Page, label: "Entering" | "Leaving" | "Staying") =>
   Number((await page.getByRole("region", { name: "Unsaved changes" }).getByRole("definition").nth(["Entering", "Leaving", "Staying"].indexOf(label)).textContent())?.replace(/,/g, ""));
 
 test("edit → preview changes → save → compare v1/v2 → restore v1 → v3 equals v1; a mailing shows its version; saving a segment in use asks first", async ({ page }) => {
+  test.setTimeout(180_000); // one long journey: two saves, a compare, a restore, a mailing, a guarded save
   const id = await createBerlinSegment(page);
   const versions = page.getByRole("region", { name: "Versions" });
   await expect(versions.getByRole("row")).toHaveCount(2); // header + version 1
