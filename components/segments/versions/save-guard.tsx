@@ -93,6 +93,9 @@ export function DependentsSaveGuard({
     const draft = definitionOf(new FormData(form));
     if (!draft || changedDefinitionParts(saved, draft).length === 0) return;
     event.preventDefault();
+    // The builder saves from its own onSubmit handler: stop the event here (capture phase) so that
+    // nothing is saved until the user confirms; `save()` submits the form again.
+    event.stopPropagation();
     setPending({ form, submitter: (event.nativeEvent as SubmitEvent).submitter ?? null });
     setImpact(null);
     setError(null);
