@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { Issue } from "@/lib/errors";
 import { formatPath, limitSchema, parseScriptText, rangeSchema, scriptSchema } from "@/lib/segments/script";
 import { idSchema, storableText } from "@/lib/validation/input";
+import type { SegmentFormValues } from "./builder-types";
 
 /** A saved dynamic segment as the form, server actions and API send it. */
 export const segmentInputSchema = z.strictObject({
@@ -144,18 +145,7 @@ export function scriptMessage(issue: Issue): string {
 }
 
 /** The form's values for a stored segment (or a new one). */
-export function formValuesOf(segment: {
-  id?: number;
-  name: string;
-  databaseId: number | null;
-  rangeFrom: number;
-  rangeTo: number;
-  conditions: unknown;
-  limit: number | null;
-  description: string;
-  tags: string[];
-  accessGroupIds: number[];
-}): BuilderFormValues {
+export function formValuesOf(segment: SegmentFormValues): BuilderFormValues {
   const script = scriptSchema.safeParse(segment.conditions ?? { groups: [] });
   return {
     id: segment.id ? String(segment.id) : "",
