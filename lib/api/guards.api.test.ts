@@ -156,5 +156,17 @@ describe("GET /openapi.json", () => {
     expect(res.body.paths["/segments/{id}"].delete.operationId).toBe("segments.bin");
     expect(res.body.components.schemas.SegmentVersion.required).toEqual(expect.arrayContaining(["n", "created_at", "created_by", "range", "conditions", "limit", "count"]));
     expect(res.body.components.schemas.Impact.properties.samples).toBeDefined();
+    // Every reference points at a component of the document itself, not at a JSON Schema's own $defs.
+    const text = JSON.stringify(res.body);
+    const refs = [...text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(10);
+    for (const ref of new Set(refs)) expect(res.body.components.schemas[ref.replace("#/components/schemas/", "")], ref).toBeDefined();
+    expect(text).not.toMatch(/"\$defs"|"\$schema"/);
+    // Parameters: path ones required, a query one with a default optional, descriptions carried over.
+    expect(res.body.paths["/segments/{id}/profiles"].get.parameters).toEqual([
+      { in: "path", name: "id", required: true, description: "A numeric id.", schema: expect.objectContaining({ type: "string", pattern: "^\\d+$" }) },
+      { in: "query", name: "format", schema: expect.objectContaining({ default: "csv", enum: ["csv", "ndjson"] }) },
+      expect.objectContaining({ in: "query", name: "fields", description: expect.stringMatching(/^Comma-separated columns/) }),
+    ]);
   });
 });

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from "zod-openapi";
 import { policy, type PolicyKey } from "@/lib/access/policy";
 import { SHOW_LIMIT } from "@/lib/segments/selection";
 import {
@@ -31,12 +30,27 @@ import {
 } from "./schemas";
 
 /**
- * The OpenAPI 3.1 document of API v1, generated from the same zod schemas the endpoints parse with
- * (zod-openapi renders them through zod's own JSON Schema conversion), so it cannot drift from them.
+ * The OpenAPI 3.1 document of API v1, generated from the same zod schemas the endpoints parse with by
+ * zod's own `z.toJSONSchema()` (OpenAPI 3.1 uses JSON Schema 2020-12 as it is), so it cannot drift
+ * from them. Requests are described by the schemas' input, responses by their output; a schema with a
+ * `.meta({ id })` becomes a component that every use refers to.
  */
+type Content = Record<string, { schema: z.ZodType }>;
+type Response = { description: string; content?: Content };
+type Responses = Record<string, Response>;
+type Operation = {
+  operationId?: string;
+  summary: string;
+  description?: string;
+  requestParams?: { path?: z.ZodObject; query?: z.ZodObject };
+  requestBody?: { content: Content };
+  responses: Responses;
+};
+type JsonSchema = Record<string, unknown>;
+
 const jsonContent = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 
-const errors = (...statuses: number[]): ZodOpenApiResponsesObject =>
+const errors = (...statuses: number[]): Responses =>
   Object.fromEntries(
     statuses.map((s) => [
       String(s),
@@ -51,7 +65,7 @@ const errors = (...statuses: number[]): ZodOpenApiResponsesObject =>
 
 const common = [401, 429];
 
-function op(key: PolicyKey, operation: Omit<ZodOpenApiOperationObject, "responses"> & { responses: ZodOpenApiResponsesObject }, errorStatuses: number[]): ZodOpenApiOperationObject {
+function op(key: PolicyKey, operation: Operation, errorStatuses: number[]): Operation {
   const entry = policy[key];
   const roles = entry.roles === "public" ? "anyone" : entry.roles.join(", ");
   return {
@@ -60,6 +74,66 @@ function op(key: PolicyKey, operation: Omit<ZodOpenApiOperationObject, "response
     description: [operation.description, `Permission: \`${key}\` — roles: ${roles}.`].filter(Boolean).join("\n\n"),
     responses: { ...operation.responses, ...errors(...common, ...errorStatuses) },
   };
+}
+
+/** Renders zod schemas as JSON Schema, collecting the ones with an id into `components.schemas`. */
+class SchemaRenderer {
+  readonly components: Record<string, JsonSchema> = {};
+
+  render(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+    const { $schema: _dialect, $defs, ...json } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
+    for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) {
+      const component = this.toComponentRefs(def);
+      if (id in this.components && JSON.stringify(this.components[id]) !== JSON.stringify(component)) {
+        throw new Error(`The schema "${id}" differs between its uses (its input and output differ?): give each its own id.`);
+      }
+      this.components[id] = component;
+    }
+    return this.toComponentRefs(json);
+  }
+
+  private toComponentRefs(json: JsonSchema): JsonSchema {
+    return JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/'));
+  }
+
+  content(content: Content, io: "input" | "output") {
+    return Object.fromEntries(Object.entries(content).map(([type, { schema }]) => [type, { schema: this.render(schema, io) }]));
+  }
+
+  parameters(params: Operation["requestParams"]) {
+    return (["path", "query"] as const).flatMap((place) => {
+      const object = params?.[place];
+      if (!object) return [];
+      const json = this.render(object, "input") as { properties: Record<string, JsonSchema>; required?: string[] };
+      return Object.entries(json.properties).map(([name, schema]) => ({
+        in: place,
+        name,
+        schema,
+        ...(json.required?.includes(name) ? { required: true } : {}),
+        ...(typeof schema.description === "string" ? { description: schema.description } : {}),
+      }));
+    });
+  }
+
+  operation({ requestParams, requestBody, responses, ...rest }: Operation) {
+    const parameters = this.parameters(requestParams);
+    return {
+      ...rest,
+      ...(parameters.length ? { parameters } : {}),
+      ...(requestBody ? { requestBody: { content: this.content(requestBody.content, "input") } } : {}),
+      responses: Object.fromEntries(
+        Object.entries(responses).map(([status, { description, content }]) => [status, { description, ...(content ? { content: this.content(content, "output") } : {}) }]),
+      ),
+    };
+  }
+}
+
+function createDocument({ paths, components, ...document }: { paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } } & Record<string, unknown>) {
+  const renderer = new SchemaRenderer();
+  const renderedPaths = Object.fromEntries(
+    Object.entries(paths).map(([path, methods]) => [path, Object.fromEntries(Object.entries(methods).map(([method, operation]) => [method, renderer.operation(operation)]))]),
+  );
+  return { ...document, paths: renderedPaths, components: { schemas: renderer.components, ...components } };
 }
 
 const segmentAnswer = (description: string) => ({ description, ...jsonContent(segmentSchema) });
