@@ -191,6 +191,9 @@ export const selectionRuleSchema = z.strictObject({
 });
 
 export type Script = z.output<typeof scriptSchema>;
+
+/** A Script without conditions: the builder's start and what "Clear" leaves. */
+export const emptyScript = (): Script => ({ logic: "and", groups: [] });
 export type ScriptInput = z.input<typeof scriptSchema>;
 export type Group = Script["groups"][number];
 export type Condition = z.output<typeof conditionSchema>;

@@ -17,7 +17,7 @@ import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Switch } from "@/components/ui/switch";
 import type { Issue } from "@/lib/errors";
-import type { Condition, Script } from "@/lib/segments/script";
+import { emptyScript, type Condition, type Script } from "@/lib/segments/script";
 import { describeConditionPath } from "@/lib/dynamic-segments/segment-schema";
 import { ConditionDialog } from "./condition-dialog";
 import { describeCondition } from "./describe";
@@ -26,8 +26,6 @@ import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 import { ScriptEditorDialog } from "./script-editor-dialog";
 
 type Editing = { group: number; index: number | null } | null;
-
-export const emptyScript = (): Script => ({ logic: "and", groups: [] });
 
 /** The visual condition builder: groups of conditions joined by AND/OR, each group optionally negated. */
 export function ConditionBuilder(props: {

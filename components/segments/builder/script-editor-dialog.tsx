@@ -7,8 +7,7 @@ import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import type { Issue } from "@/lib/errors";
 import { checkConditionsAction } from "@/lib/dynamic-segments/builder-actions";
-import { parseScriptText, type Script } from "@/lib/segments/script";
-import { emptyScript } from "./condition-builder";
+import { emptyScript, parseScriptText, type Script } from "@/lib/segments/script";
 
 /**
  * The JSON editor of the conditions. What is applied goes back into the visual builder; invalid JSON

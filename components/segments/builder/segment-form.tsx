@@ -21,10 +21,10 @@ import {
   type SegmentFormField,
   type SegmentInputParsed,
 } from "@/lib/dynamic-segments/segment-schema";
-import { parseScriptText, type Script } from "@/lib/segments/script";
+import { emptyScript, parseScriptText, type Script } from "@/lib/segments/script";
 import { fieldIssues } from "@/lib/segments/validate";
 import { CalculationBlock } from "./calculation-block";
-import { ConditionBuilder, emptyScript } from "./condition-builder";
+import { ConditionBuilder } from "./condition-builder";
 import { FieldError } from "./field-error";
 import { SourcePicker } from "./source-picker";
 import { useUnsavedChangesPrompt } from "./use-unsaved-changes";
