@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { FieldTypeName } from "@/lib/databases/schema";
+import { formatInstant, parseIsoDate } from "@/lib/segments/dates";
 import { textProblem } from "@/lib/validation/input";
 
 /**
@@ -13,30 +14,19 @@ export const MAX_STRING_LENGTH = 1000;
 export type FieldValue = string | number | boolean;
 export type Converted = { ok: true; value: FieldValue } | { ok: false; message: string };
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-
 /**
- * An ISO date or date-time in canonical form, or null. A date-time without an offset is read as UTC,
- * so the same file means the same instants whichever server imports it.
+ * An ISO date or date-time (the grammar of lib/segments/dates.ts, around spaces aside) in its stored
+ * form, or null. A date-time without an offset is read as UTC, so the same file means the same instants
+ * whichever server imports it; it is stored in UTC to the millisecond. An instant whose UTC form would
+ * leave the years 0001–9999 (9999-12-31T23:00-05:00) has no stored form the engine could read: null.
  */
 export function normalizeIsoDate(text: string): string | null {
-  const m = ISO_DATE.exec(text.trim());
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  const year = Number(y), month = Number(mo), day = Number(d);
-  if (year < 1 || month < 1 || month > 12 || day < 1) return null;
-  const daysInMonth = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  if (day > daysInMonth) return null;
-  if (h === undefined) return `${y}-${mo}-${d}`;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) return null;
-  const offset = !zone || zone.toUpperCase() === "Z" ? "Z" : `${zone.slice(0, 3)}:${zone.length === 3 ? "00" : zone.slice(-2)}`;
-  const ms = frac ? frac.slice(1, 4).padEnd(3, "0") : "000";
-  const instant = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s ?? "00"}.${ms}${offset}`);
-  return Number.isNaN(instant.getTime()) ? null : instant.toISOString();
-}
-
-function isLeap(year: number) {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const trimmed = text.trim();
+  const parsed = parseIsoDate(trimmed);
+  if (!parsed) return null;
+  if (parsed.dateOnly) return trimmed;
+  const iso = formatInstant(parsed.micros, "millis");
+  return parseIsoDate(iso) ? iso : null;
 }
 
 /** An instant for a timestamp column (`created_at`): a date alone means its UTC midnight. */

@@ -1,8 +1,12 @@
 /**
- * The ISO 8601 subset that date fields, date conditions and event periods accept:
- * `YYYY-MM-DD` (a whole UTC day) or `YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH[:MM]]` (an instant; no offset
- * means UTC). The SQL function `segment_instant(text)` (drizzle/0001) reads stored values with the
- * same grammar, so the engine and the database agree on what is a date.
+ * The one ISO 8601 subset of the app: date fields (API, CSV import), date conditions and event periods
+ * accept it, and the SQL function `segment_instant(text)` (drizzle/0001) reads stored values with the
+ * same grammar, so the engine and the database agree on what is a date and on its instant:
+ *   `YYYY-MM-DD`                                     a whole UTC day (years 0001–9999)
+ *   `YYYY-MM-DD[T ]HH:MM[:SS[.ffffff]][Z|±HH[[:]MM]]` an instant; no offset means UTC
+ * Case matters (`T` and `Z` upper case, as PostgreSQL's regular expression has them), fractions have at
+ * most 6 digits (microseconds, PostgreSQL's precision), impossible days (2023-02-29) are not dates.
+ * `dates.property.test.ts` checks on both databases that the two accept the same strings with the same value.
  */
 const ISO_DATE =
   /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(\.\d{1,6})?)?(Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?)?$/;
@@ -12,8 +16,12 @@ export const MICROS_PER_DAY = 86_400_000_000n;
 /** A parsed date value: its first instant in microseconds since the Unix epoch (UTC). */
 export type ParsedDate = { dateOnly: boolean; micros: bigint };
 
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
 function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
@@ -40,12 +48,15 @@ export function parseIsoDate(text: string): ParsedDate | null {
   return { dateOnly: h === undefined, micros };
 }
 
-/** An instant as an ISO string in UTC with microseconds, which PostgreSQL reads without loss. */
-export function formatInstant(micros: bigint): string {
+/**
+ * An instant as an ISO string in UTC: to the microsecond, which PostgreSQL reads without loss, or to
+ * the millisecond (the stored form of date-time fields, as `Date#toISOString` writes it).
+ */
+export function formatInstant(micros: bigint, precision: "micros" | "millis" = "micros"): string {
   const ms = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n);
-  const extra = micros - ms * 1000n;
   const iso = new Date(Number(ms)).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
-  return `${iso.slice(0, 23)}${extra.toString().padStart(3, "0")}Z`;
+  if (precision === "millis") return iso;
+  return `${iso.slice(0, 23)}${(micros - ms * 1000n).toString().padStart(3, "0")}Z`;
 }
 
 /** Years a condition value may use: the engine adds up to a day to them and PostgreSQL prints 4 digits. */
