@@ -7,7 +7,7 @@ import * as exportRoute from "@/app/api/v1/segments/[id]/profiles/route";
 import * as segmentRoute from "@/app/api/v1/segments/[id]/route";
 import * as previewRoute from "@/app/api/v1/segments/preview/route";
 import { getDb } from "@/db/client";
-import { accessGroupMembers, apiTokens, dynamicSegments, profiles, users } from "@/db/schema";
+import { accessGroupMembers, accessGroups, apiTokens, dynamicSegments, profiles, users } from "@/db/schema";
 import { makeDatabase, makeGroup, makeSegment, makeUser } from "@/db/testing/fixtures";
 import { addAccessGroupMemberAction, createAccessGroupAction, removeAccessGroupMemberAction } from "@/lib/access-groups/actions";
 import type { ActionResult, FormState } from "@/lib/actions/safe-action";
@@ -96,6 +96,7 @@ const form = (values: Record<string, string | string[]>) => {
   return data;
 };
 
+const accessGroupCount = async () => (await (await getDb()).select({ n: count() }).from(accessGroups))[0].n;
 const segmentCount = async () => (await (await getDb()).select({ n: count() }).from(dynamicSegments))[0].n;
 
 type Case = {
@@ -180,7 +181,7 @@ const cases: Case[] = [
     name: "action: create an access group",
     expect: adminsOnly,
     run: async () => outcomeOf(await createAccessGroupAction(null, form({ name: `Matrix group ${Math.random()}` }))),
-    state: async () => (await (await getDb()).select({ n: count() }).from(accessGroupMembers))[0].n,
+    state: accessGroupCount,
   },
   {
     name: "action: create a user",
@@ -300,5 +301,14 @@ describe.each(cases)("$name", (c) => {
     session.userId = null;
     expect(outcome).toBe(c.expect[persona]);
     if (outcome !== "done") expect(await c.state(target)).toEqual(before);
+  });
+});
+
+describe("the snapshots see what a refused call must not do", () => {
+  it("a group created by a refused \"create an access group\" changes its snapshot (members or not)", async () => {
+    const c = cases.find((k) => k.name === "action: create an access group")!;
+    const before = await c.state(0);
+    await makeGroup(`Leaked group ${Math.random()}`);
+    expect(await c.state(0)).not.toEqual(before);
   });
 });

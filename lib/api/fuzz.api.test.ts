@@ -5,7 +5,8 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, queryRows } from "@/db/client";
 import { makeDatabase, makeGroup, makeSegment, makeUser } from "@/db/testing/fixtures";
-import { bodyText, FUZZ_RUNS, fuzzSeed, hostileValue, mutate } from "@/lib/fuzz/hostile";
+import { fcSeed } from "@/lib/fuzz/seed";
+import { bodyText, FUZZ_RUNS, hostileValue, mutate } from "@/lib/fuzz/hostile";
 import { insertProfiles } from "@/lib/profiles/queries";
 import type { ApiRouteHandler } from "./handler";
 import { configureRateLimit } from "./rate-limit";
@@ -131,7 +132,7 @@ describe("hostile input at every API v1 route", async () => {
     expect(handlers.map((h) => `${h.method} ${h.route}`)).toEqual(expect.arrayContaining(["POST segments/preview", "POST databases/[id]/events", "PATCH segments/[id]", "GET segments"]));
   });
 
-  const seed = fuzzSeed();
+  const seed = fcSeed("api fuzz");
   for (const { route, method, handler } of handlers) {
     it(`${method} /${route}: a 4xx with a path or accepted, never a 5xx; refused requests change nothing`, async () => {
       const params = (hostileId: string | null) => {

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fcSeed } from "@/lib/fuzz/seed";
 import { getDb, queryRows, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
 import { selectionIdsQuery } from "@/lib/segments/compile";
@@ -11,7 +12,7 @@ import { addDynamicSegment, admin, createWorld, NOW } from "@/lib/segments/testi
 import { segmentImpact } from "./impact";
 
 // One seed drives the data and the rule pairs; it is printed, and FC_SEED=… reruns a failure.
-const SEED = Number(process.env.FC_SEED) || Math.floor(Math.random() * 2 ** 31);
+const SEED = fcSeed("impact.property");
 const RUNS = Number(process.env.IMPACT_RUNS) || 120;
 const PROFILES = 130;
 
@@ -25,7 +26,6 @@ async function selectionIds(db: Db, databaseId: number, rule: Rule): Promise<num
 
 describe("impact agrees with two separate selections and their set differences", () => {
   it(`on random pairs of saved and draft rules (FC_SEED=${SEED}, ${RUNS} pairs)`, async () => {
-    console.log(`impact property: FC_SEED=${SEED}`);
     const db = await getDb();
     const world = await createWorld(db, SEED, PROFILES);
     const scripts = (n: number) => fc.sample(scriptArb({ profileIds: [], staticIds: world.staticIds, dynamicIds: [...world.dynamicIds] }, { groups: 2, conditions: 2 }), { seed: SEED + n, numRuns: 1 })[0];

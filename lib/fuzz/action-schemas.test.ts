@@ -18,7 +18,8 @@ import type { Issue } from "@/lib/errors";
 import { issuesFromZod, selectionRuleSchema } from "@/lib/segments/script";
 import { createStaticSegmentSchema } from "@/lib/static-segments/queries";
 import { createUserSchema } from "@/lib/users/schema";
-import { FUZZ_RUNS, fuzzSeed, hostileValue, mutate } from "./hostile";
+import { fcSeed } from "@/lib/fuzz/seed";
+import { FUZZ_RUNS, hostileValue, mutate } from "./hostile";
 
 /**
  * Hostile input at the server actions' input schemas (issue 14.5): a valid input with one hostile
@@ -75,7 +76,7 @@ function issuesOf(schema: z.ZodType, input: unknown): Issue[] {
 }
 
 describe("hostile input at the server actions' input schemas", () => {
-  const seed = fuzzSeed();
+  const seed = fcSeed("action schemas fuzz");
   for (const { name, schema, valid, skip } of cases) {
     it(`${name}: refuses what is invalid anywhere, at a path; never throws`, () => {
       expect(issuesOf(schema, valid)).toEqual([]);

@@ -85,11 +85,4 @@ export function mutate(valid: unknown, pick: number, hostile: Hostile, addKey: b
   return { body, path, hostile, how: "replace" };
 }
 
-/** The run's seed: FC_SEED reruns a failure; otherwise a fresh one, printed so that it can be. */
-export function fuzzSeed(): number {
-  const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31);
-  console.log(`fuzz seed: FC_SEED=${seed}`);
-  return seed;
-}
-
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS) || 200;

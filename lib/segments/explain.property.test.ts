@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fcSeed } from "@/lib/fuzz/seed";
 import { getDb, queryRows } from "@/db/client";
 import { explainPrepared } from "./explain";
 import type { ExplainedGroup, SegmentTree } from "./explain-text";
@@ -10,7 +11,7 @@ import type { Json } from "./testing/reference";
 import { addDynamicSegment, admin, createWorld, NOW, type World } from "./testing/world";
 
 // One seed drives the worlds and the rules; it is printed, and FC_SEED=… reruns it.
-const SEED = Number(process.env.FC_SEED) || Math.floor(Math.random() * 2 ** 31);
+const SEED = fcSeed("explain.property");
 const BATCHES = 2;
 const RULES_PER_BATCH = Number(process.env.EXPLAIN_RUNS) || 160; // 320 rule × world cases per run
 const PROFILES = 30;
@@ -56,7 +57,6 @@ function checkTree(tree: SegmentTree, where: string): void {
 }
 
 describe("explain tells the truth about membership, and the funnel ends at Calculate", () => {
-  console.log(`explain.property: FC_SEED=${SEED}`);
   for (let batch = 0; batch < BATCHES; batch++) {
     it(`for ${RULES_PER_BATCH} random rules × every profile of world ${batch + 1} of ${BATCHES}`, async () => {
       const seed = SEED + batch * 1000;

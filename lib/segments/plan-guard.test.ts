@@ -13,6 +13,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fcSeed } from "@/lib/fuzz/seed";
 import { getDb, queryRows, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
 import { selectionCountQuery } from "./compile";
@@ -22,7 +23,7 @@ import type { Json } from "./testing/reference";
 import { createSqlWorld, type SqlWorld } from "./testing/sql-world";
 import { admin, NOW } from "./testing/world";
 
-const SEED = Number(process.env.FC_SEED) || Math.floor(Math.random() * 2 ** 31);
+const SEED = fcSeed("plan guard");
 const PROFILES = Number(process.env.PLAN_GUARD_PROFILES) || 20_000;
 const BATCHES = 2;
 const RULES_PER_BATCH = Number(process.env.PLAN_GUARD_RULES) || 110;
@@ -112,7 +113,6 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")(`plan guard: no node tou
   for (let batch = 0; batch < BATCHES; batch++) {
     it(`Calculate and Show of ${RULES_PER_BATCH} random rules over ${PROFILES} profiles (batch ${batch + 1}, FC_SEED=${SEED})`, async () => {
       const seed = SEED + batch * 1000;
-      console.log(`plan guard: FC_SEED=${SEED} batch ${batch + 1}`);
       const db = await getDb();
       const world = await createSqlWorld(db, seed, PROFILES);
       const dynamicIds = await nestedSegments(db, world, seed);
