@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
-import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import * as schema from "./schema";
+import { env } from "@/lib/env";
 
 /** One Drizzle type over both drivers; a transaction is also a `Db`. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -15,11 +15,11 @@ const globalForDb = globalThis as unknown as { __segmentsDb?: Handle; __segments
 
 /** Where the embedded database lives when DATABASE_URL is unset (`memory://` keeps it in RAM). */
 export function pgliteDir(): string {
-  return process.env.PGLITE_DIR || path.join(process.cwd(), ".data", "pglite");
+  return env().PGLITE_DIR;
 }
 
 export function databaseKind(): "postgres" | "pglite" {
-  return process.env.DATABASE_URL ? "postgres" : "pglite";
+  return env().DATABASE_URL ? "postgres" : "pglite";
 }
 
 /**
@@ -30,16 +30,9 @@ export function databaseKind(): "postgres" | "pglite" {
  */
 export type PoolRole = "web" | "jobs" | "read";
 
-const POOL_SIZE_ENV: Record<PoolRole, [string, number]> = {
-  web: ["DATABASE_POOL_SIZE", 10],
-  jobs: ["DATABASE_JOBS_POOL_SIZE", 6],
-  read: ["DATABASE_READ_POOL_SIZE", 10],
-};
-
 export function poolSize(role: PoolRole): number {
-  const [name, fallback] = POOL_SIZE_ENV[role];
-  const n = Number(process.env[name]);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
+  const settings = env();
+  return { web: settings.DATABASE_POOL_SIZE, jobs: settings.DATABASE_JOBS_POOL_SIZE, read: settings.DATABASE_READ_POOL_SIZE }[role];
 }
 
 /**
@@ -55,7 +48,7 @@ export function postgresClientOptions(role: PoolRole = "web") {
     connect_timeout: 10,
     connection: {
       application_name: `dynamic-segments ${role}`,
-      client_connection_check_interval: process.env.DATABASE_CONNECTION_CHECK_MS || "1000",
+      client_connection_check_interval: String(env().DATABASE_CONNECTION_CHECK_MS),
     },
   };
 }
@@ -79,7 +72,7 @@ export async function openPostgres(url: string, role: PoolRole, opts: { connectT
 }
 
 async function open(): Promise<Handle> {
-  const url = process.env.DATABASE_URL;
+  const url = env().DATABASE_URL;
   if (url) return openPostgres(url, "web");
   const { PGlite: PGliteClass } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
@@ -108,7 +101,7 @@ export async function getHandle(): Promise<Handle> {
  * long exports and bulk edits never hold the connections of web requests; on PGlite the one database.
  */
 export async function getJobsDb(): Promise<Db> {
-  const url = process.env.DATABASE_URL;
+  const url = env().DATABASE_URL;
   if (!url) return getDb();
   if (globalForDb.__segmentsJobsDb) return globalForDb.__segmentsJobsDb.db;
   openingJobs ??= openPostgres(url, "jobs").then((h) => (globalForDb.__segmentsJobsDb = h));

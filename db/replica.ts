@@ -14,6 +14,7 @@
 import { is, sql } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import { isPrimaryPool, onCloseDb, openPostgres, queryRows, type Db } from "./client";
+import { env } from "@/lib/env";
 
 export type ReadServer = "replica" | "primary";
 
@@ -32,24 +33,20 @@ function state(): ReplicaState {
   return (globalForReplica.__segmentsReplica ??= { db: null, opening: null, restingUntil: 0, served: { replica: 0, primary: 0, fallbacks: 0 } });
 }
 
-const envMs = (name: string, fallback: number) => {
-  const n = Number(process.env[name]);
-  return Number.isFinite(n) && n >= 0 ? n : fallback;
-};
-
 /** How long a heavy read waits for the replica to replay the primary's latest commit. */
-const waitMs = () => envMs("DATABASE_READ_WAIT_MS", 500);
+const waitMs = () => env().DATABASE_READ_WAIT_MS;
 /** How long the replica is left alone after it failed. */
-const retryMs = () => envMs("DATABASE_READ_RETRY_MS", 30_000);
+const retryMs = () => env().DATABASE_READ_RETRY_MS;
 
 export function replicaConfigured(): boolean {
-  return Boolean(process.env.DATABASE_URL && process.env.DATABASE_READ_URL);
+  const { DATABASE_URL, DATABASE_READ_URL } = env();
+  return Boolean(DATABASE_URL && DATABASE_READ_URL);
 }
 
 async function replicaDb(): Promise<Db> {
   const s = state();
   if (s.db) return s.db;
-  s.opening ??= openPostgres(process.env.DATABASE_READ_URL!, "read", { connectTimeoutS: Math.max(1, Math.ceil(envMs("DATABASE_READ_CONNECT_TIMEOUT_S", 3))) }).then((h) => {
+  s.opening ??= openPostgres(env().DATABASE_READ_URL!, "read", { connectTimeoutS: env().DATABASE_READ_CONNECT_TIMEOUT_S }).then((h) => {
     onCloseDb(async () => {
       if (s.db === h.db) s.db = null;
       s.opening = null;

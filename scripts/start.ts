@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { buildIfNeeded } from "./lib/build";
 import { redact } from "./lib/db-errors";
+import { checkEnvironment } from "@/lib/env";
 import { ensureAuthSecret } from "./lib/env";
 import { prepareDatabase } from "./lib/prepare";
 
@@ -10,9 +11,10 @@ import { prepareDatabase } from "./lib/prepare";
  */
 async function main() {
   ensureAuthSecret();
+  const settings = checkEnvironment(); // a bad setting stops here, with its name, before the build
   buildIfNeeded();
   await prepareDatabase({ seed: true });
-  const port = process.env.PORT || "3000";
+  const port = String(settings.PORT);
   // scripts/serve.mjs is `next start` with honest X-Forwarded-For (see lib/net/client-address.ts).
   const server = spawn(process.execPath, ["scripts/serve.mjs", "-p", port], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -25,7 +27,7 @@ async function main() {
       announced = true;
       console.log(`
   Dynamic Segments is running at http://localhost:${port}
-  Database: ${process.env.DATABASE_URL ? redact(process.env.DATABASE_URL) : "embedded (PGlite, .data/pglite)"}
+  Database: ${settings.DATABASE_URL ? redact(settings.DATABASE_URL) : "embedded (PGlite, .data/pglite)"}
   Demo sign-ins (password demo1234):
     admin@example.com     admin
     lead@example.com      team lead

@@ -2,6 +2,7 @@ import net from "node:net";
 import { parseArgs } from "node:util";
 import { closeDb, databaseKind, getDb } from "@/db/client";
 import { createTokenForEmail } from "@/lib/api-tokens/create";
+import { checkEnvironment } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { loadEnvLocal } from "./lib/env";
 import { prepareDatabase } from "./lib/prepare";
@@ -34,7 +35,7 @@ async function main(): Promise<number> {
   if (!values.email) return console.error(usage), 2;
 
   loadEnvLocal();
-  if (databaseKind() === "pglite" && (await listening(Number(process.env.PORT || 3000)))) {
+  if (databaseKind() === "pglite" && (await listening(checkEnvironment().PORT))) {
     console.error(
       "The app seems to be running with the embedded database, which allows one process at a time.\n" +
         "Create the token in the app (Settings -> API tokens), or stop the app, run this again, then start it.",

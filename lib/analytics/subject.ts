@@ -12,6 +12,7 @@ import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { selectionStatement, type CompiledSelection } from "@/lib/segments/compile";
 import { prepareSelection, withStatementTimeout } from "@/lib/segments/selection";
+import { env } from "@/lib/env";
 
 export type AnalyticsOptions = {
   /** The clock for relative periods; tests pin it. Default: now. */
@@ -62,7 +63,7 @@ export function selectedProfiles(selection: CompiledSelection): SQL {
  * when there is one (the segment was loaded and checked on the primary).
  */
 export function runFigure<T>(db: Db, opts: AnalyticsOptions, work: (tx: Db) => Promise<T>): Promise<T> {
-  const ms = opts.timeoutMs ?? (Number(process.env.SELECTION_TIMEOUT_MS) || 30_000);
+  const ms = opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS;
   return withReadDb(db, (reader) => withStatementTimeout(reader, ms, work));
 }
 

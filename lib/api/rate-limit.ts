@@ -8,13 +8,11 @@
  */
 import { sql } from "drizzle-orm";
 import { databaseKind, queryRows, type Db } from "@/db/client";
+import { env } from "@/lib/env";
 
 export type RateLimitSettings = { capacity: number; refillPerSecond: number };
 
-const fromEnv = (): RateLimitSettings => ({
-  capacity: Number(process.env.API_RATE_LIMIT_BURST) || 120,
-  refillPerSecond: Number(process.env.API_RATE_LIMIT_PER_SECOND) || 10,
-});
+const fromEnv = (): RateLimitSettings => ({ capacity: env().API_RATE_LIMIT_BURST, refillPerSecond: env().API_RATE_LIMIT_PER_SECOND });
 
 let settings: RateLimitSettings = fromEnv();
 const buckets = new Map<string, { tokens: number; at: number }>();
@@ -30,9 +28,7 @@ export function configureRateLimit(next: Partial<RateLimitSettings> | "defaults"
 }
 
 export function rateLimitStore(): "memory" | "postgres" {
-  const chosen = process.env.API_RATE_LIMIT_STORE;
-  if (chosen === "memory" || chosen === "postgres") return chosen;
-  return databaseKind() === "postgres" ? "postgres" : "memory";
+  return env().API_RATE_LIMIT_STORE ?? (databaseKind() === "postgres" ? "postgres" : "memory");
 }
 
 /** Takes one request from the key's bucket: 0 when allowed, else the whole seconds until one is free. */

@@ -65,7 +65,7 @@ describe("sessions that end", () => {
       expect(await live(user, sid, new Date(t0.getTime() + minutes(4)))).toBe(true);
       expect(await live(user, sid, new Date(t0.getTime() + minutes(10)))).toBe(false);
       process.env.SESSION_IDLE_MINUTES = "nonsense";
-      expect(sessionIdleMinutes()).toBe(60);
+      expect(() => sessionIdleMinutes()).toThrow(/SESSION_IDLE_MINUTES="nonsense" must be a number of minutes/);
     } finally {
       if (before === undefined) delete process.env.SESSION_IDLE_MINUTES;
       else process.env.SESSION_IDLE_MINUTES = before;

@@ -5,6 +5,7 @@ import { userSessions, users } from "@/db/schema";
 import { authorize } from "@/lib/access/policy";
 import { notFound } from "@/lib/errors";
 import type { ActingUser } from "./acting-user";
+import { env } from "@/lib/env";
 
 /**
  * Server-side session records (one per sign-in). The session JWT carries the record's random id; every
@@ -14,14 +15,12 @@ import type { ActingUser } from "./acting-user";
 
 /** The absolute lifetime of a session (the JWT's maxAge in auth.config.ts says the same). */
 export const SESSION_MAX_AGE_SECONDS = 60 * 60 * 12;
-const DEFAULT_IDLE_MINUTES = 60;
 /** last_seen_at is written at most this often per session, so a busy page costs no write per request. */
 const TOUCH_EVERY_MS = 60_000;
 
 /** Minutes without a request after which a session ends (SESSION_IDLE_MINUTES, default 60). */
 export function sessionIdleMinutes(): number {
-  const value = Number(process.env.SESSION_IDLE_MINUTES);
-  return Number.isFinite(value) && value >= 1 ? Math.min(value, SESSION_MAX_AGE_SECONDS / 60) : DEFAULT_IDLE_MINUTES;
+  return Math.min(env().SESSION_IDLE_MINUTES, SESSION_MAX_AGE_SECONDS / 60);
 }
 
 const ago = (now: Date, ms: number) => new Date(now.getTime() - ms);

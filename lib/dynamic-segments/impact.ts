@@ -14,6 +14,7 @@ import { invalid } from "@/lib/errors";
 import { impactFromRow, impactQuery, type Impact, type ImpactRow } from "@/lib/segments/impact";
 import { issuesFromZod, limitSchema, rangeSchema, scriptSchema } from "@/lib/segments/script";
 import { prepareSelection, withStatementTimeout, type SelectionOptions } from "@/lib/segments/selection";
+import { env } from "@/lib/env";
 
 /** A draft of the definition: what is given replaces the saved value (`null` clears conditions or limit). */
 export const impactDraftSchema = z.strictObject({
@@ -47,7 +48,7 @@ export async function segmentImpact(db: Db, user: ActingUser, segmentId: number,
     },
     { segmentId, now },
   );
-  const timeout = opts.timeoutMs ?? (Number(process.env.SELECTION_TIMEOUT_MS) || 30_000);
+  const timeout = opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS;
   // One read-only statement (both definitions on one snapshot): on the read replica when there is one.
   const [row] = await withReadDb(db, (reader) => withStatementTimeout(reader, timeout, (tx) => queryRows<ImpactRow>(tx, impactQuery(saved.selection, next.selection))));
   return impactFromRow(row);

@@ -6,9 +6,10 @@ import "server-only";
  */
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { env } from "@/lib/env";
 
 export function exportsDir(): string {
-  return process.env.EXPORTS_DIR || path.join(process.cwd(), ".data", "exports");
+  return env().EXPORTS_DIR;
 }
 
 export function exportFileName(jobId: number, extension: string): string {
@@ -31,7 +32,7 @@ export async function ensureExportsDir(): Promise<string> {
 export async function cleanExports(opts: { jobIds?: number[]; olderThanDays?: number } = {}): Promise<void> {
   const dir = exportsDir();
   const names = await readdir(dir).catch(() => [] as string[]);
-  const days = opts.olderThanDays ?? (Number(process.env.EXPORT_RETENTION_DAYS) || 7);
+  const days = opts.olderThanDays ?? env().EXPORT_RETENTION_DAYS;
   const cutoff = Date.now() - days * 86_400_000;
   const ids = new Set(opts.jobIds ?? []);
   for (const name of names) {

@@ -7,7 +7,6 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { queryRows, type Db } from "@/db/client";
-import { msSetting, workMemSetting } from "@/db/settings";
 import { segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
@@ -18,6 +17,7 @@ import { issuesFromZod } from "@/lib/segments/script";
 import { prepareSelection, type PreparedSelection } from "@/lib/segments/selection";
 import { inlineSql } from "./literals";
 import type { ActionSource } from "./schema";
+import { env } from "@/lib/env";
 
 /** Progress as the job runner records it: `done` of `total` profiles (or rows), and what is happening. */
 export type ProgressUpdate = { total?: number | null; done?: number; stage?: string };
@@ -69,12 +69,12 @@ export async function resolveSource(db: Db, user: ActingUser, source: ActionSour
 
 /** Statement timeout for one action's transaction (bulk work on a large database takes minutes). */
 export function actionTimeoutMs(): number {
-  return Number(process.env.ACTION_TIMEOUT_MS) || 20 * 60_000;
+  return env().ACTION_TIMEOUT_MS;
 }
 
 /** How long an action's write waits for a row lock another transaction holds (ACTION_LOCK_TIMEOUT_MS; 0 = no limit). */
 export function actionLockTimeoutMs(): number {
-  return msSetting("ACTION_LOCK_TIMEOUT_MS", 15_000);
+  return env().ACTION_LOCK_TIMEOUT_MS;
 }
 
 /**
@@ -95,7 +95,7 @@ export async function inActionTransaction<T>(
           // Set-based work on hundreds of thousands of rows: hash joins and sorts in memory, not on disk.
           // (No plan_cache_mode here: forcing custom plans would also re-plan the foreign-key check of
           // every inserted row — 60 µs each. The big statements carry literals instead; see `literally`.)
-          sql`select set_config('statement_timeout', ${String(actionTimeoutMs())}, true), set_config('work_mem', ${workMemSetting("ACTION_WORK_MEM", "64MB")}, true),
+          sql`select set_config('statement_timeout', ${String(actionTimeoutMs())}, true), set_config('work_mem', ${env().ACTION_WORK_MEM}, true),
                      set_config('lock_timeout', ${String(actionLockTimeoutMs())}, true)`,
         );
         return work(tx as unknown as Db);

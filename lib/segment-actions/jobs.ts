@@ -21,6 +21,7 @@ import { copyToDatabase, planCopyToDatabase } from "./copy-to-database";
 import { copyToStaticSegment, planCopyToStaticSegment } from "./copy-to-static-segment";
 import { exportHistory, planExportHistory } from "./export-history";
 import { exportProfiles, planExportProfiles } from "./export-profiles";
+import { env } from "@/lib/env";
 
 type Planner = (db: Db, user: ActingUser, params: unknown) => Promise<ActionPlan>;
 
@@ -61,7 +62,7 @@ export function actionRunner(): JobRunner {
   const pglite = databaseKind() === "pglite";
   globalRunner.__segmentActionRunner ??= new JobRunner(
     actionJobDefinitions,
-    { concurrency: Number(process.env.JOBS_CONCURRENCY) || (pglite ? 1 : 2), singleProcess: pglite },
+    { concurrency: env().JOBS_CONCURRENCY ?? (pglite ? 1 : 2), singleProcess: pglite },
     getJobsDb, // a pool of its own on PostgreSQL (DATABASE_JOBS_POOL_SIZE)
   );
   return globalRunner.__segmentActionRunner;

@@ -27,6 +27,7 @@ import { prepareSelection, withStatementTimeout, type PreparedSelection, type Se
 import type { ValidationContext } from "./validate";
 import { ruleLabelOptions } from "./labels";
 import { summarize, type DateBounds, type ExplainedCondition, type ExplainedGroup, type ExplainEvidence, type Explanation, type SegmentTree } from "./explain-text";
+import { env } from "@/lib/env";
 
 export type { Explanation, SegmentTree } from "./explain-text";
 
@@ -34,7 +35,7 @@ const P = "p";
 const MAX_PROFILE_REF = 320;
 
 function timeoutMs(opts: SelectionOptions): number {
-  return opts.timeoutMs ?? (Number(process.env.SELECTION_TIMEOUT_MS) || 30_000);
+  return opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS;
 }
 
 /** Explains a rule (saved or draft) for one profile of its database, given by id or email. */

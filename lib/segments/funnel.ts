@@ -22,6 +22,7 @@ import { parseScript, type Condition, type SelectionRule, type SelectionRuleInpu
 import { withReadDb } from "@/db/replica";
 import { prepareSelection, withStatementTimeout, type SelectionOptions } from "./selection";
 import type { ValidationContext } from "./validate";
+import { env } from "@/lib/env";
 
 /**
  * One bar of the funnel. `parent` is the step it narrows (its share is of that step's count);
@@ -35,7 +36,7 @@ type PlannedStep = Omit<FunnelStep, "count"> & { filter: SQL | null; limit?: num
 const P = "p";
 
 function timeoutMs(opts: SelectionOptions): number {
-  return opts.timeoutMs ?? (Number(process.env.SELECTION_TIMEOUT_MS) || 30_000);
+  return opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS;
 }
 
 /** The funnel of a rule (saved or draft). */

@@ -9,7 +9,6 @@ import { eq, is, sql, type SQL } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import { queryRows, type Db } from "@/db/client";
 import { withReadDb } from "@/db/replica";
-import { workMemSetting } from "@/db/settings";
 import { dynamicSegments, segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
@@ -18,6 +17,7 @@ import { compileSelection, selectionCountQuery, selectionIdsQuery, selectionStat
 import { loadValidationContext } from "./load-context";
 import { parseSelectionRule, type SelectionRule, type SelectionRuleInput } from "./script";
 import { validateSelection, type ValidationContext } from "./validate";
+import { env } from "@/lib/env";
 
 export type SelectionOptions = {
   /** The clock for relative periods (`last_days`, `within_*`); tests pin it. Default: now. */
@@ -56,7 +56,7 @@ export type PreparedSelection = {
 export const SHOW_LIMIT = 100;
 
 function timeoutMs(opts: SelectionOptions): number {
-  return opts.timeoutMs ?? (Number(process.env.SELECTION_TIMEOUT_MS) || 30_000);
+  return opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS;
 }
 
 /**
@@ -209,7 +209,7 @@ async function profilePage(db: Db, selection: CompiledSelection, page: { pageSiz
 }
 
 /** `work_mem` of selection statements (SELECTION_WORK_MEM, default 32MB): hash joins and sorts in memory. */
-export const selectionWorkMem = () => workMemSetting("SELECTION_WORK_MEM", "32MB");
+export const selectionWorkMem = () => env().SELECTION_WORK_MEM;
 
 /**
  * Runs `work` in a transaction whose statements are cancelled after `ms` (PostgreSQL's
