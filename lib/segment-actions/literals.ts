@@ -11,11 +11,12 @@ const dialect = new PgDialect();
 
 export function literal(value: unknown): string {
   if (value === null || value === undefined) return "NULL";
+  // Negative numbers in parentheses: `-5::text` would cast 5 and then negate text, and `-$1` would become a `--` comment.
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new Error("A non-finite number cannot be a literal");
-    return String(value);
+    return value < 0 ? `(${value})` : String(value);
   }
-  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "bigint") return value < 0n ? `(${value})` : value.toString();
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value === "string") {
     if (value.includes("\u0000")) throw new Error("NUL cannot be a literal");
@@ -26,7 +27,8 @@ export function literal(value: unknown): string {
 
 /**
  * `$1 … $n` of a statement replaced by literals of its parameters. Placeholders are only recognised
- * outside quoted literals, quoted identifiers and dollar-quoted strings.
+ * outside quoted literals, quoted identifiers, dollar-quoted strings and comments
+ * (`literals.test.ts` fuzzes this against the parametrized statement on both databases).
  */
 export function inlineParameters(text: string, params: readonly unknown[]): string {
   let out = "";
@@ -54,6 +56,26 @@ export function inlineParameters(text: string, params: readonly unknown[]): stri
       i = j + 1;
       continue;
     }
+    if (c === "-" && text[i + 1] === "-") {
+      const end = text.indexOf("\n", i);
+      const stop = end < 0 ? text.length : end + 1;
+      out += text.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (c === "/" && text[i + 1] === "*") {
+      // Block comments nest in PostgreSQL.
+      let depth = 0;
+      let j = i;
+      for (; j < text.length; j++) {
+        const pair = text.slice(j, j + 2);
+        if (pair === "/*") depth++, j++;
+        else if (pair === "*/" && (j++, --depth === 0)) break;
+      }
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
     if (c === "$") {
       const placeholder = /^\$(\d+)/.exec(text.slice(i));
       if (placeholder) {
@@ -63,7 +85,7 @@ export function inlineParameters(text: string, params: readonly unknown[]): stri
         i += placeholder[0].length;
         continue;
       }
-      const tag = /^\$[A-Za-z_]*\$/.exec(text.slice(i));
+      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(i));
       if (tag) {
         const end = text.indexOf(tag[0], i + tag[0].length);
         const stop = end < 0 ? text.length : end + tag[0].length;
