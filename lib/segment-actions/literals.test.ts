@@ -22,11 +22,12 @@ const parameter: fc.Arbitrary<SQL> = fc.oneof(
 );
 
 /** SQL text a statement may carry around its placeholders, holding hostile text where SQL allows it. */
-const tagFor = (s: string) => (s.includes("$q$") ? "$qq$" : "$q$");
+// A dollar quote's tag must not occur in its text, nor be formed by the text's end and the closing tag.
+const tagFor = (s: string) => ["$q$", "$qq$", "$Q1$"].find((tag) => (s + tag).indexOf(tag) === s.length);
 const trap: fc.Arbitrary<SQL> = fc.oneof(
   hostileText.map((s) => sql.raw(`'${s.replace(/'/g, "''")}'`)),
   hostileText.map((s) => sql.raw(`E'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`)),
-  hostileText.filter((s) => !s.includes("$qq$")).map((s) => sql.raw(`${tagFor(s)}${s}${tagFor(s)}`)),
+  hostileText.filter((s) => tagFor(s) !== undefined).map((s) => sql.raw(`${tagFor(s)}${s}${tagFor(s)}`)),
   hostileText.filter((s) => !s.includes("*/") && !s.includes("/*")).map((s) => sql.raw(`/* ${s} */ 1`)),
   hostileText.filter((s) => !s.includes("\n") && !s.includes("\r")).map((s) => sql.raw(`-- ${s}\n 2`)),
   hostileText.filter((s) => s.length > 0).map((s) => sql.raw(`(select 3 as "${s.replace(/"/g, '""')}")`)),
