@@ -69,8 +69,13 @@ export function inlineParameters(text: string, params: readonly unknown[]): stri
       let j = i;
       for (; j < text.length; j++) {
         const pair = text.slice(j, j + 2);
-        if (pair === "/*") depth++, j++;
-        else if (pair === "*/" && (j++, --depth === 0)) break;
+        if (pair === "/*") {
+          depth++;
+          j++;
+        } else if (pair === "*/") {
+          j++;
+          if (--depth === 0) break;
+        }
       }
       out += text.slice(i, j + 1);
       i = j + 1;

@@ -49,7 +49,10 @@ describe("one ISO date grammar in TypeScript and in SQL", () => {
         const fromSql = await sqlInstants(values);
         const fromTs = values.map((v) => parseIsoDate(v)?.micros.toString() ?? null);
         expect(values.map((v, i) => [v, fromTs[i]])).toEqual(values.map((v, i) => [v, fromSql[i]]));
-        for (const micros of fromTs) micros === null ? rejected++ : accepted++;
+        for (const micros of fromTs) {
+          if (micros === null) rejected++;
+          else accepted++;
+        }
       }),
       { seed: SEED, numRuns: 60, endOnFailure: true },
     );
