@@ -125,6 +125,9 @@ export const policy = {
 
 export type PolicyKey = keyof typeof policy;
 
+/** The entries that need no session (sign-in, sign-out, the OpenAPI document). */
+export type PublicPolicyKey = { [K in PolicyKey]: (typeof policy)[K]["roles"] extends "public" ? K : never }[PolicyKey];
+
 /**
  * Route handlers that are not ours to wrap in `apiRoute` (Auth.js's own endpoints: sign-in callback,
  * session, CSRF), with the entry they stand for.

@@ -2,7 +2,7 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db/client";
-import { orUnavailable } from "@/lib/database-errors";
+import { orUnavailable } from "@/db/errors";
 import { AppError } from "@/lib/errors";
 import { loadActingUser, type ActingUser } from "./acting-user";
 import { auth } from "./auth";

@@ -16,7 +16,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { jobs, type Job, type JobKind } from "@/db/schema";
 import { loadActingUser, type ActingUser } from "@/lib/auth/acting-user";
-import { isDatabaseUnavailable } from "@/lib/database-errors";
+import { isDatabaseUnavailable } from "@/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
 import { cleanExports } from "./files";
 import { claimNextJob, failAbandonedJobs } from "./queue";
