@@ -1,5 +1,5 @@
 import type { UserRole } from "@/db/schema";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { AppError } from "@/lib/errors";
 
 /**

@@ -11,7 +11,7 @@ import { defineAction, defineFormAction, definePublicFormAction } from "./define
 const session = vi.hoisted(() => ({ userId: null as number | null }));
 vi.mock("@/lib/auth/session", async () => {
   const { getDb: db } = await import("@/db/client");
-  const { loadActingUser } = await import("@/lib/auth/acting-user");
+  const { loadActingUser } = await import("@/lib/access/acting-user");
   return { currentUser: async () => (session.userId === null ? null : loadActingUser(await db(), session.userId)) };
 });
 

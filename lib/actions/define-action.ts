@@ -4,7 +4,7 @@ import { getDb, type Db } from "@/db/client";
 import { knownDatabaseError } from "@/db/errors";
 import { authorize, type PolicyKey, type PublicPolicyKey } from "@/lib/access/policy";
 import { parseInput } from "@/lib/api/parse";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { currentUser } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
 import { fieldErrorsOf, type ActionFailure, type ActionResult, type FormResult } from "./result";

@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { jobs, type Job, type JobKind } from "@/db/schema";
-import { loadActingUser, type ActingUser } from "@/lib/auth/acting-user";
+import { loadActingUser, type ActingUser } from "@/lib/access/acting-user";
 import { isDatabaseUnavailable } from "@/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
 import { cleanExports } from "./files";

@@ -10,7 +10,7 @@ import { queryRows, type Db } from "@/db/client";
 import { msSetting, workMemSetting } from "@/db/settings";
 import { segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { cancelReason } from "@/db/errors";
 import { AppError, formatDuration, invalid } from "@/lib/errors";
 import { formatCount } from "@/lib/format";

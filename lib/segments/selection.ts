@@ -12,7 +12,7 @@ import { withReadDb } from "@/db/replica";
 import { workMemSetting } from "@/db/settings";
 import { dynamicSegments, segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { cancelReason } from "@/db/errors";
 import { AppError, formatDuration, invalid } from "@/lib/errors";
 import { compileSelection, selectionCountQuery, selectionIdsQuery, selectionStatement, type CompiledSelection } from "./compile";
