@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { defineAction, defineFormAction, type ActionContext } from "@/lib/actions/define-action";
-import { AppError, type Issue } from "@/lib/errors";
+import { AppError, notFound, type Issue } from "@/lib/errors";
 import type { Script } from "@/lib/segments/script";
 import { calculateSavedSegment, calculateSelection, prepareSelection, showSelection, type SelectionProfile } from "@/lib/segments/selection";
 import { idSchema } from "@/lib/validation/input";
@@ -57,21 +57,27 @@ export const importConditionsAction = defineAction({
   handler: async (input, { db, user }) => (await segmentConditions(db, user, input.segmentId)).script,
 });
 
-/** The segment being saved: none yet (""), or a saved one's id as the form holds it (text). */
-const savedId = z.union([z.literal("").transform(() => undefined), z.string().regex(/^\d{1,10}$/, "This segment was not found.").transform(Number).pipe(segmentId)]);
+/** The segment being saved: none yet (""), or a saved one's id as the form holds it (text); anything else is not found. */
+function savedId(text: string): number | undefined {
+  if (text === "") return undefined;
+  const id = segmentId.safeParse(/^\d{1,10}$/.test(text) ? Number(text) : NaN);
+  if (!id.success) throw notFound("The segment");
+  return id.data;
+}
 
 /**
  * What a save parses, once: the builder form's values with the same schema as the form's resolver
  * (which parses the Script text and validates the segment input), and the segment's id.
  */
-const saveInput = segmentFormSchema.and(z.object({ id: savedId }));
+const saveInput = segmentFormSchema.and(z.object({ id: z.string() }));
 
 /**
  * Saves (the data layer checks access and the rule), then opens the segment. A failure answers every
  * issue at its path — form inputs by name, conditions under `conditions.` — and the form puts each on
  * its input (`formErrorsOf`).
  */
-async function save({ id, ...input }: z.output<typeof saveInput>, { db, user }: ActionContext): Promise<never> {
+async function save({ id: idText, ...input }: z.output<typeof saveInput>, { db, user }: ActionContext): Promise<never> {
+  const id = savedId(idText);
   const saved = id ? await updateSegment(db, user, id, input) : await createSegment(db, user, input);
   revalidatePath("/segments/dynamic");
   redirect(`/segments/dynamic/${saved.id}${saved.warning ? "?calc=timeout" : ""}`);
