@@ -3,14 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { defineFormAction } from "@/lib/actions/define-action";
-import { campaignInput, campaignValues } from "./campaign-values";
+import { campaignForm } from "./campaign-values";
 import { createScenario, createScenarioSchema } from "./queries";
 
 /** Create scenario (a plain form post: works without JavaScript); opens the new scenario. */
 export const createScenarioAction = defineFormAction({
   key: "scenarios.create",
-  read: campaignInput,
-  keep: campaignValues,
+  ...campaignForm,
   input: createScenarioSchema,
   handler: async (input, { db, user }) => {
     const scenario = await createScenario(db, user, input);

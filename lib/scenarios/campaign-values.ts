@@ -10,3 +10,6 @@ export function campaignInput(form: FormData) {
   const values = campaignValues(form);
   return { name: values.name, databaseId: Number(values.databaseId) || 0, segmentId: Number(values.segmentId) || null };
 }
+
+/** How a scenario's or a mailing's create form is read: the posted values, and what a failure gives back. */
+export const campaignForm = { read: campaignInput, keep: campaignValues };
