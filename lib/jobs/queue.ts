@@ -8,7 +8,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { jobs, type Job, type JobKind } from "@/db/schema";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { latestVersionSql } from "@/lib/dynamic-segments/versions";
 import { AppError, invalid } from "@/lib/errors";
 
