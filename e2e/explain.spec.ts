@@ -154,3 +154,43 @@ test("the funnel of a two-group rule ends at Calculate; both blocks wrap on a ph
   await funnel.scrollIntoViewIfNeeded();
   await screenshot(page, "explain-funnel-mobile");
 });
+
+test("a profile row of a static segment, a scenario and a database links to “Why is this profile in or out?”", async ({ page }) => {
+  const region = block(page, "Why is this profile in or out?");
+
+  // A static segment's member: the database's explain page lists the dynamic segments to explain it against.
+  await page.goto("/segments/static");
+  await page.getByRole("link", { name: "Store opening invitees (Berlin)" }).click();
+  const memberLink = page.getByRole("link", { name: /^Why is profile \d+ in or out\?$/ }).first();
+  const member = (await memberLink.getAttribute("aria-label"))!.match(/\d+/)![0];
+  await memberLink.click();
+  await expect(page).toHaveURL(new RegExp(`/databases/\\d+/explain\\?profile=${member}$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Why is this profile in or out?" })).toBeVisible();
+  await page.getByRole("link", { name: `Explain profile ${member} in “Berlin VIPs”` }).click();
+  await expect(page).toHaveURL(new RegExp(`/segments/dynamic/\\d+\\?explain=${member}`));
+  await expect(region.getByLabel("Profile", { exact: true })).toHaveValue(member);
+  await expect(region.getByText(`Profile ${member}`, { exact: true })).toBeVisible();
+  // The invitees all live in Berlin: the explanation says so, in or out.
+  await expect(region.getByText("found city is “Berlin”")).toBeVisible();
+
+  // A scenario's participant: explained against the segment that feeds the scenario.
+  await page.goto("/scenarios");
+  await page.getByRole("link", { name: "Win-back lapsed buyers" }).click();
+  const participantLink = page.getByRole("link", { name: /^Why is profile \d+ in or out\?$/ }).first();
+  const participant = (await participantLink.getAttribute("aria-label"))!.match(/\d+/)![0];
+  await participantLink.click();
+  await expect(page.getByRole("heading", { level: 1, name: "Lapsed buyers" })).toBeVisible();
+  await expect(region.getByText(`Profile ${participant}`, { exact: true })).toBeVisible();
+  await expect(region.getByRole("status")).toHaveText(/^(In|Out)/);
+
+  // A profile of the database's own table.
+  await page.goto("/databases");
+  await page.getByRole("link", { name: "Retail customers" }).click();
+  const profileLink = page.getByRole("link", { name: /^Why is profile \d+ in or out\?$/ }).first();
+  const profile = (await profileLink.getAttribute("aria-label"))!.match(/\d+/)![0];
+  await profileLink.click();
+  await expect(page.getByRole("list", { name: "Dynamic segments of this database" })).toContainText("Engaged openers");
+  await page.getByRole("link", { name: `Explain profile ${profile} in “Engaged openers”` }).click();
+  await expect(region.getByText(`Profile ${profile}`, { exact: true })).toBeVisible();
+  await expect(region.getByRole("status")).toHaveText(/^(In|Out)/);
+});

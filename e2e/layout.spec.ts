@@ -17,6 +17,8 @@ const staticPages = [
   "/settings/access-groups",
   "/settings/users",
   "/settings/api-tokens",
+  "/settings/sessions",
+  "/jobs",
 ];
 
 async function segmentPath(page: Page, name: string) {
@@ -26,9 +28,27 @@ async function segmentPath(page: Page, name: string) {
   return href!;
 }
 
+/** The href of the first link named `name` on the page at `listPath`, e.g. a row of a list. */
+async function linkPath(page: Page, listPath: string, name: string | RegExp, pattern: RegExp) {
+  await page.goto(listPath);
+  const href = await page.getByRole("link", { name, exact: typeof name === "string" }).first().getAttribute("href");
+  expect(href).toMatch(pattern);
+  return href!;
+}
+
+/** SPEC §4's pages, the pages of one object of each kind, and where a profile row's "Why in or out?" leads. */
 async function allPages(page: Page) {
   const segment = await segmentPath(page, "Berlin VIPs");
-  return [...staticPages, segment, `${segment}/analytics`];
+  const database = await linkPath(page, "/databases", "Retail customers", /^\/databases\/\d+$/);
+  return [
+    ...staticPages,
+    segment,
+    `${segment}/analytics`,
+    await linkPath(page, "/segments/static", "Store opening invitees (Berlin)", /^\/segments\/static\/\d+$/),
+    await linkPath(page, "/scenarios", "Win-back lapsed buyers", /^\/scenarios\/\d+$/),
+    database,
+    await linkPath(page, database, /^Why is profile \d+ in or out\?$/, /^\/databases\/\d+\/explain\?profile=\d+$/),
+  ];
 }
 
 async function expectNoSeriousViolations(page: Page, what: string) {

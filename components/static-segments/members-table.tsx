@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { ExplainProfileLink } from "@/components/segments/explain/explain-profile-link";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatCount, formatDateTime } from "@/lib/format";
@@ -8,8 +9,8 @@ import { removeStaticSegmentMembersAction, type RemoveMembersState } from "@/lib
 
 type Member = { id: number; email: string | null; firstName: string | null; lastName: string | null; addedAt: string };
 
-/** The members of a static segment (one page), with "Remove from segment" for the ticked ones. */
-export function MembersTable({ segmentId, members }: { segmentId: number; members: Member[] }) {
+/** The members of a static segment (one page), with "Remove from segment" for the ticked ones and a link to explain each. */
+export function MembersTable({ segmentId, databaseId, members }: { segmentId: number; databaseId: number; members: Member[] }) {
   const [state, action, pending] = useActionState<RemoveMembersState, FormData>(removeStaticSegmentMembersAction, {});
   const [ticked, setTicked] = useState<Set<number>>(new Set());
   const toggle = (id: number, on: boolean) =>
@@ -42,6 +43,9 @@ export function MembersTable({ segmentId, members }: { segmentId: number; member
               <TableHead>Email</TableHead>
               <TableHead>Name</TableHead>
               <TableHead>Added</TableHead>
+              <TableHead>
+                <span className="sr-only">Explain</span>
+              </TableHead>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -62,6 +66,9 @@ export function MembersTable({ segmentId, members }: { segmentId: number; member
                 <TableCell>{m.email ?? "—"}</TableCell>
                 <TableCell>{[m.firstName, m.lastName].filter(Boolean).join(" ") || "—"}</TableCell>
                 <TableCell className="text-muted-foreground">{formatDateTime(m.addedAt)}</TableCell>
+                <TableCell>
+                  <ExplainProfileLink profileId={m.id} databaseId={databaseId} />
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>

@@ -115,7 +115,7 @@ export default async function DatabasePage({ params, searchParams }: { params: P
         <h2 id="profiles-heading" className="text-lg font-semibold">
           Profiles
         </h2>
-        <ProfileTable basePath={basePath} page={page} fields={database.fields} q={q} />
+        <ProfileTable basePath={basePath} databaseId={database.id} page={page} fields={database.fields} q={q} />
       </section>
     </>
   );
