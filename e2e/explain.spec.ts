@@ -155,6 +155,16 @@ test("the funnel of a two-group rule ends at Calculate; both blocks wrap on a ph
   await screenshot(page, "explain-funnel-mobile");
 });
 
+/** The page as it is now, at 1440 px and at 390 px (`<name>-390`), then back at 1440 px. */
+async function phoneAndDesktopShots(page: Page, name: string) {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await screenshot(page, name);
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(390);
+  await screenshot(page, `${name}-390`);
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
 test("a profile row of a static segment, a scenario and a database links to “Why is this profile in or out?”", async ({ page }) => {
   const region = block(page, "Why is this profile in or out?");
 
@@ -163,9 +173,11 @@ test("a profile row of a static segment, a scenario and a database links to “W
   await page.getByRole("link", { name: "Store opening invitees (Berlin)" }).click();
   const memberLink = page.getByRole("link", { name: /^Why is profile \d+ in or out\?$/ }).first();
   const member = (await memberLink.getAttribute("aria-label"))!.match(/\d+/)![0];
+  await phoneAndDesktopShots(page, "static-segment-members");
   await memberLink.click();
   await expect(page).toHaveURL(new RegExp(`/databases/\\d+/explain\\?profile=${member}$`));
   await expect(page.getByRole("heading", { level: 1, name: "Why is this profile in or out?" })).toBeVisible();
+  await phoneAndDesktopShots(page, "explain-profile-segments");
   await page.getByRole("link", { name: `Explain profile ${member} in “Berlin VIPs”` }).click();
   await expect(page).toHaveURL(new RegExp(`/segments/dynamic/\\d+\\?explain=${member}`));
   await expect(region.getByLabel("Profile", { exact: true })).toHaveValue(member);

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { addCityCondition } from "./builder-steps";
 import { storageState } from "./personas";
 
 /**
@@ -15,17 +16,6 @@ async function openSegment(page: Page, name: string) {
   await page.goto(`/segments/dynamic?q=${encodeURIComponent(name)}`);
   await page.getByRole("link", { name, exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-}
-
-async function addCityCondition(page: Page, city: string) {
-  await page.getByRole("button", { name: "Condition", exact: true }).click();
-  await page.getByRole("menuitem", { name: "Add condition group" }).click();
-  const dialog = page.getByRole("dialog", { name: "Add condition" });
-  await dialog.getByLabel("Field", { exact: true }).selectOption({ label: "City (string)" });
-  await dialog.getByLabel("Operator").selectOption({ label: "is" });
-  await dialog.getByLabel("Value", { exact: true }).fill(city);
-  await dialog.getByRole("button", { name: "Save condition" }).click();
-  await expect(dialog).toBeHidden();
 }
 
 /** Records, from now on, whether an element matching `selector` was ever in the page (however briefly). */
