@@ -30,19 +30,21 @@ async function recordAppearances(page: Page, selector: string) {
   return () => page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
 }
 
-test("a client navigation to the builder shows its skeleton, then the page", async ({ page }) => {
-  for (const [link, heading] of [
-    ["Create", "New dynamic segment"],
-    ["Berlin VIPs", "Berlin VIPs"],
-  ] as const) {
-    await page.goto("/segments/dynamic?q=Berlin+VIPs");
-    await expect(page.getByRole("link", { name: "Berlin VIPs", exact: true })).toBeVisible();
+test("a client navigation to the list, the builder and analytics shows their skeleton, then the page", async ({ page }) => {
+  await page.goto("/segments/dynamic?q=Berlin+VIPs");
+  const steps = [
+    { link: "Create", heading: "New dynamic segment", skeleton: "Loading the segment…" },
+    { link: "Dynamic segments", heading: "Dynamic segments", skeleton: "Loading the segments…" },
+    { link: "Berlin VIPs", heading: "Berlin VIPs", skeleton: "Loading the segment…" },
+    { link: "Analytics", heading: /Berlin VIPs/, skeleton: "Loading the analytics…" },
+  ];
+  for (const { link, heading, skeleton } of steps) {
+    await expect(page.getByRole("link", { name: link, exact: true }).first()).toBeVisible();
     const seen = await recordAppearances(page, "[data-page-skeleton]");
-    await page.getByRole("link", { name: link, exact: true }).click();
+    await page.getByRole("link", { name: link, exact: true }).first().click();
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
-    await expect(page.getByLabel("Name", { exact: true })).toBeVisible();
-    // The same document: the router navigated on the client, and the skeleton stood in meanwhile.
-    expect(await seen(), link).toContainEqual(expect.stringContaining("Loading the segment…"));
+    // Still the same document (the router navigated on the client), and the skeleton stood in meanwhile.
+    expect(await seen(), link).toContainEqual(expect.stringContaining(skeleton));
     await expect(page.locator("[data-page-skeleton]")).toHaveCount(0);
   }
 });
@@ -50,10 +52,14 @@ test("a client navigation to the builder shows its skeleton, then the page", asy
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("the builder pages arrive whole, with no skeleton", async ({ page }) => {
+  test("the list, the builder and analytics arrive whole, with no skeleton", async ({ page }) => {
     await page.goto("/segments/dynamic?q=Berlin+VIPs");
+    await expect(page.locator("[data-page-skeleton]")).toHaveCount(0);
     const href = await page.getByRole("link", { name: "Berlin VIPs", exact: true }).getAttribute("href");
     expect(href).toMatch(/^\/segments\/dynamic\/\d+$/);
+    await page.goto(`${href}/analytics`);
+    await expect(page.getByRole("heading", { level: 1, name: /Berlin VIPs/ })).toBeVisible();
+    await expect(page.locator("[data-page-skeleton]")).toHaveCount(0);
     for (const path of ["/segments/dynamic/new", href!]) {
       await page.goto(path);
       await expect(page.getByLabel("Name", { exact: true })).toBeVisible();

@@ -65,6 +65,7 @@ test.describe("at 390 px", () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
   test("every page of SPEC §4 is no wider than the viewport", async ({ page }) => {
+    test.slow(); // a dozen and more pages
     for (const path of await allPages(page)) {
       await page.goto(path);
       await expect(page.locator("main h1").first()).toBeVisible();
@@ -154,6 +155,7 @@ for (const viewport of [
     test.use({ viewport });
 
     test("no serious or critical axe violations on every page", async ({ page }) => {
+      test.slow(); // a dozen and more pages, each analysed
       for (const path of await allPages(page)) {
         await page.goto(path);
         await expect(page.locator("main h1").first()).toBeVisible();
@@ -162,6 +164,7 @@ for (const viewport of [
     });
 
     test("no serious or critical axe violations with the source panel, condition dialog, Show table and action dialogs open", async ({ page }) => {
+      test.slow(); // nine analyses
       await page.goto("/segments/dynamic/new");
       await page.getByRole("button", { name: "Select source" }).click();
       await expect(page.getByRole("dialog", { name: "Select source" })).toBeVisible();

@@ -21,7 +21,7 @@ export function MembersTable({ segmentId, databaseId, members }: { segmentId: nu
       return next;
     });
   return (
-    <form action={action} className="grid gap-3">
+    <form action={action} className="grid grid-cols-[minmax(0,1fr)] gap-3">
       <input type="hidden" name="segmentId" value={segmentId} />
       <div className="flex items-center gap-3">
         <Button type="submit" variant="outline" size="sm" disabled={pending || ticked.size === 0}>

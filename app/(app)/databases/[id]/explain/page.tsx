@@ -44,7 +44,7 @@ export default async function ExplainProfilePage({ params, searchParams }: { par
         description={`Profile ${profileId} of ${database.name}. Choose the dynamic segment to explain it against: its page evaluates the rule for this one profile.`}
       />
       {rows.length ? (
-        <ul aria-label="Dynamic segments of this database" className="grid gap-2">
+        <ul aria-label="Dynamic segments of this database" className="grid grid-cols-1 gap-2">
           {rows.map((segment) => (
             <li key={segment.id} className="flex flex-wrap items-center justify-between gap-3 rounded-lg border bg-card px-4 py-3">
               <div className="min-w-0">
