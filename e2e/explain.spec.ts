@@ -58,6 +58,7 @@ async function explain(page: Page, profile: string): Promise<Locator> {
 }
 
 test("explain a member, and profiles excluded by a condition, by the range and by the limit — by id, by email and from a Show row", async ({ page }) => {
+  test.slow(); // a dozen Show and Explain round trips
   await page.goto("/segments/dynamic/new");
   await page.getByLabel("Name", { exact: true }).fill("E2E explained Berliners");
   await chooseSource(page, "Retail customers");
@@ -166,6 +167,7 @@ async function phoneAndDesktopShots(page: Page, name: string) {
 }
 
 test("a profile row of a static segment, a scenario and a database links to “Why is this profile in or out?”", async ({ page }) => {
+  test.slow(); // three pages, each explained
   const region = block(page, "Why is this profile in or out?");
 
   // A static segment's member: the database's explain page lists the dynamic segments to explain it against.
