@@ -65,7 +65,7 @@ test.describe("at 390 px", () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
   test("every page of SPEC §4 is no wider than the viewport", async ({ page }) => {
-    test.slow(); // a dozen and more pages
+    test.setTimeout(10 * 60_000); // seventeen pages
     for (const path of await allPages(page)) {
       await page.goto(path);
       await expect(page.locator("main h1").first()).toBeVisible();
@@ -155,7 +155,7 @@ for (const viewport of [
     test.use({ viewport });
 
     test("no serious or critical axe violations on every page", async ({ page }) => {
-      test.slow(); // a dozen and more pages, each analysed
+      test.setTimeout(10 * 60_000); // seventeen pages, each analysed
       for (const path of await allPages(page)) {
         await page.goto(path);
         await expect(page.locator("main h1").first()).toBeVisible();
