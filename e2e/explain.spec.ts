@@ -204,7 +204,7 @@ test("a profile row of a static segment, a scenario and a database links to “W
   const profile = (await profileLink.getAttribute("aria-label"))!.match(/\d+/)![0];
   await profileLink.click();
   await expect(page.getByRole("list", { name: "Dynamic segments of this database" })).toContainText("Engaged openers");
-  await page.getByRole("link", { name: `Explain profile ${profile} in “Engaged openers”` }).click();
+  await page.getByRole("link", { name: `Explain profile ${profile} in “Berlin VIPs”` }).click();
   await expect(region.getByText(`Profile ${profile}`, { exact: true })).toBeVisible();
   await expect(region.getByRole("status")).toHaveText(/^(In|Out)/);
 });
