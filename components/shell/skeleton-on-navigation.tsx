@@ -15,3 +15,14 @@ export async function SkeletonOnNavigation({ fallback, children }: { fallback: R
   const clientNavigation = (await headers()).get("sec-fetch-dest") === "empty";
   return clientNavigation ? <Suspense fallback={fallback}>{children}</Suspense> : <>{children}</>;
 }
+
+/** A page that shows `fallback` on client navigation and arrives whole on a page load (see above). */
+export function withSkeletonOnNavigation<P extends object>(Page: (props: P) => Promise<React.ReactNode>, fallback: React.ReactNode) {
+  return function PageWithSkeleton(props: P) {
+    return (
+      <SkeletonOnNavigation fallback={fallback}>
+        <Page {...props} />
+      </SkeletonOnNavigation>
+    );
+  };
+}

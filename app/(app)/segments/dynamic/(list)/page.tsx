@@ -4,7 +4,7 @@ import { Plus } from "lucide-react";
 import { SegmentListFilters } from "@/components/segments/segment-list-filters";
 import { SegmentListTable } from "@/components/segments/segment-list-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
-import { SkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
+import { withSkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
 import { ListSkeleton } from "@/components/shell/skeletons";
 import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
@@ -21,15 +21,6 @@ import {
 export const metadata: Metadata = { title: "Dynamic segments" };
 
 type Search = { q?: string; tag?: string; db?: string; sort?: string; dir?: string; page?: string };
-
-/** A skeleton while a client navigation loads the list; the whole list at once for a document load (no JavaScript needed). */
-export default function DynamicSegmentsPage(props: { searchParams: Promise<Search> }) {
-  return (
-    <SkeletonOnNavigation fallback={<ListSkeleton />}>
-      <DynamicSegments {...props} />
-    </SkeletonOnNavigation>
-  );
-}
 
 async function DynamicSegments({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser();
@@ -83,3 +74,6 @@ async function DynamicSegments({ searchParams }: { searchParams: Promise<Search>
     </>
   );
 }
+
+/** A skeleton while a client navigation loads the list; the whole list at once for a document load (no JavaScript needed). */
+export default withSkeletonOnNavigation(DynamicSegments, <ListSkeleton />);

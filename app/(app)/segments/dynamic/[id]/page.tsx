@@ -5,7 +5,7 @@ import { notFound } from "next/navigation";
 import { SegmentFormWithActions } from "@/components/segment-actions/segment-form-with-actions";
 import { DependentObjects, UpdateLog } from "@/components/segments/segment-blocks";
 import { PageHeader } from "@/components/shell/page-header";
-import { SkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
+import { withSkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
 import { BuilderSkeleton } from "@/components/shell/skeletons";
 import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
@@ -22,15 +22,6 @@ import { listSegmentVersions } from "@/lib/dynamic-segments/versions";
 export const metadata: Metadata = { title: "Dynamic segment" };
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ calc?: string; version?: string }> };
-
-/** A skeleton while a client navigation loads the segment; the whole page at once for a document load (no JavaScript needed). */
-export default function SegmentPage(props: Props) {
-  return (
-    <SkeletonOnNavigation fallback={<BuilderSkeleton />}>
-      <Segment {...props} />
-    </SkeletonOnNavigation>
-  );
-}
 
 async function Segment({ params, searchParams }: Props) {
   const user = await requireUser();
@@ -108,3 +99,6 @@ async function Segment({ params, searchParams }: Props) {
     </>
   );
 }
+
+/** A skeleton while a client navigation loads the segment; the whole page at once for a document load (no JavaScript needed). */
+export default withSkeletonOnNavigation(Segment, <BuilderSkeleton />);

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { SegmentFormWithActions } from "@/components/segment-actions/segment-form-with-actions";
 import { PageHeader } from "@/components/shell/page-header";
-import { SkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
+import { withSkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
 import { BuilderSkeleton } from "@/components/shell/skeletons";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
@@ -11,15 +11,6 @@ import { loadBuilderOptions } from "@/lib/dynamic-segments/builder-options";
 export const metadata: Metadata = { title: "New dynamic segment" };
 
 type Props = { searchParams: Promise<{ database?: string }> };
-
-/** A skeleton while a client navigation loads the builder; the whole form at once for a document load (no JavaScript needed). */
-export default function NewSegmentPage(props: Props) {
-  return (
-    <SkeletonOnNavigation fallback={<BuilderSkeleton />}>
-      <NewSegment {...props} />
-    </SkeletonOnNavigation>
-  );
-}
 
 async function NewSegment({ searchParams }: Props) {
   const user = await requireUser();
@@ -43,3 +34,6 @@ async function NewSegment({ searchParams }: Props) {
     </>
   );
 }
+
+/** A skeleton while a client navigation loads the builder; the whole form at once for a document load (no JavaScript needed). */
+export default withSkeletonOnNavigation(NewSegment, <BuilderSkeleton />);

@@ -10,7 +10,7 @@ import { RANGE_MAP_TITLE, RangeMapFigure } from "@/components/analytics/range-ma
 import { REACHABILITY_TITLE, ReachabilityFigure } from "@/components/analytics/reachability-figure";
 import { SIZE_TITLE, SizeFigure } from "@/components/analytics/size-figure";
 import { PageHeader } from "@/components/shell/page-header";
-import { SkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
+import { withSkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
 import { AnalyticsSkeleton } from "@/components/shell/skeletons";
 import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
@@ -34,14 +34,6 @@ const orNotFound = (error: unknown): never => {
  * are search parameters (links and a GET form), so every view has an address and works without JS.
  */
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ period?: string | string[]; field?: string | string[] }> };
-
-export default function SegmentAnalyticsPage(props: Props) {
-  return (
-    <SkeletonOnNavigation fallback={<AnalyticsSkeleton />}>
-      <SegmentAnalytics {...props} />
-    </SkeletonOnNavigation>
-  );
-}
 
 async function SegmentAnalytics({ params, searchParams }: Props) {
   const user = await requireUser();
@@ -104,3 +96,5 @@ async function SegmentAnalytics({ params, searchParams }: Props) {
     </>
   );
 }
+
+export default withSkeletonOnNavigation(SegmentAnalytics, <AnalyticsSkeleton />);
