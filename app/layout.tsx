@@ -12,12 +12,6 @@ export const metadata: Metadata = {
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en" className={`${GeistSans.variable} ${GeistMono.variable}`}>
-      <head>
-        {/* Without JavaScript, streamed content stays in hidden containers behind its skeleton: show it. */}
-        <noscript>
-          <style>{`[data-page-skeleton]{display:none!important}div[hidden][id^="S:"]{display:block!important}`}</style>
-        </noscript>
-      </head>
       <body className="min-h-screen bg-background font-sans text-foreground antialiased">{children}</body>
     </html>
   );

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { addCityCondition } from "./builder-steps";
 import { storageState } from "./personas";
 
 /**
@@ -17,17 +18,6 @@ async function chooseSource(page: Page, name: string) {
   const panel = page.getByRole("dialog", { name: "Select source" });
   await panel.getByRole("button", { name: new RegExp(name) }).click();
   await expect(panel).toBeHidden();
-}
-
-async function addCityCondition(page: Page, city: string) {
-  await page.getByRole("button", { name: "Condition", exact: true }).click();
-  await page.getByRole("menuitem", { name: "Add condition group" }).click();
-  const dialog = page.getByRole("dialog", { name: "Add condition" });
-  await dialog.getByLabel("Field", { exact: true }).selectOption({ label: "City (string)" });
-  await dialog.getByLabel("Operator").selectOption({ label: "is" });
-  await dialog.getByLabel("Value", { exact: true }).fill(city);
-  await dialog.getByRole("button", { name: "Save condition" }).click();
-  await expect(dialog).toBeHidden();
 }
 
 for (const vp of viewports) {

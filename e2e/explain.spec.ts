@@ -58,6 +58,7 @@ async function explain(page: Page, profile: string): Promise<Locator> {
 }
 
 test("explain a member, and profiles excluded by a condition, by the range and by the limit — by id, by email and from a Show row", async ({ page }) => {
+  test.slow(); // a dozen Show and Explain round trips
   await page.goto("/segments/dynamic/new");
   await page.getByLabel("Name", { exact: true }).fill("E2E explained Berliners");
   await chooseSource(page, "Retail customers");
@@ -153,4 +154,57 @@ test("the funnel of a two-group rule ends at Calculate; both blocks wrap on a ph
   }
   await funnel.scrollIntoViewIfNeeded();
   await screenshot(page, "explain-funnel-mobile");
+});
+
+/** The page as it is now, at 1440 px and at 390 px (`<name>-390`), then back at 1440 px. */
+async function phoneAndDesktopShots(page: Page, name: string) {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await screenshot(page, name);
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(390);
+  await screenshot(page, `${name}-390`);
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
+test("a profile row of a static segment, a scenario and a database links to “Why is this profile in or out?”", async ({ page }) => {
+  test.slow(); // three pages, each explained
+  const region = block(page, "Why is this profile in or out?");
+
+  // A static segment's member: the database's explain page lists the dynamic segments to explain it against.
+  await page.goto("/segments/static");
+  await page.getByRole("link", { name: "Store opening invitees (Berlin)" }).click();
+  const memberLink = page.getByRole("link", { name: /^Why is profile \d+ in or out\?$/ }).first();
+  const member = (await memberLink.getAttribute("aria-label"))!.match(/\d+/)![0];
+  await phoneAndDesktopShots(page, "static-segment-members");
+  await memberLink.click();
+  await expect(page).toHaveURL(new RegExp(`/databases/\\d+/explain\\?profile=${member}$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Why is this profile in or out?" })).toBeVisible();
+  await phoneAndDesktopShots(page, "explain-profile-segments");
+  await page.getByRole("link", { name: `Explain profile ${member} in “Berlin VIPs”` }).click();
+  await expect(page).toHaveURL(new RegExp(`/segments/dynamic/\\d+\\?explain=${member}`));
+  await expect(region.getByLabel("Profile", { exact: true })).toHaveValue(member);
+  await expect(region.getByText(`Profile ${member}`, { exact: true })).toBeVisible();
+  // The invitees all live in Berlin: the explanation says so, in or out.
+  await expect(region.getByText("found city is “Berlin”")).toBeVisible();
+
+  // A scenario's participant: explained against the segment that feeds the scenario.
+  await page.goto("/scenarios");
+  await page.getByRole("link", { name: "Win-back lapsed buyers" }).click();
+  const participantLink = page.getByRole("link", { name: /^Why is profile \d+ in or out\?$/ }).first();
+  const participant = (await participantLink.getAttribute("aria-label"))!.match(/\d+/)![0];
+  await participantLink.click();
+  await expect(page.getByRole("heading", { level: 1, name: "Lapsed buyers" })).toBeVisible();
+  await expect(region.getByText(`Profile ${participant}`, { exact: true })).toBeVisible();
+  await expect(region.getByRole("status")).toHaveText(/^(In|Out)/);
+
+  // A profile of the database's own table.
+  await page.goto("/databases");
+  await page.getByRole("link", { name: "Retail customers" }).click();
+  const profileLink = page.getByRole("link", { name: /^Why is profile \d+ in or out\?$/ }).first();
+  const profile = (await profileLink.getAttribute("aria-label"))!.match(/\d+/)![0];
+  await profileLink.click();
+  await expect(page.getByRole("list", { name: "Dynamic segments of this database" })).toContainText("Engaged openers");
+  await page.getByRole("link", { name: `Explain profile ${profile} in “Berlin VIPs”` }).click();
+  await expect(region.getByText(`Profile ${profile}`, { exact: true })).toBeVisible();
+  await expect(region.getByRole("status")).toHaveText(/^(In|Out)/);
 });

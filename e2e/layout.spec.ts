@@ -17,6 +17,8 @@ const staticPages = [
   "/settings/access-groups",
   "/settings/users",
   "/settings/api-tokens",
+  "/settings/sessions",
+  "/jobs",
 ];
 
 async function segmentPath(page: Page, name: string) {
@@ -26,9 +28,27 @@ async function segmentPath(page: Page, name: string) {
   return href!;
 }
 
+/** The href of the first link named `name` on the page at `listPath`, e.g. a row of a list. */
+async function linkPath(page: Page, listPath: string, name: string | RegExp, pattern: RegExp) {
+  await page.goto(listPath);
+  const href = await page.getByRole("link", { name, exact: typeof name === "string" }).first().getAttribute("href");
+  expect(href).toMatch(pattern);
+  return href!;
+}
+
+/** SPEC §4's pages, the pages of one object of each kind, and where a profile row's "Why in or out?" leads. */
 async function allPages(page: Page) {
   const segment = await segmentPath(page, "Berlin VIPs");
-  return [...staticPages, segment, `${segment}/analytics`];
+  const database = await linkPath(page, "/databases", "Retail customers", /^\/databases\/\d+$/);
+  return [
+    ...staticPages,
+    segment,
+    `${segment}/analytics`,
+    await linkPath(page, "/segments/static", "Store opening invitees (Berlin)", /^\/segments\/static\/\d+$/),
+    await linkPath(page, "/scenarios", "Win-back lapsed buyers", /^\/scenarios\/\d+$/),
+    database,
+    await linkPath(page, database, /^Why is profile \d+ in or out\?$/, /^\/databases\/\d+\/explain\?profile=\d+$/),
+  ];
 }
 
 async function expectNoSeriousViolations(page: Page, what: string) {
@@ -45,6 +65,7 @@ test.describe("at 390 px", () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
   test("every page of SPEC §4 is no wider than the viewport", async ({ page }) => {
+    test.setTimeout(10 * 60_000); // seventeen pages
     for (const path of await allPages(page)) {
       await page.goto(path);
       await expect(page.locator("main h1").first()).toBeVisible();
@@ -134,6 +155,7 @@ for (const viewport of [
     test.use({ viewport });
 
     test("no serious or critical axe violations on every page", async ({ page }) => {
+      test.setTimeout(10 * 60_000); // seventeen pages, each analysed
       for (const path of await allPages(page)) {
         await page.goto(path);
         await expect(page.locator("main h1").first()).toBeVisible();
@@ -142,6 +164,7 @@ for (const viewport of [
     });
 
     test("no serious or critical axe violations with the source panel, condition dialog, Show table and action dialogs open", async ({ page }) => {
+      test.slow(); // nine analyses
       await page.goto("/segments/dynamic/new");
       await page.getByRole("button", { name: "Select source" }).click();
       await expect(page.getByRole("dialog", { name: "Select source" })).toBeVisible();

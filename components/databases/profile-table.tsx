@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { ChevronLeft, ChevronRight } from "lucide-react";
+import { ExplainProfileLink } from "@/components/segments/explain/explain-profile-link";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -46,11 +47,13 @@ function pageHref(basePath: string, q: string, cursor: { after?: number; before?
 /** A page of profiles with a search by email and Previous / Next links (plain links: no JavaScript needed). */
 export function ProfileTable({
   basePath,
+  databaseId,
   page,
   fields,
   q,
 }: {
   basePath: string;
+  databaseId: number;
   page: ProfilePage;
   fields: FieldDefinition[];
   q: string;
@@ -90,6 +93,9 @@ export function ProfileTable({
               {shownFields.map((field) => (
                 <TableHead key={field.key}>{field.label}</TableHead>
               ))}
+              <TableHead>
+                <span className="sr-only">Explain</span>
+              </TableHead>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -109,6 +115,9 @@ export function ProfileTable({
                       <FieldValue value={profile.fields[field.key]} />
                     </TableCell>
                   ))}
+                  <TableCell>
+                    <ExplainProfileLink profileId={profile.id} databaseId={databaseId} />
+                  </TableCell>
                 </TableRow>
               );
             })}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { ExplainProfileLink } from "@/components/segments/explain/explain-profile-link";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatCount, formatDateTime } from "@/lib/format";
@@ -8,8 +9,8 @@ import { removeStaticSegmentMembersAction } from "@/lib/static-segments/actions"
 
 type Member = { id: number; email: string | null; firstName: string | null; lastName: string | null; addedAt: string };
 
-/** The members of a static segment (one page), with "Remove from segment" for the ticked ones. */
-export function MembersTable({ segmentId, members }: { segmentId: number; members: Member[] }) {
+/** The members of a static segment (one page), with "Remove from segment" for the ticked ones and a link to explain each. */
+export function MembersTable({ segmentId, databaseId, members }: { segmentId: number; databaseId: number; members: Member[] }) {
   const [state, action, pending] = useActionState(removeStaticSegmentMembersAction, null);
   const [ticked, setTicked] = useState<Set<number>>(new Set());
   const toggle = (id: number, on: boolean) =>
@@ -20,7 +21,7 @@ export function MembersTable({ segmentId, members }: { segmentId: number; member
       return next;
     });
   return (
-    <form action={action} className="grid gap-3">
+    <form action={action} className="grid grid-cols-[minmax(0,1fr)] gap-3">
       <input type="hidden" name="segmentId" value={segmentId} />
       <div className="flex items-center gap-3">
         <Button type="submit" variant="outline" size="sm" disabled={pending || ticked.size === 0}>
@@ -42,6 +43,9 @@ export function MembersTable({ segmentId, members }: { segmentId: number; member
               <TableHead>Email</TableHead>
               <TableHead>Name</TableHead>
               <TableHead>Added</TableHead>
+              <TableHead>
+                <span className="sr-only">Explain</span>
+              </TableHead>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -62,6 +66,9 @@ export function MembersTable({ segmentId, members }: { segmentId: number; member
                 <TableCell>{m.email ?? "—"}</TableCell>
                 <TableCell>{[m.firstName, m.lastName].filter(Boolean).join(" ") || "—"}</TableCell>
                 <TableCell className="text-muted-foreground">{formatDateTime(m.addedAt)}</TableCell>
+                <TableCell>
+                  <ExplainProfileLink profileId={m.id} databaseId={databaseId} />
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeCondition } from "@/components/segments/builder/describe";
+import { describeCondition } from "./describe";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 import { diffDefinitions, scriptJsonDiff } from "./diff";
 import type { Definition } from "./normalize";

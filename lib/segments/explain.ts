@@ -8,7 +8,7 @@ import "server-only";
  * WHERE, so the verdict is membership in the selection by construction.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { describeCondition } from "@/components/segments/builder/describe";
+import { describeCondition } from "./describe";
 import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";

@@ -7,7 +7,7 @@ import "server-only";
  * last step is `least(combined, limit)`, which the property test checks against Calculate.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { describeCondition } from "@/components/segments/builder/describe";
+import { describeCondition } from "./describe";
 import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";

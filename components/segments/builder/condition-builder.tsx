@@ -20,7 +20,7 @@ import type { Issue } from "@/lib/errors";
 import { emptyScript, type Condition, type Script } from "@/lib/segments/script";
 import { describeConditionPath } from "@/lib/dynamic-segments/segment-schema";
 import { ConditionDialog } from "./condition-dialog";
-import { describeCondition } from "./describe";
+import { describeCondition } from "@/lib/segments/describe";
 import { ImportConditionsDialog } from "./import-conditions-dialog";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 import { ScriptEditorDialog } from "./script-editor-dialog";

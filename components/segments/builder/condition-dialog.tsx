@@ -10,7 +10,6 @@ import { NativeSelect } from "@/components/ui/native-select";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { Textarea } from "@/components/ui/textarea";
 import type { Issue } from "@/lib/errors";
-import { fieldIssues } from "@/lib/segments/validate";
 import { OPERATORS_BY_TYPE, SYSTEM_FIELDS, VALUELESS_OPERATORS, type FieldType } from "@/lib/segments/fields";
 import { COUNT_OPERATORS, EVENT_CHANNELS, INTERACTION_TYPES, SUBSCRIPTION_CHANNELS, type Condition } from "@/lib/segments/script";
 import {
@@ -22,7 +21,7 @@ import {
   type ConditionKind,
   type PropertyDraft,
 } from "./condition-draft";
-import { countLabels, operatorLabels } from "./describe";
+import { countLabels, operatorLabels } from "@/lib/segments/describe";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 
 const categories: { kind: ConditionKind; label: string }[] = [
@@ -84,16 +83,10 @@ function ConditionEditor({ initial, databaseId, segmentId, options, onSave, onOp
   const database = options.databases.find((d) => d.id === databaseId);
   const fields = database?.fields ?? [];
 
-  // The same checks as the server: the Script schema, then the rules that need the field's type
-  // (e.g. "between 500 and 100"). An invalid condition keeps the dialog open with the error at its input.
+  // The same checks as the server; an invalid condition keeps the dialog open with the error at its input.
   const save = () => {
     const result = conditionFromDraft(draft, fields);
     if (!result.ok) return setIssues(result.issues);
-    const problems = fieldIssues({ logic: "and", groups: [{ logic: "and", not: false, conditions: [result.value] }] }, fields).map((i) => ({
-      ...i,
-      path: i.path.replace(/^groups\[0\]\.conditions\[0\]\.?/, ""),
-    }));
-    if (problems.length) return setIssues(problems);
     onSave(result.value); // the builder stores it and closes the dialog
   };
   const set = (patch: Partial<ConditionDraft>) => {

@@ -1,5 +1,6 @@
-import { OPERATORS_BY_TYPE, SYSTEM_FIELDS, VALUELESS_OPERATORS, type FieldType } from "@/lib/segments/fields";
+import { isSystemField, OPERATORS_BY_TYPE, SYSTEM_FIELDS, VALUELESS_OPERATORS, type FieldType } from "@/lib/segments/fields";
 import { conditionSchema, issuesFromZod, type Condition, type Count, type Period, type PropertyFilter } from "@/lib/segments/script";
+import { fieldIssues } from "@/lib/segments/validate";
 import type { Issue } from "@/lib/errors";
 
 export type ConditionKind = Condition["kind"];
@@ -94,7 +95,8 @@ export function draftFromCondition(c: Condition): ConditionDraft {
 
 /** Field type of a key: system fields first, then the database's custom fields. */
 export function fieldTypeOf(key: string, fields: { key: string; type: FieldType }[]): FieldType | undefined {
-  if (key in SYSTEM_FIELDS) return SYSTEM_FIELDS[key as keyof typeof SYSTEM_FIELDS];
+  // Not `key in SYSTEM_FIELDS`: that is true for "constructor" and other Object properties.
+  if (isSystemField(key)) return SYSTEM_FIELDS[key];
   return fields.find((f) => f.key === key)?.type;
 }
 
@@ -124,7 +126,10 @@ function periodOf(d: ConditionDraft): Period | undefined {
   return undefined;
 }
 
-/** The draft as a Script condition, checked by the shared schema; issues name the draft's inputs. */
+/**
+ * The draft as a Script condition, with the server's checks: the Script schema, then the rules that
+ * need the field's type (e.g. "between 500 and 100"). Issues name the draft's inputs (`value`, `count.value`).
+ */
 export function conditionFromDraft(d: ConditionDraft, fields: { key: string; type: FieldType }[]): { ok: true; value: Condition } | { ok: false; issues: Issue[] } {
   let candidate: unknown;
   switch (d.kind) {
@@ -164,5 +169,10 @@ export function conditionFromDraft(d: ConditionDraft, fields: { key: string; typ
       break;
   }
   const parsed = conditionSchema.safeParse(candidate);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: issuesFromZod(parsed.error) };
+  if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
+  const problems = fieldIssues({ logic: "and", groups: [{ logic: "and", not: false, conditions: [parsed.data] }] }, fields).map((i) => ({
+    ...i,
+    path: i.path.replace(/^groups\[0\]\.conditions\[0\]\.?/, ""),
+  }));
+  return problems.length ? { ok: false, issues: problems } : { ok: true, value: parsed.data };
 }

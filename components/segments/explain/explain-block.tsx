@@ -53,13 +53,16 @@ export function ExplainBlock(props: { rule: RuleInput | null; ruleKey: string; s
   };
 
   useEffect(() => {
-    const onRequest = (event: Event) => {
-      const value = String((event as CustomEvent).detail ?? "");
+    const explainNow = (value: string) => {
       setProfile(value);
       section.current?.scrollIntoView({ behavior: "smooth", block: "start" });
       void explain(value);
     };
+    const onRequest = (event: Event) => explainNow(String((event as CustomEvent).detail ?? ""));
     window.addEventListener(EXPLAIN_PROFILE_EVENT, onRequest);
+    // A profile row elsewhere (static segment, scenario, database) links here with ?explain=<profile>.
+    const linked = new URLSearchParams(window.location.search).get("explain");
+    if (linked) explainNow(linked);
     return () => window.removeEventListener(EXPLAIN_PROFILE_EVENT, onRequest);
   }, []);
 

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
 import { History, RotateCcw } from "lucide-react";
-import { describeCondition } from "@/components/segments/builder/describe";
+import { describeCondition } from "@/lib/segments/describe";
 import {
   AlertDialog,
   AlertDialogCancel,

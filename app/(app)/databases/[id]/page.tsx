@@ -65,7 +65,7 @@ export default async function DatabasePage({ params, searchParams }: { params: P
         description={`${count.format(database.profileCount)} ${database.profileCount === 1 ? "profile" : "profiles"} · ${database.fields.length} custom ${database.fields.length === 1 ? "field" : "fields"}`}
       />
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader>
             <CardTitle asChild>
@@ -114,7 +114,7 @@ export default async function DatabasePage({ params, searchParams }: { params: P
         <h2 id="profiles-heading" className="text-lg font-semibold">
           Profiles
         </h2>
-        <ProfileTable basePath={basePath} page={page} fields={database.fields} q={q} />
+        <ProfileTable basePath={basePath} databaseId={database.id} page={page} fields={database.fields} q={q} />
       </section>
     </>
   );

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ExplainProfileLink } from "@/components/segments/explain/explain-profile-link";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -47,6 +48,9 @@ export default async function ScenarioPage({ params, searchParams }: { params: P
                 <TableHead>Email</TableHead>
                 <TableHead>Name</TableHead>
                 <TableHead>Added</TableHead>
+                <TableHead>
+                  <span className="sr-only">Explain</span>
+                </TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -56,6 +60,10 @@ export default async function ScenarioPage({ params, searchParams }: { params: P
                   <TableCell>{p.email ?? "—"}</TableCell>
                   <TableCell>{[p.firstName, p.lastName].filter(Boolean).join(" ") || "—"}</TableCell>
                   <TableCell className="text-muted-foreground">{formatDateTime(p.addedAt)}</TableCell>
+                  <TableCell>
+                    {/* Participants came from the segment that feeds the scenario: explain them against it. */}
+                    <ExplainProfileLink profileId={p.id} databaseId={scenario.databaseId} segmentId={scenario.segmentName ? scenario.segmentId : null} />
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>

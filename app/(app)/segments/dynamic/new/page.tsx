@@ -2,13 +2,17 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { SegmentFormWithActions } from "@/components/segment-actions/segment-form-with-actions";
 import { PageHeader } from "@/components/shell/page-header";
+import { withSkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
+import { BuilderSkeleton } from "@/components/shell/skeletons";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
 import { loadBuilderOptions } from "@/lib/dynamic-segments/builder-options";
 
 export const metadata: Metadata = { title: "New dynamic segment" };
 
-export default async function NewSegmentPage({ searchParams }: { searchParams: Promise<{ database?: string }> }) {
+type Props = { searchParams: Promise<{ database?: string }> };
+
+async function NewSegment({ searchParams }: Props) {
   const user = await requireUser();
   const options = await loadBuilderOptions(await getDb(), user);
   const preselected = Number((await searchParams).database);
@@ -30,3 +34,6 @@ export default async function NewSegmentPage({ searchParams }: { searchParams: P
     </>
   );
 }
+
+/** A skeleton while a client navigation loads the builder; the whole form at once for a document load (no JavaScript needed). */
+export default withSkeletonOnNavigation(NewSegment, <BuilderSkeleton />);

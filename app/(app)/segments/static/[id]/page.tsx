@@ -39,7 +39,7 @@ export default async function StaticSegmentPage({ params, searchParams }: { para
         </span>
       </p>
       {members.length ? (
-        <MembersTable segmentId={segment.id} members={members.map((m) => ({ ...m, addedAt: m.addedAt.toISOString() }))} />
+        <MembersTable segmentId={segment.id} databaseId={segment.databaseId} members={members.map((m) => ({ ...m, addedAt: m.addedAt.toISOString() }))} />
       ) : (
         <EmptyState title={after ? "No more members" : "No members yet"}>Copy profiles here from a dynamic segment (its row menu or quick actions).</EmptyState>
       )}

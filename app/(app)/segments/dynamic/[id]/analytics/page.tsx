@@ -10,6 +10,8 @@ import { RANGE_MAP_TITLE, RangeMapFigure } from "@/components/analytics/range-ma
 import { REACHABILITY_TITLE, ReachabilityFigure } from "@/components/analytics/reachability-figure";
 import { SIZE_TITLE, SizeFigure } from "@/components/analytics/size-figure";
 import { PageHeader } from "@/components/shell/page-header";
+import { withSkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
+import { AnalyticsSkeleton } from "@/components/shell/skeletons";
 import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
@@ -31,13 +33,9 @@ const orNotFound = (error: unknown): never => {
  * boundary, so the page shows at once and every chart streams in when it is ready. Period and field
  * are search parameters (links and a GET form), so every view has an address and works without JS.
  */
-export default async function SegmentAnalyticsPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ id: string }>;
-  searchParams: Promise<{ period?: string | string[]; field?: string | string[] }>;
-}) {
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ period?: string | string[]; field?: string | string[] }> };
+
+async function SegmentAnalytics({ params, searchParams }: Props) {
   const user = await requireUser();
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
@@ -98,3 +96,5 @@ export default async function SegmentAnalyticsPage({
     </>
   );
 }
+
+export default withSkeletonOnNavigation(SegmentAnalytics, <AnalyticsSkeleton />);

@@ -1,5 +1,17 @@
-import type { Condition, Count, Period, PropertyFilter } from "@/lib/segments/script";
-import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
+/**
+ * Conditions in plain words: the builder's condition list, the condition dialog's operator names,
+ * the explanation of a profile, the funnel's steps and the version diff all say the same thing.
+ * Pure (no React, no database), so the engine and the components share it.
+ */
+import type { Condition, Count, Period, PropertyFilter } from "./script";
+
+/** The names a description needs: field labels of the source database, mailings and segments by id. */
+export type ConditionLabels = {
+  databases: { id: number; fields: { key: string; label?: string }[] }[];
+  mailings: { id: number; name: string }[];
+  dynamicSegments: { id: number; name: string }[];
+  staticSegments: { id: number; name: string }[];
+};
 
 export const operatorLabels: Record<string, string> = {
   eq: "is",
@@ -67,7 +79,7 @@ function whereText(where: PropertyFilter[] | null | undefined): string {
 }
 
 /** A condition in one plain sentence, as the builder lists it. */
-export function describeCondition(c: Condition, options: BuilderOptions, databaseId: number | null): string {
+export function describeCondition(c: Condition, options: ConditionLabels, databaseId: number | null): string {
   switch (c.kind) {
     case "field": {
       const label = options.databases.find((d) => d.id === databaseId)?.fields.find((f) => f.key === c.field)?.label;

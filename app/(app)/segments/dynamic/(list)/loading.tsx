@@ -1,5 +1,0 @@
-import { ListSkeleton } from "@/components/shell/skeletons";
-
-export default function Loading() {
-  return <ListSkeleton />;
-}

@@ -1,5 +1,0 @@
-import { AnalyticsSkeleton } from "@/components/shell/skeletons";
-
-export default function Loading() {
-  return <AnalyticsSkeleton />;
-}
