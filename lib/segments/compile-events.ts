@@ -104,6 +104,26 @@ export function eventPredicate(condition: AnyEventCondition, profileAlias: strin
 }
 
 /**
+ * For a Calculate of a rule that is one event condition: the profiles whose events decide it against
+ * the answer of a profile without events — `SELECT profile_id FROM events … GROUP BY profile_id
+ * [HAVING count(*) …]`, over events alone — and whether that set is the answer (`complement: false`)
+ * or what to take away from every profile (`complement: true`: `eq 0`, `lt`, `lte`, "did not").
+ * Correct without a join to profiles because an event's profile is in the event's database (the
+ * composite foreign key of migration 0008). Null for a condition that is constant in this polarity.
+ */
+export function decidingProfiles(condition: AnyEventCondition, env: EventEnv, negate: boolean): { query: SQL; complement: boolean } | null {
+  const shape = eventShape(condition, negate);
+  if (shape === "true" || shape === "false") return null;
+  const e = env.aliases.next("e");
+  const grouped = sql`select ${column(e, "profile_id")} as profile_id from events ${sql.raw(e)} where ${toSql(matching([condition.type], condition, e, env))} group by ${column(e, "profile_id")}`;
+  if (shape === "exists" || shape === "not exists") return { query: grouped, complement: shape === "not exists" };
+  const { op, value } = effectiveCount(condition, negate);
+  const withoutEvents = holds(0, op, value);
+  const decisive = withoutEvents ? COMPLEMENT[op] : op;
+  return { query: sql`${grouped} having count(*) ${HAVING[decisive]} ${value}::bigint`, complement: withoutEvents };
+}
+
+/**
  * Several plain conditions as one subquery over a list of types. Under OR, `exists (… type = a …) or
  * exists (… type = b …)` is `exists (… type in (a, b) …)`; under AND, `not exists (a) and not exists (b)`
  * is `not exists (… type in (a, b) …)`, whenever the subqueries differ in nothing but the type. The

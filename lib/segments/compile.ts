@@ -9,11 +9,12 @@ import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { profiles } from "@/db/schema/profiles";
 import { dateToMicros } from "./dates";
+import { eventOnlyCountQuery, rangeKeyPredicate } from "./compile-count";
 import { eventPredicate, eventShape, mergedEventPredicate, mergeKey, type EventEnv } from "./compile-events";
 import { fieldPredicate, jsonValueSource, systemValueSource } from "./compile-field";
 import { resolveField } from "./fields";
 import { allOf, AliasPool, anyOf, column, complement, toSql, type Predicate } from "./predicate";
-import { RANGE_KEY_SPACE, rangeBounds, type Range } from "./range";
+import type { Range } from "./range";
 import { parseScript, type Condition, type EventCondition, type InteractionCondition, type Script, type SelectionRule } from "./script";
 import type { ValidationContext } from "./validate";
 
@@ -35,6 +36,14 @@ export type CompiledSelection = {
   limit: number | null;
   /** `with "limited_7" as materialized (…), … ` or nothing: the statement's first words. */
   with: SQL;
+  /**
+   * The same CTEs `not materialized`, for a page of profiles (Show): inlined, a limited segment's
+   * subquery streams in id order into a merge join and stops after the page instead of being computed
+   * whole first. Nothing when the rule has no limited nested segment.
+   */
+  pageWith: SQL;
+  /** A cheaper statement of the count before the limit (`count` column), when the rule allows one. */
+  countQuery: SQL | null;
   /** `profiles p` and a left join per limited segment the WHERE tests: the FROM item. */
   from: SQL;
 };
@@ -70,16 +79,19 @@ function selectionWhere(rule: SelectionRule, env: Env): SQL {
 }
 
 /** The CTEs and the FROM item that everything compiled with `env` so far needs (see `CompiledSelection`). */
-function frameOf(env: Env): { with: SQL; from: SQL } {
-  const ctes = [...env.limited.values()].map(({ name, body }) => sql`${sql.raw(`"${name}"`)} as materialized (${body})`);
-  return { with: ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``, from: profilesWithJoins(PROFILE_ALIAS, env.joins) };
+function frameOf(env: Env): { with: SQL; pageWith: SQL; from: SQL } {
+  const withClause = (mode: SQL) => {
+    const ctes = [...env.limited.values()].map(({ name, body }) => sql`${sql.raw(`"${name}"`)} as ${mode} (${body})`);
+    return ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``;
+  };
+  return { with: withClause(sql`materialized`), pageWith: withClause(sql`not materialized`), from: profilesWithJoins(PROFILE_ALIAS, env.joins) };
 }
 
 /** Compiles a rule that `validateSelection` accepted against the same context. */
 export function compileSelection(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection {
   const env = newEnv(ctx, rule.databaseId, options);
   const where = selectionWhere(rule, env);
-  return { databaseId: rule.databaseId, where, limit: rule.limit, ...frameOf(env) };
+  return { databaseId: rule.databaseId, where, limit: rule.limit, ...frameOf(env), countQuery: eventOnlyCountQuery(rule, eventEnv(env)) };
 }
 
 /** `profiles <p>` left-joined to each limited segment's ids that the level's WHERE tests. */
@@ -99,14 +111,7 @@ function limitedName(segmentId: number): string {
  * Bounds that every key satisfies are left out, so 0–100 adds nothing.
  */
 export function rangePredicate(range: Range, p: string, negate: boolean): Predicate {
-  const { lo, hi } = rangeBounds(range);
-  const key = column(p, "range_key");
-  const inside = allOf([
-    lo > 0n ? sql`${key} >= ${lo.toString()}::bigint` : true,
-    hi < RANGE_KEY_SPACE ? sql`${key} < ${hi.toString()}::bigint` : true,
-  ]);
-  if (!negate) return inside;
-  return anyOf([lo > 0n ? sql`${key} < ${lo.toString()}::bigint` : false, hi < RANGE_KEY_SPACE ? sql`${key} >= ${hi.toString()}::bigint` : false]);
+  return rangeKeyPredicate(range, column(p, "range_key"), negate);
 }
 
 /** `logic` joins the groups, each group's `logic` its conditions, `not` negates a group; empty groups are ignored. */
@@ -239,12 +244,13 @@ function allOrAny(member: boolean, parts: Predicate[]): Predicate {
 /**
  * `<with> SELECT <columns> FROM <from> WHERE <where> [AND <and>] ORDER BY p.id [LIMIT n]`: a whole
  * statement over the selection, CTEs first, so that it may also stand in parentheses as a subquery.
- * `unordered` drops the ORDER BY where only the number of rows matters (a limited count).
+ * `unordered` drops the ORDER BY where only the number of rows matters (a limited count); `page`
+ * inlines limited nested segments (`pageWith`) for a statement that reads only a first page.
  */
-export function selectionStatement(selection: CompiledSelection, columns: SQL, opts: { and?: SQL; unordered?: boolean } = {}): SQL {
+export function selectionStatement(selection: CompiledSelection, columns: SQL, opts: { and?: SQL; unordered?: boolean; page?: boolean } = {}): SQL {
   const where = opts.and ? sql`(${selection.where}) and ${opts.and}` : selection.where;
   const order = opts.unordered ? sql`` : sql` order by ${column(PROFILE_ALIAS, "id")}`;
-  return sql`${selection.with}select ${columns} from ${selection.from} where ${where}${order}${limitClause(selection.limit)}`;
+  return sql`${opts.page ? selection.pageWith : selection.with}select ${columns} from ${selection.from} where ${where}${order}${limitClause(selection.limit)}`;
 }
 
 /** `SELECT p.id …` of the whole selection in `id` order: for `INSERT … SELECT`, `IN (…)` and exports. */
@@ -254,6 +260,10 @@ export function selectionIdsQuery(selection: CompiledSelection): SQL {
 
 /** `SELECT count(*)` of the selection: min(matches, limit). Order does not change a limited count. */
 export function selectionCountQuery(selection: CompiledSelection): SQL {
+  if (selection.countQuery) {
+    if (selection.limit === null) return selection.countQuery;
+    return sql`select least(n.count, ${selection.limit}::bigint)::int as count from (${selection.countQuery}) n`;
+  }
   if (selection.limit === null) return selectionStatement(selection, sql`count(*)::int as count`, { unordered: true });
   return sql`select count(*)::int as count from (${selectionStatement(selection, sql`1`, { unordered: true })}) limited`;
 }
@@ -273,7 +283,7 @@ export type RuleParts = {
   selection: Pick<CompiledSelection, "databaseId" | "where" | "limit">;
   group: (group: Script["groups"][number]) => Predicate;
   condition: (condition: Condition) => Predicate;
-  frame: () => { with: SQL; from: SQL };
+  frame: () => { with: SQL; pageWith: SQL; from: SQL };
 };
 
 export function compileRuleParts(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): RuleParts {
