@@ -129,10 +129,17 @@ export function decidingProfiles(condition: AnyEventCondition, env: EventEnv, ne
  * is `not exists (… type in (a, b) …)`, whenever the subqueries differ in nothing but the type. The
  * caller groups the conditions by `mergeKey`, which guarantees that.
  */
-export function mergedEventPredicate(conditions: AnyEventCondition[], profileAlias: string, env: EventEnv, shape: "exists" | "not exists"): Predicate {
+export function mergedEventPredicate(conditions: AnyEventCondition[], profileAlias: string, env: EventEnv, shape: "exists" | "not exists", by: MergeDimension): Predicate {
+  if (by === "mailing") {
+    const mailings = [...new Set(conditions.map((c) => c.mailing_id as number))];
+    return existsPredicate([conditions[0].type], conditions[0], profileAlias, env, shape, mailings);
+  }
   const types = [...new Set(conditions.map((c) => c.type))];
   return existsPredicate(types, conditions[0], profileAlias, env, shape);
 }
+
+/** What merged conditions may differ in: their type (`type in (…)`) or their mailing (`mailing_id in (…)`). */
+export type MergeDimension = "type" | "mailing";
 
 /**
  * The key under which plain conditions of a group can share one subquery: the shape they take in this
@@ -140,19 +147,31 @@ export function mergedEventPredicate(conditions: AnyEventCondition[], profileAli
  * SQL text and parameters (so `interaction` and `event` share a key when they compile alike). Null when
  * the condition is not merged: a constant or counted shape, or property filters (`where`).
  */
-export function mergeKey(condition: AnyEventCondition, env: Pick<EventEnv, "databaseId" | "now">, negate: boolean): string | null {
+export function mergeKey(condition: AnyEventCondition, env: Pick<EventEnv, "databaseId" | "now">, negate: boolean, by: MergeDimension = "type"): string | null {
   const shape = eventShape(condition, negate);
   if (shape !== "exists" && shape !== "not exists") return null;
   if (condition.where && condition.where.length > 0) return null;
-  const rendered = KEY_DIALECT.sqlToQuery(toSql(allOf(otherFilters(condition, "e", env))));
-  return JSON.stringify([shape, rendered.sql, rendered.params], (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  if (by === "mailing" && !condition.mailing_id) return null;
+  const filters = by === "mailing" ? [sql`type = ${condition.type}::text`, ...otherFilters({ ...condition, mailing_id: undefined }, "e", env)] : otherFilters(condition, "e", env);
+  const rendered = KEY_DIALECT.sqlToQuery(toSql(allOf(filters)));
+  return JSON.stringify([by, shape, rendered.sql, rendered.params], (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
 const KEY_DIALECT = new PgDialect();
 
-function existsPredicate(types: string[], condition: AnyEventCondition, profileAlias: string, env: EventEnv, shape: "exists" | "not exists"): Predicate {
+function existsPredicate(
+  types: string[],
+  condition: AnyEventCondition,
+  profileAlias: string,
+  env: EventEnv,
+  shape: "exists" | "not exists",
+  mailings?: number[],
+): Predicate {
   const e = env.aliases.next("e");
-  const where = matching(types, condition, e, env, [sql`${column(e, "profile_id")} = ${column(profileAlias, "id")}`]);
+  const own = [sql`${column(e, "profile_id")} = ${column(profileAlias, "id")}`];
+  const where = mailings
+    ? matching(types, { ...condition, mailing_id: undefined }, e, env, [...own, sql`${column(e, "mailing_id")} in (${sql.join(mailings.map((m) => sql`${m}::int`), sql`, `)})`])
+    : matching(types, condition, e, env, own);
   const exists = sql`exists (select 1 from events ${sql.raw(e)} where ${toSql(where)})`;
   return shape === "not exists" ? sql`not ${exists}` : exists;
 }

@@ -10,12 +10,12 @@ import { alias } from "drizzle-orm/pg-core";
 import { profiles } from "@/db/schema/profiles";
 import { dateToMicros } from "./dates";
 import { eventOnlyCountQuery, rangeKeyPredicate } from "./compile-count";
-import { eventPredicate, eventShape, mergedEventPredicate, mergeKey, type EventEnv } from "./compile-events";
+import { eventPredicate, eventShape, mergedEventPredicate, mergeKey, type EventEnv, type MergeDimension } from "./compile-events";
 import { fieldPredicate, jsonValueSource, systemValueSource } from "./compile-field";
 import { resolveField } from "./fields";
 import { allOf, AliasPool, anyOf, column, complement, toSql, type Predicate } from "./predicate";
 import type { Range } from "./range";
-import { parseScript, type Condition, type EventCondition, type InteractionCondition, type Script, type SelectionRule } from "./script";
+import { parseScript, type Condition, type EventCondition, type FieldCondition, type InteractionCondition, type Script, type SelectionRule } from "./script";
 import type { ValidationContext } from "./validate";
 
 /** The profile alias every compiled selection reads: use it to select columns from a selection. */
@@ -36,12 +36,6 @@ export type CompiledSelection = {
   limit: number | null;
   /** `with "limited_7" as materialized (…), … ` or nothing: the statement's first words. */
   with: SQL;
-  /**
-   * The same CTEs `not materialized`, for a page of profiles (Show): inlined, a limited segment's
-   * subquery streams in id order into a merge join and stops after the page instead of being computed
-   * whole first. Nothing when the rule has no limited nested segment.
-   */
-  pageWith: SQL;
   /** A cheaper statement of the count before the limit (`count` column), when the rule allows one. */
   countQuery: SQL | null;
   /** `profiles p` and a left join per limited segment the WHERE tests: the FROM item. */
@@ -79,12 +73,9 @@ function selectionWhere(rule: SelectionRule, env: Env): SQL {
 }
 
 /** The CTEs and the FROM item that everything compiled with `env` so far needs (see `CompiledSelection`). */
-function frameOf(env: Env): { with: SQL; pageWith: SQL; from: SQL } {
-  const withClause = (mode: SQL) => {
-    const ctes = [...env.limited.values()].map(({ name, body }) => sql`${sql.raw(`"${name}"`)} as ${mode} (${body})`);
-    return ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``;
-  };
-  return { with: withClause(sql`materialized`), pageWith: withClause(sql`not materialized`), from: profilesWithJoins(PROFILE_ALIAS, env.joins) };
+function frameOf(env: Env): { with: SQL; from: SQL } {
+  const ctes = [...env.limited.values()].map(({ name, body }) => sql`${sql.raw(`"${name}"`)} as materialized (${body})`);
+  return { with: ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``, from: profilesWithJoins(PROFILE_ALIAS, env.joins) };
 }
 
 /** Compiles a rule that `validateSelection` accepted against the same context. */
@@ -129,34 +120,71 @@ function scriptPredicate(script: Script | null, p: string, env: Env, negate: boo
 }
 
 /**
- * A group's conditions in their polarity, in order. Plain event conditions that differ only in their
- * type become one subquery over `type in (…)`, at the place of the first of them: `EXISTS` ones when
- * the group is joined by OR, `NOT EXISTS` ones when it is joined by AND (after De Morgan, so a negated
- * OR group of "at least once" conditions is one `NOT EXISTS`). Any other condition compiles alone.
+ * A group's conditions in their polarity, in order, with conditions that say the same thing about
+ * different values merged into one at the place of the first of them (docs/selection-sql.md, "Merged
+ * conditions"): plain event conditions that differ only in their type (`type in (…)`), or else only in
+ * their mailing (`mailing_id in (…)`) — `EXISTS` ones when the group is joined by OR, `NOT EXISTS` ones
+ * when it is joined by AND (after De Morgan) — and `eq`/`in` conditions on one string or number field
+ * under OR (`neq`/`not_in` under AND), which become one `in` list that an index or a hashed lookup can
+ * serve. Any other condition compiles alone.
  */
 function groupConditions(conditions: Condition[], p: string, env: Env, negate: boolean, joinedByAnd: boolean): Predicate[] {
   const mergeable = joinedByAnd ? "not exists" : "exists";
-  const buckets = new Map<string, (InteractionCondition | EventCondition)[]>();
-  const keys = conditions.map((c) => {
-    if (c.kind !== "interaction" && c.kind !== "event") return null;
-    const key = mergeKey(c, env, negate);
-    if (key === null || eventShape(c, negate) !== mergeable) return null;
-    buckets.set(key, [...(buckets.get(key) ?? []), c]);
-    return key;
-  });
+  const assigned: (string | null)[] = conditions.map(() => null);
+  const buckets = new Map<string, Condition[]>();
+  const bucketBy = (keyOf: (c: Condition) => string | null) => {
+    const found = new Map<string, number[]>();
+    conditions.forEach((c, i) => {
+      const key = assigned[i] === null ? keyOf(c) : null;
+      if (key !== null) found.set(key, [...(found.get(key) ?? []), i]);
+    });
+    for (const [key, members] of found) {
+      if (members.length < 2) continue;
+      members.forEach((i) => (assigned[i] = key));
+      buckets.set(key, members.map((i) => conditions[i]));
+    }
+  };
+  const eventKey = (by: MergeDimension) => (c: Condition) =>
+    (c.kind === "interaction" || c.kind === "event") && eventShape(c, negate) === mergeable ? mergeKey(c, env, negate, by) : null;
+  bucketBy(eventKey("type"));
+  bucketBy(eventKey("mailing"));
+  bucketBy((c) => fieldListKey(c, env, negate, joinedByAnd));
+
   const done = new Set<string>();
   const out: Predicate[] = [];
   conditions.forEach((c, i) => {
-    const key = keys[i];
-    const bucket = key === null ? undefined : buckets.get(key);
-    if (key === null || !bucket || bucket.length < 2) {
+    const key = assigned[i];
+    if (key === null) {
       out.push(conditionPredicate(c, p, env, negate));
     } else if (!done.has(key)) {
       done.add(key);
-      out.push(mergedEventPredicate(bucket, p, eventEnv(env), mergeable));
+      const bucket = buckets.get(key)!;
+      if (bucket[0].kind === "field") out.push(fieldListPredicate(bucket as FieldCondition[], p, env, negate));
+      else out.push(mergedEventPredicate(bucket as (InteractionCondition | EventCondition)[], p, eventEnv(env), mergeable, JSON.parse(key)[0]));
     }
   });
   return out;
+}
+
+const LIST_OPS: Partial<Record<FieldCondition["op"], boolean>> = { eq: true, in: true, neq: false, not_in: false };
+
+/**
+ * The key under which `eq`/`in` (or `neq`/`not_in`) conditions on one string or number field merge:
+ * only where their group joins them as one list — positive ones by OR, negative ones by AND.
+ */
+function fieldListKey(c: Condition, env: Env, negate: boolean, joinedByAnd: boolean): string | null {
+  if (c.kind !== "field" || LIST_OPS[c.op] === undefined) return null;
+  const field = resolveField(c.field, env.ctx.fields);
+  if (!field || (field.type !== "string" && field.type !== "number")) return null;
+  const positive = LIST_OPS[c.op] !== negate;
+  return positive === joinedByAnd ? null : JSON.stringify(["field", field.key, positive]);
+}
+
+/** `field in (every value)`, or its exact complement for `neq`/`not_in` conditions joined by AND. */
+function fieldListPredicate(conditions: FieldCondition[], p: string, env: Env, negate: boolean): Predicate {
+  const values = conditions.flatMap((c) => (Array.isArray(c.value) ? c.value : [c.value]));
+  const positive = LIST_OPS[conditions[0].op] !== negate;
+  return conditionPredicate({ ...conditions[0], op: "in", value: values } as FieldCondition, p, env, !positive);
 }
 
 function eventEnv(env: Env): EventEnv {
@@ -244,13 +272,12 @@ function allOrAny(member: boolean, parts: Predicate[]): Predicate {
 /**
  * `<with> SELECT <columns> FROM <from> WHERE <where> [AND <and>] ORDER BY p.id [LIMIT n]`: a whole
  * statement over the selection, CTEs first, so that it may also stand in parentheses as a subquery.
- * `unordered` drops the ORDER BY where only the number of rows matters (a limited count); `page`
- * inlines limited nested segments (`pageWith`) for a statement that reads only a first page.
+ * `unordered` drops the ORDER BY where only the number of rows matters (a limited count).
  */
-export function selectionStatement(selection: CompiledSelection, columns: SQL, opts: { and?: SQL; unordered?: boolean; page?: boolean } = {}): SQL {
+export function selectionStatement(selection: CompiledSelection, columns: SQL, opts: { and?: SQL; unordered?: boolean } = {}): SQL {
   const where = opts.and ? sql`(${selection.where}) and ${opts.and}` : selection.where;
   const order = opts.unordered ? sql`` : sql` order by ${column(PROFILE_ALIAS, "id")}`;
-  return sql`${opts.page ? selection.pageWith : selection.with}select ${columns} from ${selection.from} where ${where}${order}${limitClause(selection.limit)}`;
+  return sql`${selection.with}select ${columns} from ${selection.from} where ${where}${order}${limitClause(selection.limit)}`;
 }
 
 /** `SELECT p.id …` of the whole selection in `id` order: for `INSERT … SELECT`, `IN (…)` and exports. */
@@ -283,7 +310,7 @@ export type RuleParts = {
   selection: Pick<CompiledSelection, "databaseId" | "where" | "limit">;
   group: (group: Script["groups"][number]) => Predicate;
   condition: (condition: Condition) => Predicate;
-  frame: () => { with: SQL; pageWith: SQL; from: SQL };
+  frame: () => { with: SQL; from: SQL };
 };
 
 export function compileRuleParts(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): RuleParts {

@@ -170,7 +170,7 @@ export function selectionPageQuery(selection: CompiledSelection, page: { pageSiz
   const size = Math.min(page.pageSize, selection.limit ?? page.pageSize);
   // With a limit, a later page must stay inside the first `limit` ids: the caller counts what it took.
   const after = page.afterId === undefined ? undefined : sql`"p"."id" > ${page.afterId}::bigint`;
-  return selectionStatement({ ...selection, limit: size }, PAGE_COLUMNS, { and: after, page: true });
+  return selectionStatement({ ...selection, limit: size }, PAGE_COLUMNS, { and: after });
 }
 
 const PAGE_COLUMNS = sql.raw(
