@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from "zod-openapi";
 import { policy, type PolicyKey } from "@/lib/access/policy";
+import { fieldIndexBody } from "@/lib/segments/field-index-body";
 import { SHOW_LIMIT } from "@/lib/segments/selection";
 import {
   accessGroupSchema,
@@ -93,6 +94,18 @@ export function openApiDocument() {
         post: op(
           "events.import",
           { summary: "Insert events (all or nothing)", requestParams: path, requestBody: jsonContent(eventsBody), responses: { 201: { description: "Inserted", ...jsonContent(z.object({ inserted: z.int() })) } } },
+          [400, 403, 404, 413],
+        ),
+      },
+      "/databases/{id}/fields/{key}/index": {
+        put: op(
+          "databases.indexField",
+          {
+            summary: "Mark a custom field as indexed or not (its conditions then use an expression index)",
+            requestParams: { path: z.object({ id: z.string(), key: z.string() }) },
+            requestBody: jsonContent(fieldIndexBody),
+            responses: { 200: { description: "The field's new state", ...jsonContent(z.object({ key: z.string(), indexed: z.boolean() })) } },
+          },
           [400, 403, 404, 413],
         ),
       },
