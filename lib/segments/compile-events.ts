@@ -194,7 +194,7 @@ function otherFilters(condition: AnyEventCondition, e: string, env: Pick<EventEn
   if (condition.period) filters.push(...periodFilters(condition.period, column(e, "occurred_at"), env.now));
   for (const filter of condition.where ?? []) {
     const type = propertyFilterType(filter);
-    filters.push(fieldPredicate(type, filter.op, filter.value, jsonValueSource(column(e, "properties"), filter.property), env.now, false));
+    filters.push(fieldPredicate(type, filter.op, filter.value, jsonValueSource(column(e, "properties"), filter.property, { numberAsJsonb: true }), env.now, false));
   }
   return filters;
 }

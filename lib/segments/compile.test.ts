@@ -202,3 +202,12 @@ describe("Calculate of a rule that is one event condition counts over events alo
     expect(count({ conditions: [opened, { kind: "field", field: "city", op: "eq", value: "Berlin" }] }).sql).toMatch(/from profiles p where/);
   });
 });
+
+describe("number property filters of events compare as jsonb", () => {
+  it("gt 50 on a purchase's amount is a jsonb comparison behind a type test, not segment_number", () => {
+    const { sql, params } = compiled({ conditions: [{ kind: "event", type: "purchase", where: [{ property: "amount", op: "gt", value: 50 }] }] });
+    expect(sql).toMatch(/jsonb_typeof\(\("e1"\."properties" -> 'amount'\)\) = 'number' and \("e1"\."properties" -> 'amount'\) > \$\d+::text::jsonb/);
+    expect(sql).not.toMatch(/segment_number/);
+    expect(params).toContain("50");
+  });
+});
