@@ -31,6 +31,7 @@ type Args = {
   actions: boolean;
   explain: boolean;
   impact: boolean;
+  sql: boolean;
   only?: string;
 };
 
@@ -45,10 +46,11 @@ const usage = `Usage: DATABASE_URL=postgres://user@host:5432/any npm run bench -
   --no-actions     skip the actions on a selection (copy, bulk edit, export: scripts/bench-actions.ts)
   --no-explain     skip explain one profile and the condition funnel (scripts/bench-explain.ts)
   --no-impact      skip "Preview changes" against hand-written set differences (scripts/bench-impact.ts)
-  --no-write       print only; leave docs/benchmarks.md alone`;
+  --no-write       print only; leave docs/benchmarks.md alone
+  --sql            print the engine's Calculate and Show statements of the scripts and stop`;
 
 function parseArgs(argv: string[]): Args | string {
-  const args: Args = { profiles: 1_000_000, runs: 9, database: "segments_bench", seed: 1, reseed: false, write: true, analytics: false, actions: true, explain: true, impact: true };
+  const args: Args = { profiles: 1_000_000, runs: 9, database: "segments_bench", seed: 1, reseed: false, write: true, analytics: false, actions: true, explain: true, impact: true, sql: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const next = () => argv[++i] ?? "";
@@ -58,6 +60,7 @@ function parseArgs(argv: string[]): Args | string {
     };
     if (flag === "--reseed") args.reseed = true;
     else if (flag === "--no-write") args.write = false;
+    else if (flag === "--sql") args.sql = true;
     else if (flag === "--analytics") args.analytics = true;
     else if (flag === "--no-actions") args.actions = false;
     else if (flag === "--no-explain") args.explain = false;
@@ -239,6 +242,16 @@ async function main(): Promise<number> {
       throw new Error(`${c.name}: ${(error as Error).message}${issues ? ` ${JSON.stringify(issues)}` : ""}`);
     });
     prepared.push({ c, statements: statements(rule.selection, c) });
+  }
+
+  if (args.sql) {
+    for (const { c, statements: s } of prepared) {
+      for (const [label, q] of [["Calculate", s.engineCount], ["Show", s.engineShow]] as const) {
+        console.log(`-- ${c.name}: ${label}\n${q.text};\n-- parameters: ${JSON.stringify(q.params)}\n`);
+      }
+    }
+    await closeDb();
+    return 0;
   }
 
   const runner = oneOffRunner(bench.url);

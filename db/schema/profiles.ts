@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   foreignKey,
   index,
   integer,
@@ -43,6 +44,8 @@ export const profileFields = pgTable(
     type: fieldType("type").notNull(),
     label: text("label").notNull(),
     position: integer("position").notNull().default(0),
+    /** Kept with an expression index on profiles (lib/segments/field-index.ts), so its conditions can use it. */
+    indexed: boolean("indexed").notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.databaseId, t.key] })],
 );

@@ -57,6 +57,7 @@ export const policy = {
   "profiles.list": { roles: everyone, checks: ["database visible"], summary: "Browse a database's profiles." },
   "profiles.import": { roles: everyone, checks: ["database visible"], summary: "Insert profiles (CSV or API), all or nothing." },
   "events.import": { roles: everyone, checks: ["database visible"], summary: "Insert events of the database's profiles, all or nothing." },
+  "databases.indexField": { roles: leads, checks: ["database visible"], summary: "Mark a custom field as indexed (an expression index, built concurrently) or not." },
 
   // Mailings
   "mailings.create": { roles: everyone, checks: ["database visible", "source segment visible"], summary: "Create a mailing on a database and segment." },

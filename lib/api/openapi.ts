@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { policy, type PolicyKey } from "@/lib/access/policy";
+import { fieldIndexBody } from "@/lib/segments/field-index-body";
 import { SHOW_LIMIT } from "@/lib/segments/selection";
 import {
   accessGroupSchema,
@@ -167,6 +168,18 @@ export function openApiDocument() {
         post: op(
           "events.import",
           { summary: "Insert events (all or nothing)", requestParams: path, requestBody: jsonContent(eventsBody), responses: { 201: { description: "Inserted", ...jsonContent(z.object({ inserted: z.int() })) } } },
+          [400, 403, 404, 413],
+        ),
+      },
+      "/databases/{id}/fields/{key}/index": {
+        put: op(
+          "databases.indexField",
+          {
+            summary: "Mark a custom field as indexed or not (its conditions then use an expression index)",
+            requestParams: { path: z.object({ id: z.string(), key: z.string() }) },
+            requestBody: jsonContent(fieldIndexBody),
+            responses: { 200: { description: "The field's new state", ...jsonContent(z.object({ key: z.string(), indexed: z.boolean() })) } },
+          },
           [400, 403, 404, 413],
         ),
       },

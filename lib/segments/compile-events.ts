@@ -104,15 +104,42 @@ export function eventPredicate(condition: AnyEventCondition, profileAlias: strin
 }
 
 /**
+ * For a Calculate of a rule that is one event condition: the profiles whose events decide it against
+ * the answer of a profile without events — `SELECT profile_id FROM events … GROUP BY profile_id
+ * [HAVING count(*) …]`, over events alone — and whether that set is the answer (`complement: false`)
+ * or what to take away from every profile (`complement: true`: `eq 0`, `lt`, `lte`, "did not").
+ * Correct without a join to profiles because an event's profile is in the event's database (the
+ * composite foreign key of migration 0008). Null for a condition that is constant in this polarity.
+ */
+export function decidingProfiles(condition: AnyEventCondition, env: EventEnv, negate: boolean): { query: SQL; complement: boolean } | null {
+  const shape = eventShape(condition, negate);
+  if (shape === "true" || shape === "false") return null;
+  const e = env.aliases.next("e");
+  const grouped = sql`select ${column(e, "profile_id")} as profile_id from events ${sql.raw(e)} where ${toSql(matching([condition.type], condition, e, env))} group by ${column(e, "profile_id")}`;
+  if (shape === "exists" || shape === "not exists") return { query: grouped, complement: shape === "not exists" };
+  const { op, value } = effectiveCount(condition, negate);
+  const withoutEvents = holds(0, op, value);
+  const decisive = withoutEvents ? COMPLEMENT[op] : op;
+  return { query: sql`${grouped} having count(*) ${HAVING[decisive]} ${value}::bigint`, complement: withoutEvents };
+}
+
+/**
  * Several plain conditions as one subquery over a list of types. Under OR, `exists (… type = a …) or
  * exists (… type = b …)` is `exists (… type in (a, b) …)`; under AND, `not exists (a) and not exists (b)`
  * is `not exists (… type in (a, b) …)`, whenever the subqueries differ in nothing but the type. The
  * caller groups the conditions by `mergeKey`, which guarantees that.
  */
-export function mergedEventPredicate(conditions: AnyEventCondition[], profileAlias: string, env: EventEnv, shape: "exists" | "not exists"): Predicate {
+export function mergedEventPredicate(conditions: AnyEventCondition[], profileAlias: string, env: EventEnv, shape: "exists" | "not exists", by: MergeDimension): Predicate {
+  if (by === "mailing") {
+    const mailings = [...new Set(conditions.map((c) => c.mailing_id as number))];
+    return existsPredicate([conditions[0].type], conditions[0], profileAlias, env, shape, mailings);
+  }
   const types = [...new Set(conditions.map((c) => c.type))];
   return existsPredicate(types, conditions[0], profileAlias, env, shape);
 }
+
+/** What merged conditions may differ in: their type (`type in (…)`) or their mailing (`mailing_id in (…)`). */
+export type MergeDimension = "type" | "mailing";
 
 /**
  * The key under which plain conditions of a group can share one subquery: the shape they take in this
@@ -120,19 +147,31 @@ export function mergedEventPredicate(conditions: AnyEventCondition[], profileAli
  * SQL text and parameters (so `interaction` and `event` share a key when they compile alike). Null when
  * the condition is not merged: a constant or counted shape, or property filters (`where`).
  */
-export function mergeKey(condition: AnyEventCondition, env: Pick<EventEnv, "databaseId" | "now">, negate: boolean): string | null {
+export function mergeKey(condition: AnyEventCondition, env: Pick<EventEnv, "databaseId" | "now">, negate: boolean, by: MergeDimension = "type"): string | null {
   const shape = eventShape(condition, negate);
   if (shape !== "exists" && shape !== "not exists") return null;
   if (condition.where && condition.where.length > 0) return null;
-  const rendered = KEY_DIALECT.sqlToQuery(toSql(allOf(otherFilters(condition, "e", env))));
-  return JSON.stringify([shape, rendered.sql, rendered.params], (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  if (by === "mailing" && !condition.mailing_id) return null;
+  const filters = by === "mailing" ? [sql`type = ${condition.type}::text`, ...otherFilters({ ...condition, mailing_id: undefined }, "e", env)] : otherFilters(condition, "e", env);
+  const rendered = KEY_DIALECT.sqlToQuery(toSql(allOf(filters)));
+  return JSON.stringify([by, shape, rendered.sql, rendered.params], (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
 const KEY_DIALECT = new PgDialect();
 
-function existsPredicate(types: string[], condition: AnyEventCondition, profileAlias: string, env: EventEnv, shape: "exists" | "not exists"): Predicate {
+function existsPredicate(
+  types: string[],
+  condition: AnyEventCondition,
+  profileAlias: string,
+  env: EventEnv,
+  shape: "exists" | "not exists",
+  mailings?: number[],
+): Predicate {
   const e = env.aliases.next("e");
-  const where = matching(types, condition, e, env, [sql`${column(e, "profile_id")} = ${column(profileAlias, "id")}`]);
+  const own = [sql`${column(e, "profile_id")} = ${column(profileAlias, "id")}`];
+  const where = mailings
+    ? matching(types, { ...condition, mailing_id: undefined }, e, env, [...own, sql`${column(e, "mailing_id")} in (${sql.join(mailings.map((m) => sql`${m}::int`), sql`, `)})`])
+    : matching(types, condition, e, env, own);
   const exists = sql`exists (select 1 from events ${sql.raw(e)} where ${toSql(where)})`;
   return shape === "not exists" ? sql`not ${exists}` : exists;
 }
@@ -155,7 +194,7 @@ function otherFilters(condition: AnyEventCondition, e: string, env: Pick<EventEn
   if (condition.period) filters.push(...periodFilters(condition.period, column(e, "occurred_at"), env.now));
   for (const filter of condition.where ?? []) {
     const type = propertyFilterType(filter);
-    filters.push(fieldPredicate(type, filter.op, filter.value, jsonValueSource(column(e, "properties"), filter.property), env.now, false));
+    filters.push(fieldPredicate(type, filter.op, filter.value, jsonValueSource(column(e, "properties"), filter.property, { numberAsJsonb: true }), env.now, false));
   }
   return filters;
 }

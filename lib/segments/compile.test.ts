@@ -6,7 +6,7 @@
  */
 import { PgDialect } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
-import { compileSelection } from "./compile";
+import { compileSelection, selectionCountQuery } from "./compile";
 import { parseSelectionRule, type ScriptInput } from "./script";
 import { validateSelection, type ValidationContext } from "./validate";
 
@@ -132,5 +132,82 @@ describe("plain event conditions that differ only in their type share one subque
         ` and "e1"."type" = $3::text and "e1"."occurred_at" >= $4::timestamptz and "e1"."occurred_at" <= $5::timestamptz)))`,
     );
     expect(params).toEqual([1, 1, "opened", "2026-02-13T12:00:00.000000Z", "2026-03-15T12:00:00.000000Z"]);
+  });
+});
+
+describe("plain event conditions that differ only in their mailing share one subquery", () => {
+  it("OR of clicked mailing 7 / 8 / 9 is one EXISTS over `mailing_id in (…)`", () => {
+    const { sql, params } = compiled({ logic: "or", conditions: [7, 8, 9].map((m) => ({ ...clicked, mailing_id: m })) });
+    expect(subqueries(sql)).toBe(1);
+    expect(sql).toMatch(/"e1"\."mailing_id" in \(\$\d+::int, \$\d+::int, \$\d+::int\)/);
+    expect(sql).toMatch(/"e1"\."type" = \$\d+::text/);
+    expect(params).toEqual(expect.arrayContaining(["clicked", 7, 8, 9]));
+  });
+
+  it("did not open mailing 7 and did not open mailing 8 is one NOT EXISTS; a different type or a missing mailing stays apart", () => {
+    expect(notExists(compiled({ conditions: [didNot({ ...opened, mailing_id: 7 }), didNot({ ...opened, mailing_id: 8 })] }).sql)).toBe(1);
+    expect(subqueries(compiled({ logic: "or", conditions: [{ ...opened, mailing_id: 7 }, { ...clicked, mailing_id: 8 }] }).sql)).toBe(2);
+    expect(subqueries(compiled({ logic: "or", conditions: [{ ...opened, mailing_id: 7 }, opened] }).sql)).toBe(2);
+  });
+});
+
+describe("eq / in conditions on one field joined as a list become one `in`", () => {
+  const city = (op: string, value: unknown) => ({ kind: "field", field: "city", op, value });
+
+  it("city = Berlin OR city = Munich OR city in (Hamburg, Berlin) is one `in` list", () => {
+    const { sql, params } = compiled({ logic: "or", conditions: [city("eq", "Berlin"), city("eq", "Munich"), city("in", ["Hamburg", "Berlin"])] });
+    expect(sql.match(/->> 'city'/g)).toHaveLength(1);
+    expect(sql).toMatch(/->> 'city'\) in \(\$\d+::text, \$\d+::text, \$\d+::text\)/);
+    expect(params).toEqual([1, "Berlin", "Munich", "Hamburg"]);
+  });
+
+  it("city neq Berlin AND city neq Munich is the exact complement of the list; NOT (Berlin OR Munich) too", () => {
+    for (const group of [{ conditions: [city("neq", "Berlin"), city("neq", "Munich")] }, { logic: "or" as const, not: true, conditions: [city("eq", "Berlin"), city("eq", "Munich")] }]) {
+      const { sql } = compiled(group);
+      expect(sql.match(/->> 'city'/g)).toHaveLength(1);
+      expect(sql).toMatch(/\(\("p"\."fields" ->> 'city'\) in \(\$\d+::text, \$\d+::text\)\) is not true/);
+    }
+  });
+
+  it("eq conditions joined by AND, or on different fields, stay apart", () => {
+    expect(compiled({ conditions: [city("eq", "Berlin"), city("eq", "Munich")] }).sql.match(/->> 'city'/g)).toHaveLength(2);
+    expect(compiled({ logic: "or", conditions: [city("eq", "Berlin"), city("neq", "Munich")] }).sql.match(/->> 'city'/g)).toHaveLength(2);
+  });
+});
+
+describe("Calculate of a rule that is one event condition counts over events alone", () => {
+  const count = (group: Group, range = { from: 0, to: 100 }, limit: number | null = null) => {
+    const rule = parseSelectionRule({ databaseId: 1, range, limit, conditions: { logic: "and", groups: [{ logic: "and", not: false, ...group }] } });
+    if (!rule.ok) throw new Error(JSON.stringify(rule.issues));
+    return dialect.sqlToQuery(selectionCountQuery(compileSelection(rule.value, ctx, { now: NOW })));
+  };
+
+  it("at least twice: the grouped events alone, no profiles table", () => {
+    const { sql } = count({ conditions: [{ ...clicked, mailing_id: 7, count: { op: "gte", value: 2 } }] });
+    expect(sql).not.toMatch(/profiles/);
+    expect(sql).toMatch(/group by "e\d+"\."profile_id" having count\(\*\) >= \$\d+::bigint/);
+  });
+
+  it("did not, eq 0, lt and lte: the profiles inside the range minus the deciding ones", () => {
+    for (const c of [didNot(opened), didNot(opened, "lt", 3), didNot(opened, "lte", 2)]) {
+      const { sql } = count({ conditions: [c] }, { from: 10, to: 20 });
+      expect(sql).toMatch(/^select \(\(select count\(\*\) from profiles p\d+ where .*"range_key" >= .*\) - \(select count\(\*\) from \(select "e\d+"\."profile_id"/);
+      expect(sql).toMatch(/md5\(\("c\d+"\."profile_id"\)::text\)/);
+    }
+  });
+
+  it("a limit caps the count; a negated group counts the complement; other rules keep the WHERE over profiles", () => {
+    expect(count({ conditions: [opened] }, undefined, 50).sql).toMatch(/^select least\(n\.count, \$\d+::bigint\)::int as count from \(select/);
+    expect(count({ not: true, conditions: [opened] }).sql).toMatch(/^select \(\(select count\(\*\) from profiles/);
+    expect(count({ conditions: [opened, { kind: "field", field: "city", op: "eq", value: "Berlin" }] }).sql).toMatch(/from profiles p where/);
+  });
+});
+
+describe("number property filters of events compare as jsonb", () => {
+  it("gt 50 on a purchase's amount is a jsonb comparison behind a type test, not segment_number", () => {
+    const { sql, params } = compiled({ conditions: [{ kind: "event", type: "purchase", where: [{ property: "amount", op: "gt", value: 50 }] }] });
+    expect(sql).toMatch(/jsonb_typeof\(\("e1"\."properties" -> 'amount'\)\) = 'number' and \("e1"\."properties" -> 'amount'\) > \$\d+::text::jsonb/);
+    expect(sql).not.toMatch(/segment_number/);
+    expect(params).toContain("50");
   });
 });

@@ -9,12 +9,13 @@ import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { profiles } from "@/db/schema/profiles";
 import { dateToMicros } from "./dates";
-import { eventPredicate, eventShape, mergedEventPredicate, mergeKey, type EventEnv } from "./compile-events";
+import { eventOnlyCountQuery, rangeKeyPredicate } from "./compile-count";
+import { eventPredicate, eventShape, mergedEventPredicate, mergeKey, type EventEnv, type MergeDimension } from "./compile-events";
 import { fieldPredicate, jsonValueSource, systemValueSource } from "./compile-field";
 import { resolveField } from "./fields";
 import { allOf, AliasPool, anyOf, column, complement, toSql, type Predicate } from "./predicate";
-import { RANGE_KEY_SPACE, rangeBounds, type Range } from "./range";
-import { parseScript, type Condition, type EventCondition, type InteractionCondition, type Script, type SelectionRule } from "./script";
+import type { Range } from "./range";
+import { parseScript, type Condition, type EventCondition, type FieldCondition, type InteractionCondition, type Script, type SelectionRule } from "./script";
 import type { ValidationContext } from "./validate";
 
 /** The profile alias every compiled selection reads: use it to select columns from a selection. */
@@ -35,6 +36,8 @@ export type CompiledSelection = {
   limit: number | null;
   /** `with "limited_7" as materialized (…), … ` or nothing: the statement's first words. */
   with: SQL;
+  /** A cheaper statement of the count before the limit (`count` column), when the rule allows one. */
+  countQuery: SQL | null;
   /** `profiles p` and a left join per limited segment the WHERE tests: the FROM item. */
   from: SQL;
 };
@@ -79,7 +82,7 @@ function frameOf(env: Env): { with: SQL; from: SQL } {
 export function compileSelection(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection {
   const env = newEnv(ctx, rule.databaseId, options);
   const where = selectionWhere(rule, env);
-  return { databaseId: rule.databaseId, where, limit: rule.limit, ...frameOf(env) };
+  return { databaseId: rule.databaseId, where, limit: rule.limit, ...frameOf(env), countQuery: eventOnlyCountQuery(rule, eventEnv(env)) };
 }
 
 /** `profiles <p>` left-joined to each limited segment's ids that the level's WHERE tests. */
@@ -99,14 +102,7 @@ function limitedName(segmentId: number): string {
  * Bounds that every key satisfies are left out, so 0–100 adds nothing.
  */
 export function rangePredicate(range: Range, p: string, negate: boolean): Predicate {
-  const { lo, hi } = rangeBounds(range);
-  const key = column(p, "range_key");
-  const inside = allOf([
-    lo > 0n ? sql`${key} >= ${lo.toString()}::bigint` : true,
-    hi < RANGE_KEY_SPACE ? sql`${key} < ${hi.toString()}::bigint` : true,
-  ]);
-  if (!negate) return inside;
-  return anyOf([lo > 0n ? sql`${key} < ${lo.toString()}::bigint` : false, hi < RANGE_KEY_SPACE ? sql`${key} >= ${hi.toString()}::bigint` : false]);
+  return rangeKeyPredicate(range, column(p, "range_key"), negate);
 }
 
 /** `logic` joins the groups, each group's `logic` its conditions, `not` negates a group; empty groups are ignored. */
@@ -124,34 +120,71 @@ function scriptPredicate(script: Script | null, p: string, env: Env, negate: boo
 }
 
 /**
- * A group's conditions in their polarity, in order. Plain event conditions that differ only in their
- * type become one subquery over `type in (…)`, at the place of the first of them: `EXISTS` ones when
- * the group is joined by OR, `NOT EXISTS` ones when it is joined by AND (after De Morgan, so a negated
- * OR group of "at least once" conditions is one `NOT EXISTS`). Any other condition compiles alone.
+ * A group's conditions in their polarity, in order, with conditions that say the same thing about
+ * different values merged into one at the place of the first of them (docs/selection-sql.md, "Merged
+ * conditions"): plain event conditions that differ only in their type (`type in (…)`), or else only in
+ * their mailing (`mailing_id in (…)`) — `EXISTS` ones when the group is joined by OR, `NOT EXISTS` ones
+ * when it is joined by AND (after De Morgan) — and `eq`/`in` conditions on one string or number field
+ * under OR (`neq`/`not_in` under AND), which become one `in` list that an index or a hashed lookup can
+ * serve. Any other condition compiles alone.
  */
 function groupConditions(conditions: Condition[], p: string, env: Env, negate: boolean, joinedByAnd: boolean): Predicate[] {
   const mergeable = joinedByAnd ? "not exists" : "exists";
-  const buckets = new Map<string, (InteractionCondition | EventCondition)[]>();
-  const keys = conditions.map((c) => {
-    if (c.kind !== "interaction" && c.kind !== "event") return null;
-    const key = mergeKey(c, env, negate);
-    if (key === null || eventShape(c, negate) !== mergeable) return null;
-    buckets.set(key, [...(buckets.get(key) ?? []), c]);
-    return key;
-  });
+  const assigned: (string | null)[] = conditions.map(() => null);
+  const buckets = new Map<string, Condition[]>();
+  const bucketBy = (keyOf: (c: Condition) => string | null) => {
+    const found = new Map<string, number[]>();
+    conditions.forEach((c, i) => {
+      const key = assigned[i] === null ? keyOf(c) : null;
+      if (key !== null) found.set(key, [...(found.get(key) ?? []), i]);
+    });
+    for (const [key, members] of found) {
+      if (members.length < 2) continue;
+      members.forEach((i) => (assigned[i] = key));
+      buckets.set(key, members.map((i) => conditions[i]));
+    }
+  };
+  const eventKey = (by: MergeDimension) => (c: Condition) =>
+    (c.kind === "interaction" || c.kind === "event") && eventShape(c, negate) === mergeable ? mergeKey(c, env, negate, by) : null;
+  bucketBy(eventKey("type"));
+  bucketBy(eventKey("mailing"));
+  bucketBy((c) => fieldListKey(c, env, negate, joinedByAnd));
+
   const done = new Set<string>();
   const out: Predicate[] = [];
   conditions.forEach((c, i) => {
-    const key = keys[i];
-    const bucket = key === null ? undefined : buckets.get(key);
-    if (key === null || !bucket || bucket.length < 2) {
+    const key = assigned[i];
+    if (key === null) {
       out.push(conditionPredicate(c, p, env, negate));
     } else if (!done.has(key)) {
       done.add(key);
-      out.push(mergedEventPredicate(bucket, p, eventEnv(env), mergeable));
+      const bucket = buckets.get(key)!;
+      if (bucket[0].kind === "field") out.push(fieldListPredicate(bucket as FieldCondition[], p, env, negate));
+      else out.push(mergedEventPredicate(bucket as (InteractionCondition | EventCondition)[], p, eventEnv(env), mergeable, JSON.parse(key)[0]));
     }
   });
   return out;
+}
+
+const LIST_OPS: Partial<Record<FieldCondition["op"], boolean>> = { eq: true, in: true, neq: false, not_in: false };
+
+/**
+ * The key under which `eq`/`in` (or `neq`/`not_in`) conditions on one string or number field merge:
+ * only where their group joins them as one list — positive ones by OR, negative ones by AND.
+ */
+function fieldListKey(c: Condition, env: Env, negate: boolean, joinedByAnd: boolean): string | null {
+  if (c.kind !== "field" || LIST_OPS[c.op] === undefined) return null;
+  const field = resolveField(c.field, env.ctx.fields);
+  if (!field || (field.type !== "string" && field.type !== "number")) return null;
+  const positive = LIST_OPS[c.op] !== negate;
+  return positive === joinedByAnd ? null : JSON.stringify(["field", field.key, positive]);
+}
+
+/** `field in (every value)`, or its exact complement for `neq`/`not_in` conditions joined by AND. */
+function fieldListPredicate(conditions: FieldCondition[], p: string, env: Env, negate: boolean): Predicate {
+  const values = conditions.flatMap((c) => (Array.isArray(c.value) ? c.value : [c.value]));
+  const positive = LIST_OPS[conditions[0].op] !== negate;
+  return conditionPredicate({ ...conditions[0], op: "in", value: values } as FieldCondition, p, env, !positive);
 }
 
 function eventEnv(env: Env): EventEnv {
@@ -254,6 +287,10 @@ export function selectionIdsQuery(selection: CompiledSelection): SQL {
 
 /** `SELECT count(*)` of the selection: min(matches, limit). Order does not change a limited count. */
 export function selectionCountQuery(selection: CompiledSelection): SQL {
+  if (selection.countQuery) {
+    if (selection.limit === null) return selection.countQuery;
+    return sql`select least(n.count, ${selection.limit}::bigint)::int as count from (${selection.countQuery}) n`;
+  }
   if (selection.limit === null) return selectionStatement(selection, sql`count(*)::int as count`, { unordered: true });
   return sql`select count(*)::int as count from (${selectionStatement(selection, sql`1`, { unordered: true })}) limited`;
 }

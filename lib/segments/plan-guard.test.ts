@@ -28,6 +28,11 @@ const PROFILES = Number(process.env.PLAN_GUARD_PROFILES) || 20_000;
 const BATCHES = 2;
 const RULES_PER_BATCH = Number(process.env.PLAN_GUARD_RULES) || 110;
 const FACTOR = 3;
+/**
+ * One statement over ~20k profiles takes well under a second with a linear plan; one that runs past
+ * this is a plan that never finishes (an inner selection per outer profile) and fails with its rule.
+ */
+const STATEMENT_MS = 60_000;
 
 type PlanNode = {
   "Node Type": string;
@@ -60,7 +65,7 @@ function busiestNode(plan: PlanNode): { node: PlanNode; rows: number } {
 async function explain(db: Db, query: SQL): Promise<PlanNode> {
   return db.transaction(async (tx) => {
     // As the app runs selections: plans for the actual values (see withStatementTimeout).
-    await tx.execute(sql`select set_config('plan_cache_mode', 'force_custom_plan', true)`);
+    await tx.execute(sql`select set_config('plan_cache_mode', 'force_custom_plan', true), set_config('statement_timeout', ${String(STATEMENT_MS)}, true)`);
     const [row] = await queryRows<{ "QUERY PLAN": unknown }>(tx as unknown as Db, sql`explain (analyze, format json) ${query}`);
     const doc = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
     return (doc as { Plan: PlanNode }[])[0].Plan;
@@ -134,7 +139,9 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")(`plan guard: no node tou
           ["Calculate", selectionCountQuery(prepared.selection)],
           ["Show", selectionPageQuery(prepared.selection, { pageSize: SHOW_LIMIT })],
         ] as const) {
-          const plan = await explain(db, query);
+          const plan = await explain(db, query).catch((error: unknown) => {
+            throw new Error(`${label} did not finish (${(error as Error).message}), FC_SEED=${SEED} batch ${batch + 1}.\nRule: ${JSON.stringify(input)}`);
+          });
           const { node, rows } = busiestNode(plan);
           if (rows > budget) {
             throw new Error(
@@ -146,6 +153,6 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")(`plan guard: no node tou
         }
       }
       expect(rules.length).toBe(RULES_PER_BATCH);
-    });
+    }, 15 * 60_000);
   }
 });

@@ -83,6 +83,30 @@ describe("selection semantics (SPEC §2)", () => {
     expect(await ids(rule("eq", "a_b"))).toEqual([]); // eq compares exactly
   });
 
+  it("a number property filter compares numbers only, on both drivers (a string or boolean amount never matches)", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db);
+    const [big, small, text, flag, exact] = await addProfiles(db, database.id, [{}, {}, {}, {}, {}]);
+    const at = new Date("2026-03-01T00:00:00Z");
+    await addEvents(db, database.id, [
+      { profileId: big, channel: "web", type: "purchase", occurredAt: at, properties: { amount: 60.5 } },
+      { profileId: small, channel: "web", type: "purchase", occurredAt: at, properties: { amount: 9.5 } },
+      { profileId: text, channel: "web", type: "purchase", occurredAt: at, properties: { amount: "70" } },
+      { profileId: flag, channel: "web", type: "purchase", occurredAt: at, properties: { amount: true } },
+      { profileId: exact, channel: "web", type: "purchase", occurredAt: at, properties: { amount: 50.0 } },
+    ]);
+    const bought = (where: unknown[], count?: unknown) => ({
+      databaseId: database.id,
+      conditions: script({ conditions: [{ kind: "event", type: "purchase", where, ...(count ? { count } : {}) }] }),
+    });
+    expect(await ids(bought([{ property: "amount", op: "gt", value: 50 }]))).toEqual([big]);
+    expect(await ids(bought([{ property: "amount", op: "gte", value: 50 }]))).toEqual([big, exact]);
+    expect(await ids(bought([{ property: "amount", op: "between", value: [9, 51] }]))).toEqual([small, exact]);
+    expect(await ids(bought([{ property: "amount", op: "in", value: [50, 9.5] }]))).toEqual([small, exact]);
+    // The same through the events-only Calculate (one condition, zero included).
+    expect(await ids(bought([{ property: "amount", op: "gt", value: 50 }], { op: "eq", value: 0 }))).toEqual([small, text, flag, exact]);
+  });
+
   it('"did not" (count eq 0) includes profiles with no events at all', async () => {
     const db = await getDb();
     const database = await makeDatabase(db);

@@ -1,0 +1,55 @@
+/**
+ * Calculate without the profiles table where a rule lets it: a rule whose conditions are one event
+ * condition counts the profiles its events decide — one aggregate over events alone, which PostgreSQL
+ * can run in parallel — instead of joining every profile of the database to that aggregate. See
+ * docs/selection-sql.md ("Calculate of one event condition") for the plans and the measurements.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { decidingProfiles, type EventEnv } from "./compile-events";
+import { allOf, anyOf, column, toSql, type Predicate } from "./predicate";
+import { RANGE_KEY_SPACE, rangeBounds, type Range } from "./range";
+import type { Condition, SelectionRule } from "./script";
+
+/** SPEC §2's range key of a profile id, as the generated `profiles.range_key` column computes it. */
+export function rangeKeyOf(id: SQL): SQL {
+  return sql`(('x' || left(md5((${id})::text), 8))::bit(32))::bigint`;
+}
+
+/** `lo ≤ key < hi` (or its negation); bounds that every key satisfies are left out, so 0–100 adds nothing. */
+export function rangeKeyPredicate(range: Range, key: SQL, negate: boolean): Predicate {
+  const { lo, hi } = rangeBounds(range);
+  const inside = allOf([
+    lo > 0n ? sql`${key} >= ${lo.toString()}::bigint` : true,
+    hi < RANGE_KEY_SPACE ? sql`${key} < ${hi.toString()}::bigint` : true,
+  ]);
+  if (!negate) return inside;
+  return anyOf([lo > 0n ? sql`${key} < ${lo.toString()}::bigint` : false, hi < RANGE_KEY_SPACE ? sql`${key} >= ${hi.toString()}::bigint` : false]);
+}
+
+/** The only condition of a script (however its one group is joined) and the polarity it is needed in. */
+function soleCondition(rule: SelectionRule): { condition: Condition; negate: boolean } | null {
+  const groups = (rule.conditions?.groups ?? []).filter((g) => g.conditions.length > 0);
+  if (groups.length !== 1 || groups[0].conditions.length !== 1) return null;
+  return { condition: groups[0].conditions[0], negate: groups[0].not };
+}
+
+/**
+ * `SELECT <n> AS count` of a rule that is one event condition, before its limit, or null for any other
+ * rule. The answer is the deciding profiles inside the range, or — when the condition holds for a
+ * profile without events (`eq 0`, `lt`, `lte`, "did not") — the profiles inside the range (an
+ * index-only count) minus the deciding ones. The range test on a deciding profile computes its key
+ * from the id, after grouping, so the aggregate never reads `profiles`.
+ */
+export function eventOnlyCountQuery(rule: SelectionRule, env: EventEnv): SQL | null {
+  const sole = soleCondition(rule);
+  if (!sole || (sole.condition.kind !== "interaction" && sole.condition.kind !== "event")) return null;
+  const deciding = decidingProfiles(sole.condition, env, sole.negate);
+  if (!deciding) return null;
+  const d = env.aliases.next("c");
+  const inRange = toSql(rangeKeyPredicate(rule.range, rangeKeyOf(column(d, "profile_id")), false));
+  const decided = sql`select count(*) from (${deciding.query}) ${sql.raw(d)} where ${inRange}`;
+  if (!deciding.complement) return sql`select (${decided})::int as count`;
+  const q = env.aliases.next("p");
+  const inside = toSql(allOf([sql`${column(q, "database_id")} = ${rule.databaseId}::int`, rangeKeyPredicate(rule.range, column(q, "range_key"), false)]));
+  return sql`select ((select count(*) from profiles ${sql.raw(q)} where ${inside}) - (${decided}))::int as count`;
+}
