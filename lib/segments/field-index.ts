@@ -14,7 +14,7 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import { databaseKind, queryRows, type Db } from "@/db/client";
 import { profileFields } from "@/db/schema";
 import { requireVisibleDatabase } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { forbidden, invalid, notFound } from "@/lib/errors";
 import type { FieldType } from "./fields";
 
