@@ -7,7 +7,7 @@ import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { jobs, type Job, type JobKind } from "@/db/schema";
+import { jobs, type Job } from "@/db/schema";
 import type { ActingUser } from "@/lib/auth/acting-user";
 import { latestVersionSql } from "@/lib/dynamic-segments/versions";
 import { AppError, invalid } from "@/lib/errors";
@@ -26,7 +26,8 @@ export async function findSubmittedJob(db: Db, user: ActingUser, idempotencyKey:
 }
 
 export type NewJob = {
-  kind: JobKind;
+  kind: string;
+  /** As the action's schema parsed them. */
   params: Record<string, unknown>;
   idempotencyKey: string;
   title: string;
@@ -90,7 +91,7 @@ export async function enqueueJob(db: Db, user: ActingUser, input: NewJob): Promi
 export async function failAbandonedJobs(
   db: Db,
   opts: { runnerId: string; activeJobIds?: number[]; staleAfterMs: number; graceMs?: number },
-): Promise<{ id: number; kind: JobKind }[]> {
+): Promise<{ id: number; kind: string }[]> {
   const olderThan = (ms: number) => sql`${jobs.heartbeatAt} < now() - make_interval(secs => ${ms / 1000})`;
   const mine = sql`${jobs.runnerId} is not distinct from ${opts.runnerId}`;
   const active = opts.activeJobIds?.length ? sql`${jobs.id} not in (${sql.join(opts.activeJobIds.map((id) => sql`${id}::bigint`), sql`, `)})` : sql`true`;

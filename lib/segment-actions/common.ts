@@ -11,6 +11,7 @@ import { msSetting, workMemSetting } from "@/db/settings";
 import { segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/auth/acting-user";
+import { getSegmentVersion } from "@/lib/dynamic-segments/versions";
 import { AppError, cancelReason, formatDuration, invalid } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
 import { selectionCountQuery } from "@/lib/segments/compile";
@@ -26,6 +27,18 @@ export type RunContext = {
   progress?: (update: ProgressUpdate) => void;
   /** The clock for relative periods in the rule; tests pin it. */
   now?: Date;
+  /**
+   * The saved source segment's version to select with: a job runs the version it recorded at
+   * submission, though the segment was edited since. Absent: the segment as it is now.
+   */
+  version?: number | null;
+};
+
+/** Where an export goes: the file to write (the job runner names it after the job). */
+export type ExportContext = RunContext & {
+  file: string;
+  /** Awaited after each batch is written (tests use it to break the database mid-export). */
+  afterBatch?: (rowsSoFar: number) => Promise<void>;
 };
 
 /** What an action did: the number of profiles it acted on, a sentence for people, and details. */
@@ -55,10 +68,14 @@ export function parseParams<T extends z.ZodType>(schema: T, input: unknown): z.o
 export async function resolveSource(db: Db, user: ActingUser, source: ActionSource, ctx: RunContext = {}): Promise<ResolvedSource> {
   if ("segmentId" in source) {
     const segment = await requireVisibleDynamicSegment(db, user, source.segmentId);
+    // Versions are immutable, so the recorded one reads the same whenever the job runs.
+    const definition = ctx.version
+      ? await getSegmentVersion(db, user, segment.id, ctx.version)
+      : { range: { from: segment.rangeFrom, to: segment.rangeTo }, conditions: segment.conditions, limit: segment.limit };
     const prepared = await prepareSelection(
       db,
       user,
-      { databaseId: segment.databaseId, range: { from: segment.rangeFrom, to: segment.rangeTo }, conditions: segment.conditions, limit: segment.limit },
+      { databaseId: segment.databaseId, range: definition.range, conditions: definition.conditions, limit: definition.limit },
       { segmentId: segment.id, now: ctx.now },
     );
     return { prepared, databaseId: segment.databaseId, segment: { id: segment.id, name: segment.name } };
