@@ -4,7 +4,7 @@ import * as profilesRoute from "@/app/api/v1/segments/[id]/profiles/route";
 import { makeDatabase, makeSegment, makeUser } from "@/db/testing/fixtures";
 import { segmentSize } from "@/lib/analytics/size";
 import { call, tokenFor } from "@/lib/api/testing";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { createSegment } from "@/lib/dynamic-segments/save";
 import { insertProfiles } from "@/lib/profiles/queries";
 import { explainSelection } from "@/lib/segments/explain";

@@ -60,19 +60,3 @@ export function formatDuration(ms: number): string {
   if (minutes < 60) return `${minutes} min`;
   return minutes % 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes / 60} h`;
 }
-
-/**
- * Why PostgreSQL cancelled a statement (SQLSTATE 57014), or null for any other error: its own
- * statement_timeout (`limitMs`) or a request from outside (pg_cancel_backend, an operator). The server's
- * message says which in English; with other server languages the time it ran decides.
- */
-export function cancelReason(error: unknown, elapsedMs: number, limitMs: number): "timeout" | "request" | null {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code !== "57014") continue;
-    const message = String((e as { message?: unknown }).message ?? "");
-    if (/statement timeout/i.test(message)) return "timeout";
-    if (/user request/i.test(message)) return "request";
-    return elapsedMs >= limitMs * 0.95 ? "timeout" : "request";
-  }
-  return null;
-}

@@ -50,7 +50,7 @@ const SERVE_FLAG = "--serve-export";
 /** The child process: an HTTP server streaming a selection's CSV export (the export job's own chunks), as a route handler would. */
 async function serveExport(): Promise<void> {
   const { getDb } = await import("@/db/client");
-  const { loadActingUser } = await import("@/lib/auth/acting-user");
+  const { loadActingUser } = await import("@/lib/access/acting-user");
   const { databaseFields } = await import("@/lib/databases/queries");
   const { profileColumns } = await import("@/lib/export");
   const { resolveSource } = await import("@/lib/segment-actions/common");
@@ -154,7 +154,7 @@ export async function benchActions(opts: { runs?: number; log?: (message: string
   const log = opts.log ?? ((m: string) => console.log(m));
   const runs = Math.max(1, opts.runs ?? 3);
   const { getDb, queryRows } = await import("@/db/client");
-  const { loadActingUser } = await import("@/lib/auth/acting-user");
+  const { loadActingUser } = await import("@/lib/access/acting-user");
   const { copyToStaticSegment } = await import("@/lib/segment-actions/copy-to-static-segment");
   const { applyBulkEdit } = await import("@/lib/segment-actions/bulk-edit");
   const { databaseFields } = await import("@/lib/databases/queries");

@@ -2,7 +2,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 import { closeDb, getDb, queryRows, type Db } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { selectionCountQuery } from "@/lib/segments/compile";
 import { explainSelection } from "@/lib/segments/explain";
 import { funnelQuery } from "@/lib/segments/funnel";

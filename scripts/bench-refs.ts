@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { benchSegments, type BenchRefs } from "./bench-cases";
 
 /** Who the benchmarks act as: an admin, so that access checks pass as they would for a real user. */

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { RotateCcw, TriangleAlert } from "lucide-react";
 import { DatabaseUnavailable } from "@/components/shell/database-unavailable";
 import { Button } from "@/components/ui/button";
-import { isDatabaseUnavailableDigest } from "@/lib/database-errors";
+import { isDatabaseUnavailableDigest } from "@/db/errors";
 
 /**
  * Whatever fails while rendering a page of the app: a friendly message and a retry, never a stack or
@@ -17,7 +17,7 @@ export default function AppError({ error, reset }: { error: Error & { digest?: s
   useEffect(() => {
     console.error(error);
   }, [error]);
-  // The database not answering gets its own words (lib/database-errors.ts gives it a known digest).
+  // The database not answering gets its own words (db/errors.ts gives it a known digest).
   if (isDatabaseUnavailableDigest(error)) return <DatabaseUnavailable retry={() => startRetry(() => (router.refresh(), reset()))} />;
   const retry = () =>
     startRetry(() => {

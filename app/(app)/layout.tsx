@@ -6,7 +6,7 @@ import { MobileNav } from "@/components/shell/mobile-nav";
 import { Button } from "@/components/ui/button";
 import { signOutAction } from "@/lib/auth/actions";
 import { requireUser } from "@/lib/auth/session";
-import { DatabaseUnavailableError } from "@/lib/database-errors";
+import { DatabaseUnavailableError } from "@/db/errors";
 
 const roleLabel = { admin: "Admin", lead: "Team lead", marketer: "Marketer" } as const;
 

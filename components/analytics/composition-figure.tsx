@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
 import { composition } from "@/lib/analytics/composition";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { formatCount } from "@/lib/format";
 import { CompositionChart } from "./composition-chart";
 import { compositionBars } from "./composition-bars";

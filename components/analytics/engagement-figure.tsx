@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { engagement, topMailings } from "@/lib/analytics/engagement";
 import type { EngagementPeriod } from "@/lib/analytics/labels";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { formatCount } from "@/lib/format";
 import { EngagementChart, TopMailingsChart } from "./engagement-chart";
 import { FigureCard, FigureData, FigureEmpty, FigureError, Stat } from "./figure-card";

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { getDb } from "@/db/client";
 import { rangeMap } from "@/lib/analytics/range-map";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { formatCount, formatRange } from "@/lib/format";
 import { FigureCard, FigureData, FigureError } from "./figure-card";
 import { loadFigure } from "./figure-result";

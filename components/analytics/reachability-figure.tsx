@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { CHANNEL_LABELS } from "@/lib/analytics/labels";
 import { reachability } from "@/lib/analytics/reachability";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { formatCount } from "@/lib/format";
 import { FigureCard, FigureData, FigureEmpty, FigureError, Stat } from "./figure-card";
 import { loadFigure } from "./figure-result";

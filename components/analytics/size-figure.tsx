@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
 import { segmentSize } from "@/lib/analytics/size";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { FigureCard, FigureData, FigureEmpty, FigureError, Stat } from "./figure-card";
 import { loadFigure } from "./figure-result";

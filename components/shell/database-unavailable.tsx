@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { startTransition } from "react";
 import { DatabaseZap, RotateCw } from "lucide-react";
 import { Button } from "@/components/ui/button";
-import { DATABASE_UNAVAILABLE_MESSAGE } from "@/lib/database-errors";
+import { DATABASE_UNAVAILABLE_MESSAGE } from "@/db/errors";
 
 /**
  * What a page shows while the database is not answering: what happened, that it is temporary, and a

@@ -12,7 +12,7 @@ import {
   type FieldType,
   type UserRole,
 } from "@/db/schema";
-import { loadActingUser, type ActingUser } from "@/lib/auth/acting-user";
+import { loadActingUser, type ActingUser } from "@/lib/access/acting-user";
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix} ${++counter}-${Math.random().toString(36).slice(2, 7)}`;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { accessGroupMembers } from "@/db/schema";
 import { makeDatabase, makeGroup, makeUser } from "@/db/testing/fixtures";
-import { loadActingUser, type ActingUser } from "@/lib/auth/acting-user";
+import { loadActingUser, type ActingUser } from "@/lib/access/acting-user";
 import { addAccessGroupMember, createAccessGroup, deleteAccessGroup, listAccessGroups, removeAccessGroupMember, renameAccessGroup, setAccessGroupLeads } from "./queries";
 
 let admin: ActingUser, lead: ActingUser, member: ActingUser, groupId: number;

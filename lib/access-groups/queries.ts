@@ -10,7 +10,7 @@ import {
   users,
 } from "@/db/schema";
 import { authorize } from "@/lib/access/policy";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { AppError, forbidden, invalid, notFound } from "@/lib/errors";
 import { formatPath } from "@/lib/segments/script";
 import { createGroupSchema, groupNameSchema, memberEmailSchema } from "./schema";

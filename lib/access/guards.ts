@@ -1,9 +1,9 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { dynamicSegments, profileDatabases, staticSegments } from "@/db/schema";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import { dynamicSegments, profileDatabases } from "@/db/schema";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { notFound } from "@/lib/errors";
-import { databaseVisible, dynamicSegmentVisible, staticSegmentVisible } from "./visibility";
+import { databaseVisible, dynamicSegmentVisible } from "./visibility";
 
 /** The database if the user may see it; otherwise a 404 (its existence does not leak). */
 export async function requireVisibleDatabase(db: Db, user: ActingUser, databaseId: number) {
@@ -32,19 +32,3 @@ export async function requireVisibleDynamicSegment(db: Db, user: ActingUser, seg
   return row;
 }
 
-/** A live static segment the user may see, in a database the user may see. */
-export async function requireVisibleStaticSegment(db: Db, user: ActingUser, segmentId: number) {
-  const [row] = await db
-    .select()
-    .from(staticSegments)
-    .where(
-      and(
-        eq(staticSegments.id, segmentId),
-        isNull(staticSegments.deletedAt),
-        staticSegmentVisible(user, staticSegments.id),
-        databaseVisible(user, staticSegments.databaseId),
-      ),
-    );
-  if (!row) throw notFound("The static segment");
-  return row;
-}

@@ -14,7 +14,7 @@ import type { ActionResult, FormState } from "@/lib/actions/safe-action";
 import { configureRateLimit } from "@/lib/api/rate-limit";
 import { call, tokenFor } from "@/lib/api/testing";
 import { createApiTokenAction, revokeApiTokenAction } from "@/lib/api-tokens/actions";
-import { loadActingUser } from "@/lib/auth/acting-user";
+import { loadActingUser } from "@/lib/access/acting-user";
 import { cloneSegmentAction, deleteSegmentPermanentlyAction, moveSegmentToBinAction } from "@/lib/dynamic-segments/actions";
 import { calculateRuleAction, importConditionsAction } from "@/lib/dynamic-segments/builder-actions";
 import { changeUserRoleAction, createUserAction, setUserActiveAction } from "@/lib/users/actions";
@@ -28,7 +28,7 @@ import { changeUserRoleAction, createUserAction, setUserActiveAction } from "@/l
 const session = vi.hoisted(() => ({ userId: null as number | null }));
 vi.mock("@/lib/auth/session", async () => {
   const { getDb: db } = await import("@/db/client");
-  const { loadActingUser: load } = await import("@/lib/auth/acting-user");
+  const { loadActingUser: load } = await import("@/lib/access/acting-user");
   const currentUser = async () => (session.userId === null ? null : load(await db(), session.userId));
   return { currentUser, requireUser: currentUser, requireActionUser: currentUser };
 });

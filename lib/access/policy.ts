@@ -1,5 +1,5 @@
 import type { UserRole } from "@/db/schema";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -124,6 +124,9 @@ export const policy = {
 } as const satisfies Record<string, PolicyEntry>;
 
 export type PolicyKey = keyof typeof policy;
+
+/** The entries that need no session (sign-in, sign-out, the OpenAPI document). */
+export type PublicPolicyKey = { [K in PolicyKey]: (typeof policy)[K]["roles"] extends "public" ? K : never }[PolicyKey];
 
 /**
  * Route handlers that are not ours to wrap in `apiRoute` (Auth.js's own endpoints: sign-in callback,

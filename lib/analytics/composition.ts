@@ -7,7 +7,7 @@ import "server-only";
  */
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { databaseFields } from "@/lib/databases/queries";
 import type { CompiledSelection } from "@/lib/segments/compile";
 import type { FieldType } from "@/lib/segments/fields";

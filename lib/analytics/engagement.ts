@@ -9,7 +9,7 @@ import "server-only";
  */
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import type { CompiledSelection } from "@/lib/segments/compile";
 import { TOP_MAILINGS, type EngagementPeriod } from "./labels";
 import { loadAnalyticsSubject, num, ratio, runFigure, selectedProfiles, type AnalyticsOptions } from "./subject";

@@ -8,7 +8,7 @@ import type { Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import { dynamicSegmentVisible } from "@/lib/access/visibility";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { freeRanges, overlaps, type PercentRange } from "./ranges";
 
 /** Bars the map draws at most; the rest are counted, not drawn. */

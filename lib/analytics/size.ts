@@ -1,7 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { selectionCountQuery, type CompiledSelection } from "@/lib/segments/compile";
 import { loadAnalyticsSubject, num, ratio, runFigure, type AnalyticsOptions } from "./subject";
 

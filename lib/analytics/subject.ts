@@ -9,7 +9,7 @@ import type { Db } from "@/db/client";
 import { withReadDb } from "@/db/replica";
 import type { dynamicSegments } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { selectionStatement, type CompiledSelection } from "@/lib/segments/compile";
 import { prepareSelection, withStatementTimeout } from "@/lib/segments/selection";
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { apiTokens, users } from "@/db/schema";
 import { authorize } from "@/lib/access/policy";
-import { loadActingUser, type ActingUser } from "@/lib/auth/acting-user";
+import { loadActingUser, type ActingUser } from "@/lib/access/acting-user";
 import { AppError, invalid, notFound } from "@/lib/errors";
 import { formatPath } from "@/lib/segments/script";
 import { generateToken, hashToken } from "./token-format";

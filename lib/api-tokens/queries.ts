@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { apiTokens } from "@/db/schema";
 import { authorize } from "@/lib/access/policy";
-import { loadActingUser, type ActingUser } from "@/lib/auth/acting-user";
+import { loadActingUser, type ActingUser } from "@/lib/access/acting-user";
 import { notFound } from "@/lib/errors";
 import { summaryColumns, type ApiTokenSummary } from "./create";
 import { hashToken, looksLikeToken } from "./token-format";

@@ -5,7 +5,7 @@ import * as groupsRoute from "@/app/api/v1/access-groups/route";
 import * as openapiRoute from "@/app/api/v1/openapi.json/route";
 import { getDb } from "@/db/client";
 import { makeGroup, makeUser } from "@/db/testing/fixtures";
-import { loadActingUser, type ActingUser } from "@/lib/auth/acting-user";
+import { loadActingUser, type ActingUser } from "@/lib/access/acting-user";
 import { configureRateLimit } from "./rate-limit";
 import { callJson, tokenFor } from "./testing";
 

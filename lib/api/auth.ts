@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import { userForToken } from "@/lib/api-tokens/queries";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { lockedUntil, recordFailure } from "@/lib/auth/throttle";
 import { AppError } from "@/lib/errors";
 import { clientAddress } from "@/lib/net/client-address";

@@ -1,4 +1,4 @@
-import { knownDatabaseError, RETRY_AFTER_SECONDS } from "@/lib/database-errors";
+import { knownDatabaseError, RETRY_AFTER_SECONDS } from "@/db/errors";
 import { AppError, isAppError, type ErrorCode, type Issue } from "@/lib/errors";
 
 /** SPEC §5's error body. */

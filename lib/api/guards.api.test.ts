@@ -8,7 +8,7 @@ import * as segmentsRoute from "@/app/api/v1/segments/route";
 import { getDb } from "@/db/client";
 import { apiTokens, users } from "@/db/schema";
 import { makeUser } from "@/db/testing/fixtures";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { revokeApiToken } from "@/lib/api-tokens/queries";
 import { hashToken } from "@/lib/api-tokens/token-format";
 import { apiRoute, json } from "./handler";

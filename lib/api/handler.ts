@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, type Db } from "@/db/client";
 import { authorize, roleAllows, type PolicyKey } from "@/lib/access/policy";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { AppError, notFound } from "@/lib/errors";
 import { authenticateRequest } from "./auth";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./body";

@@ -1,8 +1,8 @@
 import "server-only";
-import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { accessGroups, dynamicSegmentAccessGroups, dynamicSegments } from "@/db/schema";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { visibleSegment } from "@/lib/dynamic-segments/list";
 import { notFound } from "@/lib/errors";
 import type { ApiSegment } from "./schemas";
@@ -60,11 +60,3 @@ export async function apiSegment(db: Db, user: ActingUser, id: number, opts: { b
   return segment;
 }
 
-/** True when the segment exists in the bin and the user may see it (for restore's 404). */
-export async function binnedSegmentVisible(db: Db, user: ActingUser, id: number): Promise<boolean> {
-  const [row] = await db
-    .select({ id: dynamicSegments.id })
-    .from(dynamicSegments)
-    .where(and(eq(dynamicSegments.id, id), isNotNull(dynamicSegments.deletedAt), visibleSegment(user)));
-  return Boolean(row);
-}

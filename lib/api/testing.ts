@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
 import { createApiToken } from "@/lib/api-tokens/queries";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import type { ApiRouteHandler } from "./handler";
 
 /** Helpers for the API's Vitest files: tokens for fixture users, and route handlers called with a real Request. */

@@ -4,7 +4,7 @@ import * as preview from "@/app/api/v1/segments/preview/route";
 import { closeDb, getDb } from "@/db/client";
 import { makeDatabase, makeUser } from "@/db/testing/fixtures";
 import { startTcpProxy, type TcpProxy } from "@/db/testing/tcp-proxy";
-import { DATABASE_UNAVAILABLE_DIGEST, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, knownDatabaseError, orUnavailable } from "@/lib/database-errors";
+import { DATABASE_UNAVAILABLE_DIGEST, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, knownDatabaseError, orUnavailable } from "@/db/errors";
 import { configureRateLimit } from "./rate-limit";
 import { callJson, tokenFor } from "./testing";
 

@@ -6,7 +6,7 @@ import { signInThrottle } from "@/db/schema";
 import { clientAddress, parseTrustedProxies } from "@/lib/net/client-address";
 import { expireThrottleRows, recordFailure } from "./throttle";
 import { checkCredentials, hashPassword } from "./credentials";
-import { loadActingUser } from "./acting-user";
+import { loadActingUser } from "@/lib/access/acting-user";
 
 async function makeUser(email: string, password: string, active = true) {
   const db = await getDb();

@@ -2,9 +2,9 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db/client";
-import { orUnavailable } from "@/lib/database-errors";
+import { orUnavailable } from "@/db/errors";
 import { AppError } from "@/lib/errors";
-import { loadActingUser, type ActingUser } from "./acting-user";
+import { loadActingUser, type ActingUser } from "@/lib/access/acting-user";
 import { auth } from "./auth";
 import { liveSession } from "./live-session";
 

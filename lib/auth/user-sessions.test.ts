@@ -5,7 +5,7 @@ import { users, userSessions } from "@/db/schema";
 import { makeUser } from "@/db/testing/fixtures";
 import { changeOwnPassword, setUserActive, setUserPassword } from "@/lib/users/queries";
 import { checkCredentials, hashPassword } from "./credentials";
-import type { ActingUser } from "./acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import {
   listOwnSessions,
   openSessionCount,

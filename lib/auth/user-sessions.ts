@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { userSessions, users } from "@/db/schema";
 import { authorize } from "@/lib/access/policy";
 import { notFound } from "@/lib/errors";
-import type { ActingUser } from "./acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 
 /**
  * Server-side session records (one per sign-in). The session JWT carries the record's random id; every

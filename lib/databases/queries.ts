@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { accessGroups, profileDatabaseAccessGroups, profileDatabases, profileFields, type FieldType } from "@/db/schema";
 import { databaseVisible } from "@/lib/access/visibility";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { AppError, invalid, notFound } from "@/lib/errors";
 import { formatPath, type FieldDefinition } from "@/lib/profiles/schema";
 import { createDatabaseSchema, type CreateDatabaseInput, type FieldTypeName } from "./schema";

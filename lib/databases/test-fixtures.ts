@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
 import { accessGroups } from "@/db/schema";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { createDatabase } from "./queries";
 import type { CreateDatabaseInput } from "./schema";
 

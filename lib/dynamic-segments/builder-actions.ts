@@ -10,7 +10,7 @@ import { formatPath, type Script } from "@/lib/segments/script";
 import { calculateSavedSegment, calculateSelection, prepareSelection, showSelection, type SelectionProfile } from "@/lib/segments/selection";
 import { idSchema } from "@/lib/validation/input";
 import type { Db } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { createSegment, segmentConditions, updateSegment, type SaveResult } from "./save";
 import {
   formFieldOf,

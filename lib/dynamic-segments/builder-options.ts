@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { dynamicSegmentAccessGroups, dynamicSegments, mailings, staticSegments } from "@/db/schema";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 import { databaseVisible, staticSegmentVisible } from "@/lib/access/visibility";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { listAssignableAccessGroups, listDatabases } from "@/lib/databases/queries";
 import { listSegmentTags, visibleSegment } from "./list";
 

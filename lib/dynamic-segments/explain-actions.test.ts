@@ -8,7 +8,7 @@ import { conditionFunnelAction, explainProfileAction } from "./explain-actions";
 const session = vi.hoisted(() => ({ userId: null as number | null }));
 vi.mock("@/lib/auth/session", async () => {
   const { getDb: db } = await import("@/db/client");
-  const { loadActingUser: load } = await import("@/lib/auth/acting-user");
+  const { loadActingUser: load } = await import("@/lib/access/acting-user");
   const currentUser = async () => (session.userId === null ? null : load(await db(), session.userId));
   return { currentUser, requireUser: currentUser, requireActionUser: currentUser };
 });

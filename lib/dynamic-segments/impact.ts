@@ -9,7 +9,7 @@ import { z } from "zod";
 import { queryRows, type Db } from "@/db/client";
 import { withReadDb } from "@/db/replica";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { invalid } from "@/lib/errors";
 import { impactFromRow, impactQuery, type Impact, type ImpactRow } from "@/lib/segments/impact";
 import { issuesFromZod, limitSchema, rangeSchema, scriptSchema } from "@/lib/segments/script";

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { dynamicSegmentAccessGroups, dynamicSegments, mailings, segmentUpdateLog } from "@/db/schema";
 import { makeDatabase, makeGroup, makeSegment, makeUser } from "@/db/testing/fixtures";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { cloneSegment, deleteSegmentPermanently, dependentObjects, moveSegmentToBin, restoreSegment } from "./lifecycle";
 import { listBinnedSegments, listSegments, listSegmentTags } from "./list";
 

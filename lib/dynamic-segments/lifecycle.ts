@@ -3,7 +3,7 @@ import { and, desc, eq, isNotNull, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { dynamicSegmentAccessGroups, dynamicSegments, mailings, scenarios, segmentUpdateLog, users } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { calculateSavedSegment } from "@/lib/segments/selection";
 import { visibleSegment } from "./list";

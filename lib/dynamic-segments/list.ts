@@ -3,7 +3,7 @@ import { and, asc, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from "dri
 import { queryRows, type Db } from "@/db/client";
 import { dynamicSegments, profileDatabases, users } from "@/db/schema";
 import { databaseVisible, dynamicSegmentVisible } from "@/lib/access/visibility";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 
 export const segmentSorts = ["updated", "name", "count", "calculated", "created"] as const;
 export type SegmentSort = (typeof segmentSorts)[number];

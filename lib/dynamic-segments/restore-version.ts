@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/db/client";
 import { dynamicSegmentAccessGroups, accessGroups } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { eq } from "drizzle-orm";
 import { updateSegment, type SaveResult } from "./save";
 import { getSegmentVersion } from "./versions";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { accessGroups, dynamicSegmentAccessGroups, dynamicSegments, segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { AppError, invalid, type Issue } from "@/lib/errors";
 import { issuesFromZod, scriptSchema } from "@/lib/segments/script";
 import { calculateSavedSegment, prepareSelection } from "@/lib/segments/selection";

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, queryRows } from "@/db/client";
 import { dynamicSegments, jobs, profiles, segmentUpdateLog, segmentVersions } from "@/db/schema";
 import { makeDatabase, makeGroup, makeUser } from "@/db/testing/fixtures";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { createMailing } from "@/lib/mailings/queries";
 import { enqueueJob } from "@/lib/jobs/queue";
 import { cloneSegment, deleteSegmentPermanently, moveSegmentToBin, restoreSegment } from "./lifecycle";

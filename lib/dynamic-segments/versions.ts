@@ -9,7 +9,7 @@ import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { segmentVersions, users } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { notFound } from "@/lib/errors";
 import type { Definition } from "@/lib/segments/normalize";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { invalid, type Issue } from "@/lib/errors";
 import { visibleDatabase } from "@/lib/profiles/queries";
 import { MAX_EVENT_ISSUES, MAX_EVENTS_PER_REQUEST, validateEventInputs, type EventRow } from "./schema";

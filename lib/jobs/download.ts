@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import type { Db } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { AppError, notFound } from "@/lib/errors";
 import { EXPORT_CONTENT_TYPES } from "@/lib/export";
 import { exportFilePath } from "./files";

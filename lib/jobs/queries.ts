@@ -3,7 +3,7 @@ import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { jobs, users, type Job, type JobStatus } from "@/db/schema";
 import { databaseVisible, dynamicSegmentVisible, staticSegmentVisible } from "@/lib/access/visibility";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { notFound } from "@/lib/errors";
 
 /** A job as the pages and the progress bar show it: no parameters, no file paths. */

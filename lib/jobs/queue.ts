@@ -7,8 +7,9 @@ import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
+import { isUniqueViolation } from "@/db/errors";
 import { jobs, type Job } from "@/db/schema";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { latestVersionSql } from "@/lib/dynamic-segments/versions";
 import { AppError, invalid } from "@/lib/errors";
 
@@ -36,14 +37,6 @@ export type NewJob = {
   sourceSegmentId: number | null;
 };
 
-function uniqueViolationOn(error: unknown, index: string): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const x = e as { code?: unknown; constraint_name?: unknown; constraint?: unknown; message?: unknown };
-    if (x.code === "23505" && (x.constraint_name === index || x.constraint === index || String(x.message ?? "").includes(index))) return true;
-  }
-  return false;
-}
-
 /**
  * Queues a job. Answers `{ job, created: false }` when this submission was already queued (same key),
  * and refuses with a `conflict` when the same target already has a queued or running job.
@@ -70,7 +63,7 @@ export async function enqueueJob(db: Db, user: ActingUser, input: NewJob): Promi
       .returning();
     if (row) return { job: row, created: true };
   } catch (error) {
-    if (!uniqueViolationOn(error, "jobs_active_lock_key")) throw error;
+    if (!isUniqueViolation(error, "jobs_active_lock_key")) throw error;
     const [active] = await db
       .select({ title: jobs.title, userId: jobs.userId })
       .from(jobs)

@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, type Db } from "@/db/client";
 import { authorize, type PolicyKey } from "@/lib/access/policy";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { currentUser } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
 

@@ -10,7 +10,7 @@ import type { Db } from "@/db/client";
 import { dynamicSegments, mailings, profileDatabases } from "@/db/schema";
 import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/access/guards";
 import { databaseVisible } from "@/lib/access/visibility";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { invalid } from "@/lib/errors";
 import { latestVersionSql } from "@/lib/dynamic-segments/versions";
 import { issuesFromZod } from "@/lib/segments/script";

@@ -2,7 +2,7 @@ import "server-only";
 import { Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
 import type { Db } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { databaseFields } from "@/lib/databases/queries";
 import { SUBSCRIPTION_COLUMNS } from "@/lib/databases/schema";
 import { AppError, type Issue } from "@/lib/errors";

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, lt, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { profiles } from "@/db/schema";
 import { requireVisibleDatabase } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { databaseFields } from "@/lib/databases/queries";
 import { invalid, notFound } from "@/lib/errors";
 import { MAX_PROFILES_PER_REQUEST, validateProfileInputs, type ProfileRow, type Subscription } from "./schema";

@@ -9,7 +9,7 @@ import { idSchema, storableText } from "@/lib/validation/input";
 import type { Db } from "@/db/client";
 import { dynamicSegments, profileDatabases, profiles, scenarioParticipants, scenarios } from "@/db/schema";
 import { databaseVisible } from "@/lib/access/visibility";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { invalid, notFound } from "@/lib/errors";
 import { requireCampaignSegment } from "@/lib/mailings/queries";
 import { issuesFromZod } from "@/lib/segments/script";

@@ -10,9 +10,10 @@ import { queryRows, type Db } from "@/db/client";
 import { msSetting, workMemSetting } from "@/db/settings";
 import { segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
+import { cancelReason, sqlState } from "@/db/errors";
 import { getSegmentVersion } from "@/lib/dynamic-segments/versions";
-import { AppError, cancelReason, formatDuration, invalid } from "@/lib/errors";
+import { AppError, formatDuration, invalid } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
 import { selectionCountQuery } from "@/lib/segments/compile";
 import { issuesFromZod } from "@/lib/segments/script";
@@ -136,15 +137,6 @@ export function actionCancelled(reason: "timeout" | "request", elapsedMs: number
   return reason === "timeout"
     ? new AppError("timeout", `This action timed out after ${formatDuration(actionTimeoutMs())} (its time limit) and was stopped; nothing was changed.`)
     : new AppError("timeout", `This action was cancelled on the database server after ${formatDuration(elapsedMs)} (not by its time limit); nothing was changed.`);
-}
-
-/** The SQLSTATE of a driver error (postgres.js and PGlite both put it on `code`, possibly under `cause`). */
-export function sqlState(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
 }
 
 /** Advisory locks of this app live under one namespace, so they never collide with anyone else's. */

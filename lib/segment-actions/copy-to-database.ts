@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { requireVisibleDatabase } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { databaseFields } from "@/lib/databases/queries";
 import { AppError, invalid, isAppError } from "@/lib/errors";
 import { formatCount } from "@/lib/format";

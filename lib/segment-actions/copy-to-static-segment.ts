@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { createStaticSegment, requireStaticSegmentTarget } from "@/lib/static-segments/queries";
 import {
   countSelection,

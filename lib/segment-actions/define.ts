@@ -10,7 +10,7 @@ import "server-only";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import type { PolicyKey } from "@/lib/access/policy";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { parseParams, type ActionOutcome, type ActionPlan, type ExportContext, type RunContext } from "./common";
 
 type EntryBase<K extends string, S extends z.ZodType> = {

@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { getReadDb } from "@/db/replica";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { csvLine, type CellValue } from "@/lib/export";
 import { formatCount } from "@/lib/format";
 import {

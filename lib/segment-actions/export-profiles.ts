@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import { getReadDb } from "@/db/replica";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { databaseFields } from "@/lib/databases/queries";
 import { invalid } from "@/lib/errors";
 import { encodeHeader, encodePage, profileColumns, profileJson, type ExportOptions, type ProfileColumn } from "@/lib/export";

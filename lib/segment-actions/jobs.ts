@@ -7,7 +7,7 @@ import "server-only";
  */
 import path from "node:path";
 import { databaseKind, getJobsDb, type Db } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { ensureExportsDir, exportFileName } from "@/lib/jobs/files";
 import { enqueueJob, findSubmittedJob, idempotencyKeySchema } from "@/lib/jobs/queue";
 import { toJobView, type JobView } from "@/lib/jobs/queries";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import { requireVisibleDatabase } from "@/lib/access/guards";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { listDatabases } from "@/lib/databases/queries";
 import { listScenarios } from "@/lib/scenarios/queries";
 import type { FieldDefinition } from "@/lib/segments/fields";

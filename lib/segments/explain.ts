@@ -10,7 +10,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { describeCondition } from "@/components/segments/builder/describe";
 import { queryRows, type Db } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 import { invalid, notFound } from "@/lib/errors";

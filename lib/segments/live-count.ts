@@ -11,7 +11,7 @@ import "server-only";
  */
 import { sql } from "drizzle-orm";
 import { databaseKind, queryRows, type Db } from "@/db/client";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { selectionCountQuery } from "./compile";
 import { prepareSelection, withStatementTimeout } from "./selection";
 

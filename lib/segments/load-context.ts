@@ -7,7 +7,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { dynamicSegments, profileFields, staticSegments } from "@/db/schema";
 import { databaseVisible, dynamicSegmentVisible, staticSegmentVisible } from "@/lib/access/visibility";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { AppError, invalid, type Issue } from "@/lib/errors";
 import type { FieldType } from "./fields";
 import { formatPath, parseScript, type Script, type SelectionRule } from "./script";

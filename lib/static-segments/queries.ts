@@ -3,14 +3,14 @@ import "server-only";
  * Static segments: stored lists of profiles of one database. Visible to a user who may see both the
  * segment (its access groups, SPEC §3) and its database; anything else answers 404.
  */
-import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { idSchema, storableText } from "@/lib/validation/input";
 import type { Db } from "@/db/client";
 import { profileDatabases, profiles, staticSegmentAccessGroups, staticSegmentMembers, staticSegments } from "@/db/schema";
 import { requireVisibleDatabase } from "@/lib/access/guards";
 import { databaseVisible, staticSegmentVisible } from "@/lib/access/visibility";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import { listAssignableAccessGroups } from "@/lib/databases/queries";
 import { AppError, invalid, notFound } from "@/lib/errors";
 import { issuesFromZod } from "@/lib/segments/script";
@@ -148,11 +148,3 @@ export async function removeStaticSegmentMembers(db: Db, user: ActingUser, id: n
   return { removed: removed.length };
 }
 
-/** Recently created static segments first, for pickers that want the newest on top. */
-export async function recentStaticSegments(db: Db, user: ActingUser, databaseId: number) {
-  return db
-    .select({ id: staticSegments.id, name: staticSegments.name })
-    .from(staticSegments)
-    .where(and(eq(staticSegments.databaseId, databaseId), isNull(staticSegments.deletedAt), visible(user)))
-    .orderBy(desc(staticSegments.createdAt));
-}

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { makeUser } from "@/db/testing/fixtures";
-import { loadActingUser } from "@/lib/auth/acting-user";
+import { loadActingUser } from "@/lib/access/acting-user";
 import { changeUserRole, createUser, listUsers, setUserActive, setUserPassword } from "./queries";
 
 describe("users", () => {

@@ -3,7 +3,7 @@ import { and, asc, count, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { accessGroupMembers, accessGroups, users } from "@/db/schema";
 import { authorize } from "@/lib/access/policy";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import bcrypt from "bcryptjs";
 import { hashPassword } from "@/lib/auth/credentials";
 import { lockedUntil, recordFailure, retryMessage } from "@/lib/auth/throttle";

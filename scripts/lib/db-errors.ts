@@ -1,9 +1,11 @@
+import { driverCode } from "@/db/errors";
+
 /** Turns a failure to reach or open the database into a sentence a person can act on. */
 export function describeDatabaseError(error: unknown): string {
   const url = process.env.DATABASE_URL;
   const where = url ? redact(url) : `the embedded database (${process.env.PGLITE_DIR || ".data/pglite"})`;
-  const e = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = e?.code ?? e?.cause?.code;
+  const e = error as { message?: string; cause?: { message?: string } };
+  const code = driverCode(error);
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || code === "CONNECT_TIMEOUT")
     return `Cannot reach PostgreSQL at ${where} (${code}). Is the server running? Start it, fix DATABASE_URL, or unset DATABASE_URL to use the embedded database.`;
   if (code === "3D000")

@@ -2,7 +2,7 @@ import { asc, count, eq, isNull } from "drizzle-orm";
 import { closeDb, getDb, type Db } from "@/db/client";
 import { migrateDb } from "@/db/migrate";
 import { dynamicSegments, users } from "@/db/schema";
-import { loadActingUser } from "@/lib/auth/acting-user";
+import { loadActingUser } from "@/lib/access/acting-user";
 import { calculateSavedSegment } from "@/lib/segments/selection";
 import { seedDemoData } from "@/db/seed";
 import { describeDatabaseError } from "./db-errors";

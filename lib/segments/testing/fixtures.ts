@@ -1,7 +1,7 @@
 /** Small hand-made fixtures for the named regression tests of the selection engine. */
 import type { Db } from "@/db/client";
 import { accessGroups, events, profileDatabases, profileFields, profiles, type FieldType } from "@/db/schema";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 
 let counter = 0;
 export const uniqueName = (prefix: string) => `${prefix} ${Date.now().toString(36)}-${++counter}-${Math.random().toString(36).slice(2, 6)}`;

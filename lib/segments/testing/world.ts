@@ -7,7 +7,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { dynamicSegments, events, profileDatabases, profileFields, profiles, staticSegmentMembers, staticSegments } from "@/db/schema";
-import type { ActingUser } from "@/lib/auth/acting-user";
+import type { ActingUser } from "@/lib/access/acting-user";
 import type { Json, RefEvent, RefProfile, RefRule, RefWorld } from "./reference";
 
 export const NOW = new Date("2026-03-15T12:00:00.000Z");
