@@ -1,4 +1,5 @@
 import "server-only";
+import path from "node:path";
 import type { Db } from "@/db/client";
 import { getReadDb } from "@/db/replica";
 import type { ActingUser } from "@/lib/access/acting-user";
@@ -50,9 +51,14 @@ export async function* exportChunks(
   db: Db,
   source: ResolvedSource,
   options: ExportOptions<SelectionProfile>,
-  onRows?: (rows: number) => void,
-  afterBatch?: (rows: number) => Promise<void>,
+  hooks: {
+    onRows?: (rows: number) => void;
+    afterBatch?: (rows: number) => Promise<void>;
+    /** Where a COPY export split in two keeps its second half meanwhile (an export: its own folder). */
+    spoolDir?: string;
+  } = {},
 ): AsyncGenerator<string | Buffer> {
+  const { onRows, afterBatch, spoolDir } = hooks;
   yield encodeHeader(options);
   const client = postgresClient(db);
   if (client && options.format === "csv") {
@@ -60,7 +66,7 @@ export async function* exportChunks(
     for await (const chunk of copySelectionCsv(client, source.prepared.selection, options.columns as ProfileColumn[], (n) => {
       seen = n;
       onRows?.(n);
-    })) {
+    }, { spoolDir })) {
       yield chunk;
       await afterBatch?.(seen);
     }
@@ -91,10 +97,15 @@ async function run(db: Db, user: ActingUser, params: ExportProfilesParams, ctx: 
   ctx.progress?.({ total, done: 0, stage: `Writing ${profilesWord(total)}` });
 
   let rows = 0;
-  const chunks = exportChunks(reader, source, options, (n) => {
-    rows = n;
-    ctx.progress?.({ done: n });
-  }, ctx.afterBatch);
+  const chunks = exportChunks(reader, source, options, {
+    onRows: (n) => {
+      rows = n;
+      ctx.progress?.({ done: n });
+    },
+    afterBatch: ctx.afterBatch,
+    // Beside the file: each export (and each test) keeps its temporary files in its own folder.
+    spoolDir: path.dirname(ctx.file),
+  });
   const { bytes } = await writeExportFile(ctx.file, chunks);
 
   const extension = params.format === "csv" ? "csv" : "ndjson";
