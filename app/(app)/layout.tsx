@@ -1,10 +1,8 @@
 import Link from "next/link";
-import { LogOut } from "lucide-react";
 import { AppNav } from "@/components/shell/app-nav";
 import { DatabaseUnavailable } from "@/components/shell/database-unavailable";
 import { MobileNav } from "@/components/shell/mobile-nav";
-import { Button } from "@/components/ui/button";
-import { signOutAction } from "@/lib/auth/actions";
+import { SignOutButton } from "@/components/shell/sign-out-button";
 import { requireUser } from "@/lib/auth/session";
 import { DatabaseUnavailableError } from "@/db/errors";
 
@@ -48,12 +46,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               {user.email} · {roleLabel[user.role]}
             </div>
           </div>
-          <form action={signOutAction}>
-            <Button type="submit" variant="ghost" size="sm">
-              <LogOut aria-hidden />
-              Sign out
-            </Button>
-          </form>
+          <SignOutButton />
         </header>
         <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 outline-none sm:px-6">
           {children}

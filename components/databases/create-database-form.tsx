@@ -8,7 +8,7 @@ import { Alert, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input, fieldClasses } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { createDatabaseAction, type CreateDatabaseState } from "@/lib/databases/actions";
+import { createDatabaseAction } from "@/lib/databases/actions";
 import {
   createDatabaseFormSchema,
   emptyFieldRow,
@@ -27,6 +27,9 @@ const noop = () => () => {};
 /** True once React runs in the browser; before that (and without JavaScript) buttons post the form. */
 const useHydrated = () => useSyncExternalStore(noop, () => true, () => false);
 
+/** The form's field path (`fields.2.key`) as the server names it (`fields[2].key`). */
+const serverPath = (path: string) => path.replace(/\.(\d+)(?=\.|$)/g, "[$1]");
+
 function FieldError({ id, message }: { id: string; message?: string }) {
   if (!message) return null;
   return (
@@ -42,7 +45,7 @@ function FieldError({ id, message }: { id: string; message?: string }) {
  * "Remove" round-trip through the server action.
  */
 export function CreateDatabaseForm({ accessGroups }: { accessGroups: Group[] }) {
-  const [state, formAction, pending] = useActionState<CreateDatabaseState, FormData>(createDatabaseAction, null);
+  const [state, formAction, pending] = useActionState(createDatabaseAction, null);
   const failed = state && !state.ok ? state : null;
   const posted = failed?.values;
   const formRef = useRef<HTMLFormElement>(null);
@@ -65,7 +68,7 @@ export function CreateDatabaseForm({ accessGroups }: { accessGroups: Group[] }) 
     const parts = path.split(".");
     let node: unknown = errors;
     for (const part of parts) node = (node as Record<string, unknown> | undefined)?.[part];
-    return (node as { message?: string } | undefined)?.message ?? failed?.fieldErrors?.[path];
+    return (node as { message?: string } | undefined)?.message ?? failed?.fieldErrors?.[serverPath(path)];
   };
 
   const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {

@@ -8,10 +8,8 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Progress } from "@/components/ui/progress";
-import type { ImportCsvState } from "@/lib/databases/actions";
+import { importProfilesCsvAction } from "@/lib/databases/actions";
 import { MAX_CSV_BYTES, MAX_CSV_LABEL } from "@/lib/profiles/csv-format";
-
-type ImportAction = (state: ImportCsvState, formData: FormData) => Promise<ImportCsvState>;
 
 /**
  * When the upload itself fails (the connection dropped, or the server refused the request body before
@@ -32,16 +30,16 @@ const UploadFailed = catchError(function UploadFailed(_props: object, { reset }:
 });
 
 /** Uploads a CSV file to the database's import action; works as a plain form post without JavaScript. */
-export function CsvImportForm({ action }: { action: ImportAction }) {
+export function CsvImportForm({ databaseId }: { databaseId: number }) {
   return (
     <UploadFailed>
-      <ImportForm action={action} />
+      <ImportForm databaseId={databaseId} />
     </UploadFailed>
   );
 }
 
-function ImportForm({ action }: { action: ImportAction }) {
-  const [state, formAction, pending] = useActionState<ImportCsvState, FormData>(action, null);
+function ImportForm({ databaseId }: { databaseId: number }) {
+  const [state, formAction, pending] = useActionState(importProfilesCsvAction, null);
   const [localError, setLocalError] = useState<string | null>(null);
 
   // Checked in the browser too, so that an oversized file is refused before it is sent.
@@ -59,10 +57,17 @@ function ImportForm({ action }: { action: ImportAction }) {
     }
   };
 
-  const failure = localError ? { message: localError, errors: undefined } : state && !state.ok ? state : null;
+  // The problems in the file, listed when they say more than the headline.
+  const problems = state && !state.ok ? (state.issues ?? []).map((i) => i.message) : [];
+  const failure = localError
+    ? { message: localError, errors: undefined }
+    : state && !state.ok
+      ? { message: state.message, errors: problems.length > 1 || (problems.length === 1 && problems[0] !== state.message) ? problems : undefined }
+      : null;
 
   return (
     <form action={formAction} onSubmit={onSubmit} className="space-y-4">
+      <input type="hidden" name="databaseId" value={databaseId} />
       <div className="flex flex-wrap items-end gap-3">
         <div className="min-w-64 flex-1 space-y-2">
           <Label htmlFor="csv-file">CSV file</Label>

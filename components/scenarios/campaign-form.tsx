@@ -6,7 +6,8 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
-import type { CampaignFormState } from "@/lib/scenarios/actions";
+import type { ActionResult, FormResult } from "@/lib/actions/result";
+import type { CampaignValues } from "@/lib/scenarios/campaign-values";
 
 type Option = { id: number; name: string };
 
@@ -18,13 +19,15 @@ type Option = { id: number; name: string };
 export function CampaignForm(props: {
   heading: string;
   idPrefix: string;
-  action: (state: CampaignFormState, form: FormData) => Promise<CampaignFormState>;
+  /** Opens what it created (a redirect), so it answers only failures. */
+  action: (previous: FormResult<never, CampaignValues>, form: FormData) => Promise<ActionResult<never, CampaignValues>>;
   databases: Option[];
   segments: (Option & { databaseId: number })[];
 }) {
-  const [state, action, pending] = useActionState<CampaignFormState, FormData>(props.action, {});
-  const [databaseId, setDatabaseId] = useState(state.values?.databaseId ?? "");
-  const errors = state.fieldErrors ?? {};
+  const [state, action, pending] = useActionState(props.action, null);
+  const failed = state && !state.ok ? state : null;
+  const [databaseId, setDatabaseId] = useState(failed?.values?.databaseId ?? "");
+  const errors = failed?.fieldErrors ?? {};
   const segments = databaseId ? props.segments.filter((s) => String(s.databaseId) === databaseId) : props.segments;
   const id = (name: string) => `${props.idPrefix}-${name}`;
   return (
@@ -32,14 +35,14 @@ export function CampaignForm(props: {
       <h2 id={id("heading")} className="font-semibold">
         {props.heading}
       </h2>
-      {state.message ? (
+      {failed ? (
         <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-          {state.message}
+          {failed.message}
         </p>
       ) : null}
       <div className="grid gap-1.5">
         <Label htmlFor={id("name")}>Name</Label>
-        <Input id={id("name")} name="name" required maxLength={200} defaultValue={state.values?.name} aria-invalid={errors.name ? true : undefined} />
+        <Input id={id("name")} name="name" required maxLength={200} defaultValue={failed?.values?.name} aria-invalid={errors.name ? true : undefined} />
         {errors.name ? <p className="text-sm text-destructive">{errors.name}</p> : null}
       </div>
       <div className="grid gap-1.5">
@@ -56,7 +59,7 @@ export function CampaignForm(props: {
       </div>
       <div className="grid gap-1.5">
         <Label htmlFor={id("segment")}>Segment</Label>
-        <NativeSelect id={id("segment")} name="segmentId" defaultValue={state.values?.segmentId ?? ""} key={databaseId}>
+        <NativeSelect id={id("segment")} name="segmentId" defaultValue={failed?.values?.segmentId ?? ""} key={databaseId}>
           <option value="">No segment (the whole database)</option>
           {segments.map((s) => (
             <option key={s.id} value={s.id}>

@@ -14,6 +14,7 @@ import {
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { deleteSegmentPermanentlyAction, restoreSegmentAction } from "@/lib/dynamic-segments/actions";
+import type { ActionResult } from "@/lib/actions/result";
 
 export function BinActions({ id, name, canDeletePermanently }: { id: number; name: string; canDeletePermanently: boolean }) {
   const router = useRouter();
@@ -21,9 +22,9 @@ export function BinActions({ id, name, canDeletePermanently }: { id: number; nam
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
 
-  const run = (action: (id: number) => Promise<{ ok: boolean; message?: string }>) =>
+  const run = (action: (input: { id: number }) => Promise<ActionResult>) =>
     startTransition(async () => {
-      const result = await action(id);
+      const result = await action({ id });
       if (result.ok) {
         setOpen(false);
         router.refresh();

@@ -39,14 +39,14 @@ export function SegmentRowActions({ id, name, dependents }: { id: number; name: 
 
   const clone = () =>
     startTransition(async () => {
-      const result = await cloneSegmentAction(id);
+      const result = await cloneSegmentAction({ id });
       if (result.ok) router.push(`/segments/dynamic/${result.data.id}`);
       else setError(result.message);
     });
 
   const bin = () =>
     startTransition(async () => {
-      const result = await moveSegmentToBinAction(id);
+      const result = await moveSegmentToBinAction({ id });
       if (result.ok) {
         setConfirmOpen(false);
         router.refresh();

@@ -16,7 +16,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { deleteAccessGroupAction, renameAccessGroupAction, setAccessGroupLeadsAction } from "@/lib/access-groups/actions";
-import type { ActionResult } from "@/lib/actions/safe-action";
+import type { ActionResult } from "@/lib/actions/result";
 import type { LeadCandidate } from "./create-access-group-form";
 
 /** Admins: rename a group, choose its leads, delete it. */
@@ -44,7 +44,7 @@ export function AccessGroupAdmin({ group, candidates }: { group: { id: number; n
           <Label htmlFor={`group-name-${group.id}`}>Name of {group.name}</Label>
           <Input id={`group-name-${group.id}`} value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />
         </div>
-        <Button variant="outline" disabled={pending || name.trim() === group.name} onClick={() => run(() => renameAccessGroupAction(group.id, name), "Renamed.")}>
+        <Button variant="outline" disabled={pending || name.trim() === group.name} onClick={() => run(() => renameAccessGroupAction({ groupId: group.id, name }), "Renamed.")}>
           Rename
         </Button>
       </div>
@@ -64,7 +64,7 @@ export function AccessGroupAdmin({ group, candidates }: { group: { id: number; n
           ))}
           {options.length === 0 ? <span className="text-sm text-muted-foreground">No active team leads.</span> : null}
         </div>
-        <Button size="sm" variant="outline" disabled={pending} onClick={() => run(() => setAccessGroupLeadsAction(group.id, leads), "Leads saved.")}>
+        <Button size="sm" variant="outline" disabled={pending} onClick={() => run(() => setAccessGroupLeadsAction({ groupId: group.id, leadIds: leads }), "Leads saved.")}>
           Save leads
         </Button>
       </fieldset>
@@ -82,7 +82,7 @@ export function AccessGroupAdmin({ group, candidates }: { group: { id: number; n
             </AlertDialogHeader>
             <AlertDialogFooter>
               <AlertDialogCancel>Cancel</AlertDialogCancel>
-              <Button variant="destructive" disabled={pending} onClick={() => run(() => deleteAccessGroupAction(group.id), "Deleted.")}>
+              <Button variant="destructive" disabled={pending} onClick={() => run(() => deleteAccessGroupAction({ groupId: group.id }), "Deleted.")}>
                 Delete group
               </Button>
             </AlertDialogFooter>

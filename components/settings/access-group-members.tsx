@@ -9,7 +9,6 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { addAccessGroupMemberAction, removeAccessGroupMemberAction } from "@/lib/access-groups/actions";
-import type { FormState } from "@/lib/actions/safe-action";
 import { FieldError, FormMessage } from "./form-bits";
 
 export type MemberRow = { userId: number; name: string; email: string; isLead: boolean };
@@ -21,7 +20,7 @@ function RemoveButton({ groupId, groupName, member, canRemoveLeads }: { groupId:
   if (member.isLead && !canRemoveLeads) return null;
   const remove = () =>
     startTransition(async () => {
-      const result = await removeAccessGroupMemberAction(groupId, member.userId);
+      const result = await removeAccessGroupMemberAction({ groupId, memberId: member.userId });
       if (result.ok) router.refresh();
       else setError(result.message);
     });
@@ -41,7 +40,7 @@ function RemoveButton({ groupId, groupName, member, canRemoveLeads }: { groupId:
 
 /** The members of a group, for those who manage them: add by email, remove members (leads: admins only). */
 export function AccessGroupMembers({ groupId, groupName, members, canRemoveLeads }: { groupId: number; groupName: string; members: MemberRow[]; canRemoveLeads: boolean }) {
-  const [state, formAction, pending] = useActionState<FormState, FormData>(addAccessGroupMemberAction.bind(null, groupId), null);
+  const [state, formAction, pending] = useActionState(addAccessGroupMemberAction, null);
   const formRef = useRef<HTMLFormElement>(null);
   const router = useRouter();
   const emailError = state && !state.ok ? state.fieldErrors?.email : undefined;
@@ -88,6 +87,7 @@ export function AccessGroupMembers({ groupId, groupName, members, canRemoveLeads
         </TableBody>
       </Table>
       <form ref={formRef} action={formAction} className="flex flex-wrap items-end gap-3">
+        <input type="hidden" name="groupId" value={groupId} />
         <div className="grid min-w-72 gap-1.5">
           <Label htmlFor={inputId}>Member email</Label>
           <Input id={inputId} name="email" type="email" required placeholder="name@example.com" aria-invalid={Boolean(emailError)} aria-describedby={`${inputId}-error`} />

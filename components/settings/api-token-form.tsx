@@ -6,12 +6,12 @@ import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { createApiTokenAction, type CreateTokenState } from "@/lib/api-tokens/actions";
+import { createApiTokenAction } from "@/lib/api-tokens/actions";
 import { FieldError } from "./form-bits";
 
 /** "Create token": the new token is shown here once, with a copy button, and never again. */
 export function ApiTokenForm() {
-  const [state, formAction, pending] = useActionState<CreateTokenState, FormData>(createApiTokenAction, null);
+  const [state, formAction, pending] = useActionState(createApiTokenAction, null);
   const [copied, setCopied] = useState(false);
   const nameError = state && !state.ok ? (state.fieldErrors?.name ?? undefined) : undefined;
 
@@ -38,17 +38,17 @@ export function ApiTokenForm() {
           {state.message}
         </p>
       ) : null}
-      {state?.ok && state.token ? (
+      {state?.ok ? (
         <Alert variant="success" role="status">
           <KeyRound aria-hidden />
-          <AlertTitle>New token “{state.name}”</AlertTitle>
+          <AlertTitle>New token “{state.data.name}”</AlertTitle>
           <AlertDescription>
             <p>{state.message} It acts as you, with your access. Send it as <code>Authorization: Bearer &lt;token&gt;</code>.</p>
             <div className="mt-2 flex w-full flex-wrap items-center gap-2">
               <code aria-label="New API token" className="rounded bg-muted px-2 py-1 font-mono text-sm break-all text-foreground">
-                {state.token}
+                {state.data.token}
               </code>
-              <Button type="button" size="sm" variant="outline" onClick={() => copy(state.token!)}>
+              <Button type="button" size="sm" variant="outline" onClick={() => copy(state.data.token)}>
                 {copied ? <Check aria-hidden /> : <Copy aria-hidden />}
                 {copied ? "Copied" : "Copy"}
               </Button>

@@ -26,7 +26,7 @@ function RevokeButton({ token }: { token: ApiTokenSummary }) {
   const [pending, startTransition] = useTransition();
   const revoke = () =>
     startTransition(async () => {
-      const result = await revokeApiTokenAction(token.id);
+      const result = await revokeApiTokenAction({ tokenId: token.id });
       if (result.ok) {
         setOpen(false);
         router.refresh();

@@ -5,14 +5,13 @@ import { KeyRound } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import type { FormState } from "@/lib/actions/safe-action";
 import { changeOwnPasswordAction } from "@/lib/auth/session-actions";
 import { MIN_PASSWORD_LENGTH } from "@/lib/users/schema";
 import { FieldError, FormMessage } from "./form-bits";
 
 /** "Change password": the current one, then the new one; other sessions end. Works without JavaScript. */
 export function ChangePasswordForm() {
-  const [state, formAction, pending] = useActionState<FormState, FormData>(changeOwnPasswordAction, null);
+  const [state, formAction, pending] = useActionState(changeOwnPasswordAction, null);
   const formRef = useRef<HTMLFormElement>(null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   useEffect(() => {

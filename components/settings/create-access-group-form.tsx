@@ -6,14 +6,13 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { createAccessGroupAction } from "@/lib/access-groups/actions";
-import type { FormState } from "@/lib/actions/safe-action";
 import { FieldError, FormMessage } from "./form-bits";
 
 export type LeadCandidate = { id: number; name: string; email: string };
 
 /** Admins: "Create group" with its name and leads (team leads only). */
 export function CreateAccessGroupForm({ candidates }: { candidates: LeadCandidate[] }) {
-  const [state, formAction, pending] = useActionState<FormState, FormData>(createAccessGroupAction, null);
+  const [state, formAction, pending] = useActionState(createAccessGroupAction, null);
   const formRef = useRef<HTMLFormElement>(null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   useEffect(() => {

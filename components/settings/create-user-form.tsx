@@ -6,14 +6,13 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
-import type { FormState } from "@/lib/actions/safe-action";
 import { createUserAction } from "@/lib/users/actions";
 import { MIN_PASSWORD_LENGTH, ROLE_LABELS, USER_ROLES } from "@/lib/users/schema";
 import { FieldError, FormMessage } from "./form-bits";
 
 /** "Create user": name, email, role and a first password the admin hands over. Works without JavaScript. */
 export function CreateUserForm() {
-  const [state, formAction, pending] = useActionState<FormState, FormData>(createUserAction, null);
+  const [state, formAction, pending] = useActionState(createUserAction, null);
   const formRef = useRef<HTMLFormElement>(null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   useEffect(() => {

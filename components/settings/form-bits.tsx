@@ -1,4 +1,4 @@
-import type { FormState } from "@/lib/actions/safe-action";
+import type { FormResult } from "@/lib/actions/result";
 
 /** A field's error under it, tied to the control with `aria-describedby`. */
 export function FieldError({ id, message }: { id: string; message?: string }) {
@@ -11,7 +11,7 @@ export function FieldError({ id, message }: { id: string; message?: string }) {
 }
 
 /** The form's overall answer: a polite status on success, an alert on failure. */
-export function FormMessage({ state }: { state: FormState }) {
+export function FormMessage({ state }: { state: FormResult<unknown, unknown> }) {
   if (!state?.message) return null;
   return state.ok ? (
     <p role="status" className="text-sm text-success">

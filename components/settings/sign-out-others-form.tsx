@@ -3,12 +3,11 @@
 import { useActionState } from "react";
 import { LogOut } from "lucide-react";
 import { Button } from "@/components/ui/button";
-import type { FormState } from "@/lib/actions/safe-action";
 import { signOutEverywhereElseAction } from "@/lib/auth/session-actions";
 
 /** "Sign out everywhere else": keeps this session, ends the others. Works without JavaScript. */
 export function SignOutOthersForm({ others }: { others: number }) {
-  const [state, formAction, pending] = useActionState<FormState, FormData>(signOutEverywhereElseAction, null);
+  const [state, formAction, pending] = useActionState(signOutEverywhereElseAction, null);
   return (
     <form action={formAction} className="flex flex-wrap items-center gap-3">
       <Button type="submit" variant="outline" disabled={pending}>

@@ -17,7 +17,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import type { ActionResult } from "@/lib/actions/safe-action";
+import type { ActionResult } from "@/lib/actions/result";
 import { formatDateTime } from "@/lib/format";
 import { changeUserRoleAction, setUserActiveAction, setUserPasswordAction, signOutUserEverywhereAction } from "@/lib/users/actions";
 import { MIN_PASSWORD_LENGTH, ROLE_LABELS, USER_ROLES, type Role } from "@/lib/users/schema";
@@ -39,7 +39,7 @@ function PasswordDialog({ user }: { user: UserRow }) {
   const [pending, startTransition] = useTransition();
   const save = () =>
     startTransition(async () => {
-      const result = await setUserPasswordAction(user.id, password);
+      const result = await setUserPasswordAction({ userId: user.id, password });
       if (result.ok) {
         setPassword("");
         setOpen(false);
@@ -101,7 +101,7 @@ function UserActions({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
           className="h-8 w-36"
           value={user.role}
           disabled={pending || isSelf}
-          onChange={(e) => run(() => changeUserRoleAction(user.id, e.target.value))}
+          onChange={(e) => run(() => changeUserRoleAction({ userId: user.id, role: e.target.value as Role }))}
         >
           {USER_ROLES.map((r) => (
             <option key={r} value={r}>
@@ -110,12 +110,12 @@ function UserActions({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
           ))}
         </NativeSelect>
         <PasswordDialog user={user} />
-        <Button size="sm" variant="ghost" disabled={pending} onClick={() => run(() => signOutUserEverywhereAction(user.id), signedOut)}>
+        <Button size="sm" variant="ghost" disabled={pending} onClick={() => run(() => signOutUserEverywhereAction({ userId: user.id }), signedOut)}>
           End all sessions
           <span className="sr-only"> of {user.name}</span>
         </Button>
         {isSelf ? null : (
-          <Button size="sm" variant={user.active ? "ghost" : "outline"} className={user.active ? "text-destructive" : undefined} disabled={pending} onClick={() => run(() => setUserActiveAction(user.id, !user.active))}>
+          <Button size="sm" variant={user.active ? "ghost" : "outline"} className={user.active ? "text-destructive" : undefined} disabled={pending} onClick={() => run(() => setUserActiveAction({ userId: user.id, active: !user.active }))}>
             {user.active ? `Deactivate` : `Reactivate`}
             <span className="sr-only"> {user.name}</span>
           </Button>

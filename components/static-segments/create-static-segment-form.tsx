@@ -6,30 +6,31 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
-import { createStaticSegmentAction, type CreateFormState } from "@/lib/static-segments/actions";
+import { createStaticSegmentAction } from "@/lib/static-segments/actions";
 
 /** "Create static segment": name, profile database, access groups. A plain form post (works without JavaScript). */
 export function CreateStaticSegmentForm({ databases, accessGroups }: { databases: { id: number; name: string }[]; accessGroups: { id: number; name: string }[] }) {
-  const [state, action, pending] = useActionState<CreateFormState, FormData>(createStaticSegmentAction, {});
-  const errors = state.fieldErrors ?? {};
+  const [state, action, pending] = useActionState(createStaticSegmentAction, null);
+  const failed = state && !state.ok ? state : null;
+  const errors = failed?.fieldErrors ?? {};
   return (
     <form action={action} className="grid gap-4 rounded-lg border bg-card p-4 shadow-xs" aria-labelledby="create-static-heading">
       <h2 id="create-static-heading" className="font-semibold">
         Create static segment
       </h2>
-      {state.message ? (
+      {failed ? (
         <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-          {state.message}
+          {failed.message}
         </p>
       ) : null}
       <div className="grid gap-1.5">
         <Label htmlFor="static-name">Name</Label>
-        <Input id="static-name" name="name" required maxLength={200} defaultValue={state.values?.name} aria-invalid={errors.name ? true : undefined} />
+        <Input id="static-name" name="name" required maxLength={200} defaultValue={failed?.values?.name} aria-invalid={errors.name ? true : undefined} />
         {errors.name ? <p className="text-sm text-destructive">{errors.name}</p> : null}
       </div>
       <div className="grid gap-1.5">
         <Label htmlFor="static-database">Profile database</Label>
-        <NativeSelect id="static-database" name="databaseId" required defaultValue={state.values?.databaseId ?? ""} aria-invalid={errors.databaseId ? true : undefined}>
+        <NativeSelect id="static-database" name="databaseId" required defaultValue={failed?.values?.databaseId ?? ""} aria-invalid={errors.databaseId ? true : undefined}>
           <option value="">Choose a profile database</option>
           {databases.map((d) => (
             <option key={d.id} value={d.id}>

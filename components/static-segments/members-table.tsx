@@ -4,13 +4,13 @@ import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatCount, formatDateTime } from "@/lib/format";
-import { removeStaticSegmentMembersAction, type RemoveMembersState } from "@/lib/static-segments/actions";
+import { removeStaticSegmentMembersAction } from "@/lib/static-segments/actions";
 
 type Member = { id: number; email: string | null; firstName: string | null; lastName: string | null; addedAt: string };
 
 /** The members of a static segment (one page), with "Remove from segment" for the ticked ones. */
 export function MembersTable({ segmentId, members }: { segmentId: number; members: Member[] }) {
-  const [state, action, pending] = useActionState<RemoveMembersState, FormData>(removeStaticSegmentMembersAction, {});
+  const [state, action, pending] = useActionState(removeStaticSegmentMembersAction, null);
   const [ticked, setTicked] = useState<Set<number>>(new Set());
   const toggle = (id: number, on: boolean) =>
     setTicked((prev) => {
@@ -27,8 +27,8 @@ export function MembersTable({ segmentId, members }: { segmentId: number; member
           Remove from segment
         </Button>
         <span className="text-sm text-muted-foreground" aria-live="polite">
-          {state.message ? <span role="alert" className="text-destructive">{state.message}</span> : null}
-          {state.removed !== undefined ? `Removed ${formatCount(state.removed)} profile${state.removed === 1 ? "" : "s"}.` : ticked.size ? `${ticked.size} selected` : null}
+          {state && !state.ok ? <span role="alert" className="text-destructive">{state.message}</span> : null}
+          {state?.ok ? `Removed ${formatCount(state.data.removed)} profile${state.data.removed === 1 ? "" : "s"}.` : ticked.size ? `${ticked.size} selected` : null}
         </span>
       </div>
       <div className="rounded-lg border">

@@ -1,7 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction, toFormState, type ActionResult, type FormState } from "@/lib/actions/safe-action";
+import { z } from "zod";
+import { defineAction, defineFormAction } from "@/lib/actions/define-action";
+import { idSchema } from "@/lib/validation/input";
 import {
   addAccessGroupMember,
   createAccessGroup,
@@ -10,51 +12,68 @@ import {
   renameAccessGroup,
   setAccessGroupLeads,
 } from "./queries";
+import { createGroupSchema, groupNameSchema, memberEmailSchema } from "./schema";
 
 const PAGE = "/settings/access-groups";
+const groupId = idSchema("Not an access group id.");
 
-const ids = (form: FormData, name: string) =>
-  form
-    .getAll(name)
-    .map(Number)
-    .filter((n) => Number.isInteger(n) && n > 0);
+export const createAccessGroupAction = defineFormAction({
+  key: "accessGroups.manage",
+  read: (form) => ({ name: String(form.get("name") ?? ""), leadIds: form.getAll("leadIds").map(Number) }),
+  input: createGroupSchema,
+  handler: async (input, { db, user }) => {
+    const created = await createAccessGroup(db, user, input);
+    revalidatePath(PAGE);
+    return created;
+  },
+  message: (_created, input) => `Created the group ${input.name}.`,
+});
 
-export async function createAccessGroupAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const name = String(form.get("name") ?? "");
-  const result = await runAction("accessGroups.manage", ({ db, user }) => createAccessGroup(db, user, { name, leadIds: ids(form, "leadIds") }));
-  if (result.ok) revalidatePath(PAGE);
-  return toFormState(result, `Created the group ${name.trim()}.`);
-}
+export const renameAccessGroupAction = defineAction({
+  key: "accessGroups.manage",
+  input: z.strictObject({ groupId, name: groupNameSchema }),
+  handler: async (input, { db, user }) => {
+    await renameAccessGroup(db, user, input.groupId, input.name);
+    revalidatePath(PAGE);
+  },
+});
 
-export async function renameAccessGroupAction(groupId: number, name: string): Promise<ActionResult> {
-  const result = await runAction("accessGroups.manage", ({ db, user }) => renameAccessGroup(db, user, Number(groupId), name));
-  if (result.ok) revalidatePath(PAGE);
-  return result;
-}
+export const deleteAccessGroupAction = defineAction({
+  key: "accessGroups.manage",
+  input: z.strictObject({ groupId }),
+  handler: async (input, { db, user }) => {
+    await deleteAccessGroup(db, user, input.groupId);
+    revalidatePath(PAGE);
+  },
+});
 
-export async function deleteAccessGroupAction(groupId: number): Promise<ActionResult> {
-  const result = await runAction("accessGroups.manage", ({ db, user }) => deleteAccessGroup(db, user, Number(groupId)));
-  if (result.ok) revalidatePath(PAGE);
-  return result;
-}
+export const setAccessGroupLeadsAction = defineAction({
+  key: "accessGroups.manage",
+  input: z.strictObject({ groupId, leadIds: z.array(idSchema("Not a user id.")).max(100) }),
+  handler: async (input, { db, user }) => {
+    await setAccessGroupLeads(db, user, input.groupId, input.leadIds);
+    revalidatePath(PAGE);
+  },
+});
 
-export async function setAccessGroupLeadsAction(groupId: number, leadIds: number[]): Promise<ActionResult> {
-  const result = await runAction("accessGroups.manage", ({ db, user }) =>
-    setAccessGroupLeads(db, user, Number(groupId), Array.isArray(leadIds) ? leadIds.map(Number) : []),
-  );
-  if (result.ok) revalidatePath(PAGE);
-  return result;
-}
+/** "Add member": the form posts the group (a hidden field) and the member's email. */
+export const addAccessGroupMemberAction = defineFormAction({
+  key: "accessGroups.manageMembers",
+  read: (form) => ({ groupId: Number(form.get("groupId")), email: String(form.get("email") ?? "") }),
+  input: z.strictObject({ groupId, email: memberEmailSchema }),
+  handler: async (input, { db, user }) => {
+    const member = await addAccessGroupMember(db, user, input.groupId, input.email);
+    revalidatePath(PAGE);
+    return member;
+  },
+  message: (member) => `Added ${member.name}.`,
+});
 
-/** "Add member": the group is bound as the first argument; the form sends the member's email. */
-export async function addAccessGroupMemberAction(groupId: number, _prev: FormState, form: FormData): Promise<FormState> {
-  const result = await runAction("accessGroups.manageMembers", ({ db, user }) => addAccessGroupMember(db, user, Number(groupId), String(form.get("email") ?? "")));
-  if (result.ok) revalidatePath(PAGE);
-  return toFormState(result, (member) => `Added ${member.name}.`);
-}
-
-export async function removeAccessGroupMemberAction(groupId: number, memberId: number): Promise<ActionResult> {
-  const result = await runAction("accessGroups.manageMembers", ({ db, user }) => removeAccessGroupMember(db, user, Number(groupId), Number(memberId)));
-  if (result.ok) revalidatePath(PAGE);
-  return result;
-}
+export const removeAccessGroupMemberAction = defineAction({
+  key: "accessGroups.manageMembers",
+  input: z.strictObject({ groupId, memberId: idSchema("Not a user id.") }),
+  handler: async (input, { db, user }) => {
+    await removeAccessGroupMember(db, user, input.groupId, input.memberId);
+    revalidatePath(PAGE);
+  },
+});

@@ -5,6 +5,7 @@ import { accessGroupMembers } from "@/db/schema";
 import { makeDatabase, makeGroup, makeUser } from "@/db/testing/fixtures";
 import { loadActingUser, type ActingUser } from "@/lib/access/acting-user";
 import { addAccessGroupMember, createAccessGroup, deleteAccessGroup, listAccessGroups, removeAccessGroupMember, renameAccessGroup, setAccessGroupLeads } from "./queries";
+import { createGroupSchema, memberEmailSchema } from "./schema";
 
 let admin: ActingUser, lead: ActingUser, member: ActingUser, groupId: number;
 
@@ -32,7 +33,7 @@ describe("access groups", () => {
   it("a lead adds and removes members by email, but not leads; a member who does not lead cannot", async () => {
     const db = await getDb();
     const newcomer = await makeUser("marketer");
-    const added = await addAccessGroupMember(db, lead, groupId, newcomer.email.toUpperCase());
+    const added = await addAccessGroupMember(db, lead, groupId, memberEmailSchema.parse(newcomer.email.toUpperCase()));
     expect(added.userId).toBe(newcomer.id);
     expect((await loadActingUser(db, newcomer.id))!.groupIds).toContain(groupId);
     await expect(addAccessGroupMember(db, lead, groupId, newcomer.email)).rejects.toMatchObject({ code: "conflict" });
@@ -47,10 +48,10 @@ describe("access groups", () => {
   it("admins create groups with team leads as leads, rename them, and change leads", async () => {
     const db = await getDb();
     const otherLead = await makeUser("lead");
-    const { id } = await createAccessGroup(db, admin, { name: "Team Beta", leadIds: [otherLead.id] });
+    const { id } = await createAccessGroup(db, admin, createGroupSchema.parse({ name: "Team Beta", leadIds: [otherLead.id] }));
     expect((await loadActingUser(db, otherLead.id))!.leadGroupIds).toContain(id);
-    await expect(createAccessGroup(db, admin, { name: "team beta" })).rejects.toMatchObject({ code: "conflict", issues: [{ path: "name" }] });
-    await expect(createAccessGroup(db, admin, { name: "Team Gamma", leadIds: [member.id] })).rejects.toMatchObject({ issues: [{ path: "leadIds" }] });
+    await expect(createAccessGroup(db, admin, createGroupSchema.parse({ name: "team beta" }))).rejects.toMatchObject({ code: "conflict", issues: [{ path: "name" }] });
+    await expect(createAccessGroup(db, admin, createGroupSchema.parse({ name: "Team Gamma", leadIds: [member.id] }))).rejects.toMatchObject({ issues: [{ path: "leadIds" }] });
     await renameAccessGroup(db, admin, id, "Team Beta (EU)");
     await setAccessGroupLeads(db, admin, id, [lead.id]);
     const rows = await db.select().from(accessGroupMembers).where(eq(accessGroupMembers.groupId, id));

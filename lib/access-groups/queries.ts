@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { isUniqueViolation } from "@/db/errors";
 import {
   accessGroupMembers,
   accessGroups,
@@ -12,8 +13,7 @@ import {
 import { authorize } from "@/lib/access/policy";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { AppError, forbidden, invalid, notFound } from "@/lib/errors";
-import { formatPath } from "@/lib/segments/script";
-import { createGroupSchema, groupNameSchema, memberEmailSchema } from "./schema";
+import type { NewGroup } from "./schema";
 
 export type GroupMember = { userId: number; name: string; email: string; isLead: boolean };
 
@@ -94,13 +94,6 @@ export async function leadCandidates(db: Db, user: ActingUser): Promise<{ id: nu
 
 const nameTaken = () => new AppError("conflict", "An access group with this name already exists.", [{ path: "name", message: "This name is taken." }]);
 
-function isUniqueViolation(error: unknown): boolean {
-  for (let e = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-}
-
 async function requireGroup(db: Db, groupId: number) {
   if (!Number.isSafeInteger(groupId) || groupId <= 0 || groupId > 2_147_483_647) throw notFound("The access group");
   const [row] = await db.select().from(accessGroups).where(eq(accessGroups.id, groupId));
@@ -121,16 +114,14 @@ async function checkLeads(db: Db, leadIds: number[]): Promise<number[]> {
 }
 
 /** Admins: a new group with its leads (who become its first members). */
-export async function createAccessGroup(db: Db, user: ActingUser, input: unknown): Promise<{ id: number }> {
+export async function createAccessGroup(db: Db, user: ActingUser, input: NewGroup): Promise<{ id: number }> {
   authorize(user, "accessGroups.manage");
-  const parsed = createGroupSchema.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
-  const leadIds = await checkLeads(db, parsed.data.leadIds);
+  const leadIds = await checkLeads(db, input.leadIds);
   try {
     return await db.transaction(async (tx) => {
-      const [taken] = await tx.select({ id: accessGroups.id }).from(accessGroups).where(sql`lower(${accessGroups.name}) = lower(${parsed.data.name})`);
+      const [taken] = await tx.select({ id: accessGroups.id }).from(accessGroups).where(sql`lower(${accessGroups.name}) = lower(${input.name})`);
       if (taken) throw nameTaken();
-      const [group] = await tx.insert(accessGroups).values({ name: parsed.data.name }).returning({ id: accessGroups.id });
+      const [group] = await tx.insert(accessGroups).values({ name: input.name }).returning({ id: accessGroups.id });
       if (leadIds.length) await tx.insert(accessGroupMembers).values(leadIds.map((userId) => ({ groupId: group.id, userId, isLead: true })));
       return group;
     });
@@ -140,18 +131,16 @@ export async function createAccessGroup(db: Db, user: ActingUser, input: unknown
   }
 }
 
-export async function renameAccessGroup(db: Db, user: ActingUser, groupId: number, name: unknown): Promise<void> {
+export async function renameAccessGroup(db: Db, user: ActingUser, groupId: number, name: string): Promise<void> {
   authorize(user, "accessGroups.manage");
-  const parsed = groupNameSchema.safeParse(name);
-  if (!parsed.success) throw invalid([{ path: "name", message: parsed.error.issues[0].message }]);
   await requireGroup(db, groupId);
   const [taken] = await db
     .select({ id: accessGroups.id })
     .from(accessGroups)
-    .where(and(sql`lower(${accessGroups.name}) = lower(${parsed.data})`, sql`${accessGroups.id} <> ${groupId}`));
+    .where(and(sql`lower(${accessGroups.name}) = lower(${name})`, sql`${accessGroups.id} <> ${groupId}`));
   if (taken) throw nameTaken();
   try {
-    await db.update(accessGroups).set({ name: parsed.data }).where(eq(accessGroups.id, groupId));
+    await db.update(accessGroups).set({ name }).where(eq(accessGroups.id, groupId));
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken();
     throw error;
@@ -201,14 +190,13 @@ async function requireManagedGroup(db: Db, user: ActingUser, groupId: number) {
 }
 
 /** Adds an active user, found by email, to a group the user leads (admins: any group). */
-export async function addAccessGroupMember(db: Db, user: ActingUser, groupId: number, email: unknown): Promise<GroupMember> {
+/** `email` as `memberEmailSchema` parses it (trimmed, lower case). */
+export async function addAccessGroupMember(db: Db, user: ActingUser, groupId: number, email: string): Promise<GroupMember> {
   const group = await requireManagedGroup(db, user, groupId);
-  const parsed = memberEmailSchema.safeParse(email);
-  if (!parsed.success) throw invalid([{ path: "email", message: parsed.error.issues[0].message }]);
   const [member] = await db
     .select({ id: users.id, name: users.name, email: users.email })
     .from(users)
-    .where(and(eq(sql`lower(${users.email})`, parsed.data), eq(users.active, true)));
+    .where(and(eq(sql`lower(${users.email})`, email), eq(users.active, true)));
   if (!member) throw invalid([{ path: "email", message: "No active user has this email address." }]);
   const [inserted] = await db
     .insert(accessGroupMembers)

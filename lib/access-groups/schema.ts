@@ -11,6 +11,7 @@ export const createGroupSchema = z.strictObject({
   leadIds: z.array(idSchema()).max(100).default([]),
 });
 export type CreateGroupInput = z.input<typeof createGroupSchema>;
+export type NewGroup = z.output<typeof createGroupSchema>;
 
 export const memberEmailSchema = storableText({ error: "Enter the member's email address." })
   .trim()

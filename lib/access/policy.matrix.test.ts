@@ -10,7 +10,7 @@ import { getDb } from "@/db/client";
 import { accessGroupMembers, apiTokens, dynamicSegments, profiles, users } from "@/db/schema";
 import { makeDatabase, makeGroup, makeSegment, makeUser } from "@/db/testing/fixtures";
 import { addAccessGroupMemberAction, createAccessGroupAction, removeAccessGroupMemberAction } from "@/lib/access-groups/actions";
-import type { ActionResult, FormState } from "@/lib/actions/safe-action";
+import type { ActionResult } from "@/lib/actions/result";
 import { configureRateLimit } from "@/lib/api/rate-limit";
 import { call, tokenFor } from "@/lib/api/testing";
 import { createApiTokenAction, revokeApiTokenAction } from "@/lib/api-tokens/actions";
@@ -80,7 +80,7 @@ function as(persona: Persona) {
 
 const codeStatus: Record<string, Outcome> = { unauthorized: 401, forbidden: 403, not_found: 404 };
 
-function outcomeOf(result: ActionResult<unknown> | FormState): Outcome | string {
+function outcomeOf(result: ActionResult<unknown, unknown> | null): Outcome | string {
   if (result?.ok) return "done";
   return codeStatus[result?.code ?? ""] ?? `unexpected: ${result?.code} ${result?.message}`;
 }
@@ -116,12 +116,12 @@ const segmentRow = async (id: number) => (await (await getDb()).select().from(dy
 
 const cases: Case[] = [
   // ---- server actions ----
-  { name: "action: clone a segment of the group", expect: everyone, run: async () => outcomeOf(await cloneSegmentAction(groupSegmentId)), state: segmentCount },
+  { name: "action: clone a segment of the group", expect: everyone, run: async () => outcomeOf(await cloneSegmentAction({ id: groupSegmentId })), state: segmentCount },
   {
     name: "action: move a segment of the group to the bin",
     expect: everyone,
     prepare: freshGroupSegment,
-    run: async (_p, id) => outcomeOf(await moveSegmentToBinAction(id)),
+    run: async (_p, id) => outcomeOf(await moveSegmentToBinAction({ id })),
     state: segmentRow,
   },
   {
@@ -132,16 +132,16 @@ const cases: Case[] = [
       await (await getDb()).update(dynamicSegments).set({ deletedAt: new Date() }).where(eq(dynamicSegments.id, id));
       return id;
     },
-    run: async (_p, id) => outcomeOf(await deleteSegmentPermanentlyAction(id)),
+    run: async (_p, id) => outcomeOf(await deleteSegmentPermanentlyAction({ id })),
     state: segmentRow,
   },
   {
     name: "action: calculate a rule on the group's database",
     expect: everyone,
-    run: async () => outcomeOf(await calculateRuleAction({ databaseId: groupDatabaseId, range: { from: 0, to: 100 }, conditions: null, limit: null })),
+    run: async () => outcomeOf(await calculateRuleAction({ rule: { databaseId: groupDatabaseId, range: { from: 0, to: 100 }, conditions: null, limit: null } })),
     state: async () => null,
   },
-  { name: "action: import the conditions of the group's segment", expect: everyone, run: async () => outcomeOf(await importConditionsAction(groupSegmentId)), state: async () => null },
+  { name: "action: import the conditions of the group's segment", expect: everyone, run: async () => outcomeOf(await importConditionsAction({ segmentId: groupSegmentId })), state: async () => null },
   {
     name: "action: add a member to the group",
     expect: { admin: "done", lead: "done", insider: 403, outsider: 403, deactivated: 401, anonymous: 401 },
@@ -151,7 +151,7 @@ const cases: Case[] = [
       await db.delete(accessGroupMembers).where(eq(accessGroupMembers.userId, spare.id));
       return spare.id;
     },
-    run: async () => outcomeOf(await addAccessGroupMemberAction(groupId, null, form({ email: spareUserEmail }))),
+    run: async () => outcomeOf(await addAccessGroupMemberAction(null, form({ groupId: String(groupId), email: spareUserEmail }))),
     state: async (spareId) => (await (await getDb()).select().from(accessGroupMembers).where(eq(accessGroupMembers.userId, spareId))).length,
   },
   {
@@ -163,7 +163,7 @@ const cases: Case[] = [
       await db.delete(accessGroupMembers).where(eq(accessGroupMembers.userId, spare.id));
       return spare.id;
     },
-    run: async () => outcomeOf(await addAccessGroupMemberAction(otherGroupId, null, form({ email: spareUserEmail }))),
+    run: async () => outcomeOf(await addAccessGroupMemberAction(null, form({ groupId: String(otherGroupId), email: spareUserEmail }))),
     state: async (spareId) => (await (await getDb()).select().from(accessGroupMembers).where(eq(accessGroupMembers.userId, spareId))).length,
   },
   {
@@ -173,7 +173,7 @@ const cases: Case[] = [
       const member = await makeUser("marketer", [{ id: groupId }]);
       return member.id;
     },
-    run: async (_p, memberId) => outcomeOf(await removeAccessGroupMemberAction(groupId, memberId)),
+    run: async (_p, memberId) => outcomeOf(await removeAccessGroupMemberAction({ groupId, memberId })),
     state: async (memberId) => (await (await getDb()).select().from(accessGroupMembers).where(eq(accessGroupMembers.userId, memberId))).length,
   },
   {
@@ -192,14 +192,14 @@ const cases: Case[] = [
     name: "action: change a user's role",
     expect: adminsOnly,
     prepare: async () => (await makeUser("marketer")).id,
-    run: async (_p, userId) => outcomeOf(await changeUserRoleAction(userId, "lead")),
+    run: async (_p, userId) => outcomeOf(await changeUserRoleAction({ userId, role: "lead" })),
     state: async (userId) => (await (await getDb()).select({ role: users.role }).from(users).where(eq(users.id, userId)))[0],
   },
   {
     name: "action: deactivate a user",
     expect: adminsOnly,
     prepare: async () => (await makeUser("marketer")).id,
-    run: async (_p, userId) => outcomeOf(await setUserActiveAction(userId, false)),
+    run: async (_p, userId) => outcomeOf(await setUserActiveAction({ userId, active: false })),
     state: async (userId) => (await (await getDb()).select({ active: users.active }).from(users).where(eq(users.id, userId)))[0],
   },
   {
@@ -217,7 +217,7 @@ const cases: Case[] = [
       const [row] = await (await getDb()).select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.name, "to revoke")).orderBy(desc(apiTokens.id)).limit(1);
       return row.id;
     },
-    run: async (_p, tokenId) => outcomeOf(await revokeApiTokenAction(tokenId)),
+    run: async (_p, tokenId) => outcomeOf(await revokeApiTokenAction({ tokenId })),
     state: async (tokenId) => (await (await getDb()).select({ revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, tokenId)))[0],
   },
 

@@ -37,7 +37,16 @@ const rename = defineAction({
 
 describe("defineAction", () => {
   it("carries its permission-table key on the action itself", () => {
-    expect(rename.policyKey).toBe("users.update");
+    expect(rename.policyKeys).toEqual(["users.update"]);
+  });
+
+  it("checks the role for every key of an action that stands for several", async () => {
+    const both = defineAction({ key: ["segments.create", "users.update"], input: z.null(), handler: async () => "done" });
+    expect(both.policyKeys).toEqual(["segments.create", "users.update"]);
+    session.userId = marketerId;
+    expect(await both(null)).toMatchObject({ ok: false, code: "forbidden" });
+    session.userId = adminId;
+    expect(await both(null)).toEqual({ ok: true, data: "done" });
   });
 
   it("hands the handler the parsed input and the acting user, and words the success", async () => {
@@ -101,14 +110,16 @@ describe("defineAction", () => {
 describe("defineFormAction", () => {
   const create = defineFormAction({
     key: "users.create",
-    read: (form) => ({ name: String(form.get("name") ?? "") }),
-    input: z.object({ name: z.string().min(3, "Use at least 3 characters.") }),
+    read: (form) => ({ name: String(form.get("name") ?? ""), password: String(form.get("password") ?? "") }),
+    keep: (form) => ({ name: String(form.get("name") ?? "") }),
+    input: z.object({ name: z.string().min(3, "Use at least 3 characters."), password: z.string() }),
     handler: async (input) => ({ created: input.name }),
   });
 
   const form = (name: string) => {
     const data = new FormData();
     data.set("name", name);
+    data.set("password", "secret words");
     return data;
   };
 
@@ -116,6 +127,7 @@ describe("defineFormAction", () => {
     session.userId = adminId;
     const result = await create(null, form("ab"));
     expect(result).toMatchObject({ ok: false, code: "validation_failed", values: { name: "ab" }, fieldErrors: { name: "Use at least 3 characters." } });
+    expect(JSON.stringify(result), "only what `keep` returns goes back").not.toContain("secret words");
   });
 
   it("answers the handler's data on success, without the posted values", async () => {
@@ -135,10 +147,11 @@ describe("definePublicFormAction", () => {
     const open = definePublicFormAction({
       key: "session.signIn",
       read: (form) => ({ email: String(form.get("email") ?? "") }),
+      keep: (form) => ({ email: String(form.get("email") ?? "") }),
       input: z.object({ email: z.email("Enter an email address.") }),
       handler: async (input) => input.email,
     });
-    expect(open.policyKey).toBe("session.signIn");
+    expect(open.policyKeys).toEqual(["session.signIn"]);
     const good = new FormData();
     good.set("email", "a@example.test");
     expect(await open(null, good)).toEqual({ ok: true, data: "a@example.test" });

@@ -14,25 +14,51 @@ export type { ActionFailure, ActionResult, FormResult } from "./result";
 /** What a handler gets besides its parsed input: the database and the acting user (SPEC §3: every query takes it). */
 export type ActionContext = { db: Db; user: ActingUser };
 
-/** A server action with its entry in the permission table attached (the coverage test reads it). */
-export type Action<I, T> = ((input: I) => Promise<ActionResult<T>>) & { readonly policyKey: PolicyKey };
+/** The permission-table entries an action enforces, attached to it (the coverage test reads them). */
+export type PolicyKeys = { readonly policyKeys: readonly PolicyKey[] };
+
+/** A server action with its entries in the permission table attached. */
+export type Action<I, T> = ((input: I) => Promise<ActionResult<T>>) & PolicyKeys;
 
 /** A `useActionState` form action: the last state and the posted form, answering the next state. */
-export type FormAction<T, V> = ((previous: FormResult<T, V>, form: FormData) => Promise<ActionResult<T, V>>) & { readonly policyKey: PolicyKey };
+export type FormAction<T, V> = ((previous: FormResult<T, V>, form: FormData) => Promise<ActionResult<T, V>>) & PolicyKeys;
+
+/** One entry, or several when one action stands for more (a save creates or updates): the role must be allowed each. */
+type KeyOrKeys = PolicyKey | readonly [PolicyKey, ...PolicyKey[]];
+const keysOf = (key: KeyOrKeys): readonly PolicyKey[] => (typeof key === "string" ? [key] : key);
+
+/** The signed-in user if the table lets their role run every one of `keys`; otherwise `unauthorized` or `forbidden`. */
+async function authorizeAll(keys: readonly PolicyKey[]): Promise<ActingUser> {
+  const user = await currentUser();
+  for (const key of keys) authorize(user, key);
+  return authorize(user, keys[0]);
+}
 
 type Definition<S extends z.ZodType, T> = {
   /** The permission table's entry (lib/access/policy.ts) whose role check runs before any input is read. */
-  key: PolicyKey;
+  key: KeyOrKeys;
   /** Parses the input once; the handler and the client's call are typed from it. */
   input: S;
   handler: (input: z.output<S>, ctx: ActionContext) => Promise<T>;
+  /** The headline when `input` refuses the input (each problem is at its path); "Some values are not valid." by default. */
+  invalidMessage?: string;
   /** A success message in words, for actions whose caller shows one. */
   message?: (data: T, input: z.output<S>) => string;
 };
 
 type FormDefinition<S extends z.ZodType, T, V> = Definition<S, T> & {
-  /** The posted values, as typed (text); echoed back on failure so a form without JavaScript keeps them. */
-  read: (form: FormData) => V;
+  /** The posted form as the input `input` parses (text as typed). */
+  read: (form: FormData) => unknown;
+  /**
+   * What a failure sends back for the form to show again, so a form without JavaScript keeps every
+   * field (never passwords). Without it, a failure echoes nothing.
+   */
+  keep?: (form: FormData) => V;
+  /**
+   * A form that edits itself without JavaScript ("Add field", "Remove"): when this returns values, the
+   * action answers them as they are — no message, nothing saved — for the form to render again.
+   */
+  edit?: (form: FormData) => V | null;
 };
 
 /**
@@ -42,33 +68,48 @@ type FormDefinition<S extends z.ZodType, T, V> = Definition<S, T> & {
  * plainly. `redirect()` and `notFound()` inside the handler pass through.
  */
 export function defineAction<S extends z.ZodType, T>(def: Definition<S, T>): Action<z.input<S>, T> {
-  const action = async (input: z.input<S>): Promise<ActionResult<T>> => run(def, async () => authorize(await currentUser(), def.key), input);
-  return Object.assign(action, { policyKey: def.key });
+  const keys = keysOf(def.key);
+  const action = async (input: z.input<S>): Promise<ActionResult<T>> => run(def, () => authorizeAll(keys), input);
+  return Object.assign(action, { policyKeys: keys });
 }
 
-/** A form action (`useActionState`, works without JavaScript): `read` the posted form, then as `defineAction`. */
-export function defineFormAction<S extends z.ZodType, T, V>(def: FormDefinition<S, T, V>): FormAction<T, V> {
+/** A form action (`useActionState`, works without JavaScript): `read` the posted form, then as `defineAction`; a failure carries what `keep` returns. */
+export function defineFormAction<S extends z.ZodType, T, V = never>(def: FormDefinition<S, T, V>): FormAction<T, V> {
+  const keys = keysOf(def.key);
   const action = async (_previous: FormResult<T, V>, form: FormData): Promise<ActionResult<T, V>> => {
-    const values = def.read(form);
-    const result = await run(def, async () => authorize(await currentUser(), def.key), values);
-    return result.ok ? result : { ...result, values };
+    const edited = def.edit?.(form);
+    if (edited) return { ok: false, code: "validation_failed", message: "", values: edited };
+    const result = await run(def, () => authorizeAll(keys), def.read(form));
+    return result.ok || !def.keep ? result : { ...result, values: def.keep(form) };
   };
-  return Object.assign(action, { policyKey: def.key });
+  return Object.assign(action, { policyKeys: keys });
 }
+
+type PublicDefinition<S extends z.ZodType, T> = Omit<Definition<S, T>, "key" | "handler"> & {
+  /** Only an entry the table marks `public` (sign-in, sign-out). */
+  key: PublicPolicyKey;
+  handler: (input: z.output<S>, ctx: { db: Db }) => Promise<T>;
+};
+
+const noSession = async () => null;
+const withoutUser =
+  <S extends z.ZodType, T>(def: PublicDefinition<S, T>) =>
+  (input: z.output<S>, ctx: { db: Db }) =>
+    def.handler(input, { db: ctx.db });
 
 /**
- * Sign-in, the one action without a session (its table entry is `public`): the handler gets no user.
- * Only a public entry's key is accepted here.
+ * A form action without a session: sign-in (there is none yet) and sign-out (which must clear the
+ * cookie of an ended session too). Only keys whose table entry is `public` are accepted; the handler
+ * gets no user. `read` and `keep` as in `defineFormAction`.
  */
-export function definePublicFormAction<S extends z.ZodType, T, V>(
-  def: Omit<FormDefinition<S, T, V>, "key" | "handler"> & { key: PublicPolicyKey; handler: (input: z.output<S>, ctx: { db: Db }) => Promise<T> },
+export function definePublicFormAction<S extends z.ZodType, T, V = never>(
+  def: PublicDefinition<S, T> & Pick<FormDefinition<S, T, V>, "read" | "keep">,
 ): FormAction<T, V> {
   const action = async (_previous: FormResult<T, V>, form: FormData): Promise<ActionResult<T, V>> => {
-    const values = def.read(form);
-    const result = await run({ ...def, handler: (input, ctx) => def.handler(input, { db: ctx.db }) }, async () => null, values);
-    return result.ok ? result : { ...result, values };
+    const result = await run({ ...def, handler: withoutUser(def) }, noSession, def.read(form));
+    return result.ok || !def.keep ? result : { ...result, values: def.keep(form) };
   };
-  return Object.assign(action, { policyKey: def.key as PolicyKey });
+  return Object.assign(action, { policyKeys: [def.key] as const });
 }
 
 async function run<S extends z.ZodType, T, U extends ActingUser | null>(
@@ -78,7 +119,7 @@ async function run<S extends z.ZodType, T, U extends ActingUser | null>(
 ): Promise<ActionResult<T>> {
   try {
     const user = await who();
-    const input = parseInput(def.input, raw);
+    const input = parseInput(def.input, raw, def.invalidMessage);
     const data = await def.handler(input, { db: await getDb(), user });
     return def.message ? { ok: true, data, message: def.message(data, input) } : { ok: true, data };
   } catch (error) {

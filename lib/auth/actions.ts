@@ -2,12 +2,11 @@
 
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
-import { getDb } from "@/db/client";
-import { publicAction } from "@/lib/actions/safe-action";
+import { z } from "zod";
+import { definePublicFormAction } from "@/lib/actions/define-action";
+import { AppError } from "@/lib/errors";
 import { clientAddress, signIn, signInSchema, signOut } from "./auth";
 import { lockedUntil, retryMessage, throttleKeys } from "./throttle";
-
-export type SignInState = { message?: string; email?: string };
 
 /** Only a same-site path may follow a sign-in (no open redirects, no host mix-ups). */
 function safeCallback(value: FormDataEntryValue | null): string {
@@ -21,29 +20,32 @@ function safeCallback(value: FormDataEntryValue | null): string {
   }
 }
 
-export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
-  publicAction("session.signIn");
-  const parsed = signInSchema.safeParse({ email: formData.get("email"), password: formData.get("password") });
-  const email = typeof formData.get("email") === "string" ? String(formData.get("email")) : "";
-  if (!parsed.success) return { message: parsed.error.issues[0]?.message ?? "Enter your email and password.", email };
-  const keys = throttleKeys(parsed.data.email, clientAddress(await headers()));
-  const db = await getDb();
-  const locked = await lockedUntil(db, keys);
-  if (locked) return { message: retryMessage(locked), email };
-  try {
-    await signIn("credentials", { ...parsed.data, redirectTo: safeCallback(formData.get("callbackUrl")) });
-    return {};
-  } catch (error) {
-    if (error instanceof AuthError) {
+const text = (form: FormData, name: string) => String(form.get(name) ?? "");
+
+/** Sign in: the one action without a session. Throttled per account and per address; a success redirects. */
+export const signInAction = definePublicFormAction({
+  key: "session.signIn",
+  read: (form) => ({ email: text(form, "email"), password: text(form, "password"), callbackUrl: safeCallback(form.get("callbackUrl")) }),
+  keep: (form) => ({ email: text(form, "email") }),
+  input: signInSchema.extend({ callbackUrl: z.string() }),
+  handler: async ({ callbackUrl, ...credentials }, { db }) => {
+    const keys = throttleKeys(credentials.email, clientAddress(await headers()));
+    const locked = await lockedUntil(db, keys);
+    if (locked) throw new AppError("rate_limited", retryMessage(locked));
+    try {
+      await signIn("credentials", { ...credentials, redirectTo: callbackUrl });
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error; // the redirect that completes a successful sign-in
       const nowLocked = await lockedUntil(db, keys);
-      return { message: nowLocked ? retryMessage(nowLocked) : "Email or password is incorrect.", email };
+      throw nowLocked ? new AppError("rate_limited", retryMessage(nowLocked)) : new AppError("unauthorized", "Email or password is incorrect.");
     }
-    throw error; // the redirect that completes a successful sign-in
-  }
-}
+  },
+});
 
 /** Ends the session record (Auth.js's signOut event) and clears the cookie, even for an ended session. */
-export async function signOutAction(): Promise<void> {
-  publicAction("session.signOut");
-  await signOut({ redirectTo: "/login" });
-}
+export const signOutAction = definePublicFormAction({
+  key: "session.signOut",
+  read: () => ({}),
+  input: z.object({}),
+  handler: () => signOut({ redirectTo: "/login" }),
+});

@@ -1,51 +1,49 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction, type ActionResult } from "@/lib/actions/safe-action";
-import { invalid } from "@/lib/errors";
-import { coercedIdSchema } from "@/lib/validation/input";
+import { z } from "zod";
+import { defineAction } from "@/lib/actions/define-action";
+import { idSchema } from "@/lib/validation/input";
 import { cloneSegment, deleteSegmentPermanently, moveSegmentToBin, restoreSegment } from "./lifecycle";
 
-const segmentId = coercedIdSchema();
+/** The segment a row action works on. */
+const segmentRef = z.strictObject({ id: idSchema("Not a segment id.") });
 
-function parseId(value: unknown): number {
-  const parsed = segmentId.safeParse(value);
-  if (!parsed.success) throw invalid([{ path: "id", message: "Not a segment id." }]);
-  return parsed.data;
-}
+export const cloneSegmentAction = defineAction({
+  key: "segments.clone",
+  input: segmentRef,
+  handler: async ({ id }, { db, user }) => {
+    const clone = await cloneSegment(db, user, id);
+    revalidatePath("/segments/dynamic");
+    return clone;
+  },
+});
 
-export async function cloneSegmentAction(id: number): Promise<ActionResult<{ id: number; name: string }>> {
-  const result = await runAction("segments.clone", ({ db, user }) => cloneSegment(db, user, parseId(id)));
-  if (result.ok) revalidatePath("/segments/dynamic");
-  return result;
-}
-
-export async function moveSegmentToBinAction(id: number): Promise<ActionResult> {
-  const result = await runAction("segments.bin", async ({ db, user }) => {
-    await moveSegmentToBin(db, user, parseId(id));
-  });
-  if (result.ok) {
+export const moveSegmentToBinAction = defineAction({
+  key: "segments.bin",
+  input: segmentRef,
+  handler: async ({ id }, { db, user }) => {
+    await moveSegmentToBin(db, user, id);
     revalidatePath("/segments/dynamic");
     revalidatePath("/bin");
-  }
-  return result;
-}
+  },
+});
 
-export async function restoreSegmentAction(id: number): Promise<ActionResult> {
-  const result = await runAction("segments.restore", async ({ db, user }) => {
-    await restoreSegment(db, user, parseId(id));
-  });
-  if (result.ok) {
+export const restoreSegmentAction = defineAction({
+  key: "segments.restore",
+  input: segmentRef,
+  handler: async ({ id }, { db, user }) => {
+    await restoreSegment(db, user, id);
     revalidatePath("/segments/dynamic");
     revalidatePath("/bin");
-  }
-  return result;
-}
+  },
+});
 
-export async function deleteSegmentPermanentlyAction(id: number): Promise<ActionResult> {
-  const result = await runAction("segments.deletePermanently", async ({ db, user }) => {
-    await deleteSegmentPermanently(db, user, parseId(id));
-  });
-  if (result.ok) revalidatePath("/bin");
-  return result;
-}
+export const deleteSegmentPermanentlyAction = defineAction({
+  key: "segments.deletePermanently",
+  input: segmentRef,
+  handler: async ({ id }, { db, user }) => {
+    await deleteSegmentPermanently(db, user, id);
+    revalidatePath("/bin");
+  },
+});

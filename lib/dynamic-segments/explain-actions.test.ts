@@ -34,11 +34,11 @@ beforeAll(async () => {
 describe("explain and funnel actions", () => {
   it("explain a draft rule or the saved segment for a member of the group", async () => {
     session.userId = insider;
-    const draft = await explainProfileAction(rule(), "b@example.test");
+    const draft = await explainProfileAction({ rule: rule(), profile: "b@example.test" });
     expect(draft).toMatchObject({ ok: true, data: { profile_id: ids[1], member: false, summary: "Out: 'city is “Berlin”' found city is “Hamburg”." } });
-    const saved = await explainProfileAction(rule(), String(ids[0]), segmentId);
+    const saved = await explainProfileAction({ rule: rule(), profile: String(ids[0]), savedSegmentId: segmentId });
     expect(saved).toMatchObject({ ok: true, data: { member: true, limit: { limit: 1, rank: 1 } } });
-    const funnel = await conditionFunnelAction(rule(), segmentId);
+    const funnel = await conditionFunnelAction({ rule: rule(), savedSegmentId: segmentId });
     expect(funnel.ok && funnel.data.steps.map((s) => [s.label, s.count])).toEqual([
       ["Profiles in the database", 2],
       ["Inside the range 0–100 %", 2],
@@ -51,11 +51,11 @@ describe("explain and funnel actions", () => {
 
   it("answer not found outside the group, and unauthorized without a session", async () => {
     session.userId = outsider;
-    expect(await explainProfileAction(rule(), String(ids[0]))).toMatchObject({ ok: false, code: "not_found" });
-    expect(await explainProfileAction(rule(), String(ids[0]), segmentId)).toMatchObject({ ok: false, code: "not_found" });
-    expect(await conditionFunnelAction(rule())).toMatchObject({ ok: false, code: "not_found" });
+    expect(await explainProfileAction({ rule: rule(), profile: String(ids[0]) })).toMatchObject({ ok: false, code: "not_found" });
+    expect(await explainProfileAction({ rule: rule(), profile: String(ids[0]), savedSegmentId: segmentId })).toMatchObject({ ok: false, code: "not_found" });
+    expect(await conditionFunnelAction({ rule: rule() })).toMatchObject({ ok: false, code: "not_found" });
     session.userId = null;
-    expect(await explainProfileAction(rule(), String(ids[0]))).toMatchObject({ ok: false, code: "unauthorized" });
-    expect(await conditionFunnelAction(rule())).toMatchObject({ ok: false, code: "unauthorized" });
+    expect(await explainProfileAction({ rule: rule(), profile: String(ids[0]) })).toMatchObject({ ok: false, code: "unauthorized" });
+    expect(await conditionFunnelAction({ rule: rule() })).toMatchObject({ ok: false, code: "unauthorized" });
   });
 });

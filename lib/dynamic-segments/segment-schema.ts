@@ -144,6 +144,27 @@ export function scriptMessage(issue: Issue): string {
   return where ? `${where}: ${issue.message}` : issue.message;
 }
 
+/**
+ * A failed save on the form: every issue on the input it concerns, in words, and the problems inside
+ * the conditions with Script-relative paths for the builder to mark. The save answers issues at the
+ * segment input's paths (`name`, `range.to`, `conditions.groups[0].conditions[1].value`) or the form's
+ * own (`rangeFrom`, `script`) — the same convention as the API's — and this is the one place that maps them.
+ */
+export function formErrorsOf(failure: { message: string; issues?: readonly Issue[] }) {
+  const fieldErrors: Partial<Record<SegmentFormField, string>> = {};
+  const conditionIssues: Issue[] = [];
+  for (const issue of failure.issues ?? []) {
+    const field = formFieldOf(issue.path);
+    if (field === "script" && issue.path !== "script") {
+      const relative = { ...issue, path: issue.path.replace(/^conditions\.?/, "") };
+      conditionIssues.push(relative);
+      fieldErrors.script ??= scriptMessage(relative);
+    } else fieldErrors[field] ??= formMessage(field, issue);
+  }
+  const message = failure.issues?.length ? "The segment was not saved. Fix the fields marked below." : failure.message;
+  return { message, fieldErrors, conditionIssues };
+}
+
 /** The form's values for a stored segment (or a new one). */
 export function formValuesOf(segment: SegmentFormValues): BuilderFormValues {
   const script = scriptSchema.safeParse(segment.conditions ?? { groups: [] });

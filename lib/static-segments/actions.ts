@@ -2,35 +2,36 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { runAction } from "@/lib/actions/safe-action";
-import { createStaticSegment, removeStaticSegmentMembers } from "./queries";
+import { z } from "zod";
+import { defineFormAction } from "@/lib/actions/define-action";
+import { coercedIdSchema } from "@/lib/validation/input";
+import { createStaticSegment, createStaticSegmentSchema, removeStaticSegmentMembers } from "./queries";
 
-export type CreateFormState = { message?: string; fieldErrors?: Record<string, string>; values?: { name: string; databaseId: string } };
+const text = (form: FormData, name: string) => String(form.get(name) ?? "");
+const positive = (values: FormDataEntryValue[]) => values.map(Number).filter((n) => Number.isInteger(n) && n > 0);
 
 /** Create static segment (a plain form post: works without JavaScript); opens the new segment. */
-export async function createStaticSegmentAction(_prev: CreateFormState, form: FormData): Promise<CreateFormState> {
-  const values = { name: String(form.get("name") ?? ""), databaseId: String(form.get("databaseId") ?? "") };
-  const result = await runAction("staticSegments.create", ({ db, user }) =>
-    createStaticSegment(db, user, {
-      name: values.name,
-      databaseId: Number(values.databaseId) || 0,
-      accessGroupIds: form.getAll("accessGroupIds").map(Number).filter((n) => Number.isInteger(n) && n > 0),
-    }),
-  );
-  if (!result.ok) return { message: result.message, fieldErrors: result.fieldErrors, values };
-  revalidatePath("/segments/static");
-  redirect(`/segments/static/${result.data.id}`);
-}
-
-export type RemoveMembersState = { message?: string; removed?: number };
+export const createStaticSegmentAction = defineFormAction({
+  key: "staticSegments.create",
+  read: (form) => ({ name: text(form, "name"), databaseId: Number(text(form, "databaseId")) || 0, accessGroupIds: positive(form.getAll("accessGroupIds")) }),
+  keep: (form) => ({ name: text(form, "name"), databaseId: text(form, "databaseId") }),
+  input: createStaticSegmentSchema,
+  handler: async (input, { db, user }) => {
+    const segment = await createStaticSegment(db, user, input);
+    revalidatePath("/segments/static");
+    redirect(`/segments/static/${segment.id}`);
+  },
+});
 
 /** Remove the ticked members from a static segment. */
-export async function removeStaticSegmentMembersAction(_prev: RemoveMembersState, form: FormData): Promise<RemoveMembersState> {
-  const segmentId = Number(form.get("segmentId"));
-  const profileIds = form.getAll("profileId").map(Number);
-  const result = await runAction("staticSegments.removeMembers", ({ db, user }) => removeStaticSegmentMembers(db, user, segmentId, profileIds));
-  if (!result.ok) return { message: result.message };
-  revalidatePath(`/segments/static/${segmentId}`);
-  revalidatePath("/segments/static");
-  return { removed: result.data.removed };
-}
+export const removeStaticSegmentMembersAction = defineFormAction({
+  key: "staticSegments.removeMembers",
+  read: (form) => ({ segmentId: text(form, "segmentId"), profileIds: positive(form.getAll("profileId")) }),
+  input: z.object({ segmentId: coercedIdSchema("Not a static segment id."), profileIds: z.array(z.int()) }),
+  handler: async (input, { db, user }) => {
+    const result = await removeStaticSegmentMembers(db, user, input.segmentId, input.profileIds);
+    revalidatePath(`/segments/static/${input.segmentId}`);
+    revalidatePath("/segments/static");
+    return result;
+  },
+});

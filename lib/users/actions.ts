@@ -1,36 +1,56 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction, toFormState, type ActionResult, type FormState } from "@/lib/actions/safe-action";
+import { z } from "zod";
+import { defineAction, defineFormAction } from "@/lib/actions/define-action";
 import { signOutUserEverywhere } from "@/lib/auth/user-sessions";
+import { idSchema } from "@/lib/validation/input";
 import { changeUserRole, createUser, setUserActive, setUserPassword } from "./queries";
+import { createUserSchema, passwordSchema, roleSchema } from "./schema";
 
+const PAGE = "/settings/users";
+const userId = idSchema("Not a user id.");
 const text = (form: FormData, name: string) => String(form.get(name) ?? "");
 
-export async function createUserAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const input = { name: text(form, "name"), email: text(form, "email"), role: text(form, "role"), password: text(form, "password") };
-  const result = await runAction("users.create", ({ db, user }) => createUser(db, user, input));
-  if (result.ok) revalidatePath("/settings/users");
-  return toFormState(result, `${input.name.trim()} can now sign in with ${input.email.trim()}.`);
-}
+export const createUserAction = defineFormAction({
+  key: "users.create",
+  read: (form) => ({ name: text(form, "name"), email: text(form, "email"), role: text(form, "role"), password: text(form, "password") }),
+  input: createUserSchema,
+  handler: async (input, { db, user }) => {
+    const created = await createUser(db, user, input);
+    revalidatePath(PAGE);
+    return created;
+  },
+  message: (_created, input) => `${input.name} can now sign in with ${input.email}.`,
+});
 
-export async function changeUserRoleAction(userId: number, role: string): Promise<ActionResult> {
-  const result = await runAction("users.update", ({ db, user }) => changeUserRole(db, user, Number(userId), role));
-  if (result.ok) revalidatePath("/settings/users");
-  return result;
-}
+export const changeUserRoleAction = defineAction({
+  key: "users.update",
+  input: z.strictObject({ userId, role: roleSchema }),
+  handler: async (input, { db, user }) => {
+    await changeUserRole(db, user, input.userId, input.role);
+    revalidatePath(PAGE);
+  },
+});
 
-export async function setUserActiveAction(userId: number, active: boolean): Promise<ActionResult> {
-  const result = await runAction("users.update", ({ db, user }) => setUserActive(db, user, Number(userId), active === true));
-  if (result.ok) revalidatePath("/settings/users");
-  return result;
-}
+export const setUserActiveAction = defineAction({
+  key: "users.update",
+  input: z.strictObject({ userId, active: z.boolean() }),
+  handler: async (input, { db, user }) => {
+    await setUserActive(db, user, input.userId, input.active);
+    revalidatePath(PAGE);
+  },
+});
 
-export async function setUserPasswordAction(userId: number, password: string): Promise<ActionResult> {
-  return runAction("users.update", ({ db, user }) => setUserPassword(db, user, Number(userId), password));
-}
+export const setUserPasswordAction = defineAction({
+  key: "users.update",
+  input: z.strictObject({ userId, password: passwordSchema }),
+  handler: (input, { db, user }) => setUserPassword(db, user, input.userId, input.password),
+});
 
 /** An admin ends every session of a user (e.g. a lost laptop); they must sign in again. */
-export async function signOutUserEverywhereAction(userId: number): Promise<ActionResult<number>> {
-  return runAction("users.signOut", ({ db, user }) => signOutUserEverywhere(db, user, Number(userId)));
-}
+export const signOutUserEverywhereAction = defineAction({
+  key: "users.signOut",
+  input: z.strictObject({ userId }),
+  handler: (input, { db, user }) => signOutUserEverywhere(db, user, input.userId),
+});

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, count, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { isUniqueViolation } from "@/db/errors";
 import { accessGroupMembers, accessGroups, users } from "@/db/schema";
 import { authorize } from "@/lib/access/policy";
 import type { ActingUser } from "@/lib/access/acting-user";
@@ -9,8 +10,7 @@ import { hashPassword } from "@/lib/auth/credentials";
 import { lockedUntil, recordFailure, retryMessage } from "@/lib/auth/throttle";
 import { revokeUserSessions } from "@/lib/auth/user-sessions";
 import { AppError, invalid, notFound } from "@/lib/errors";
-import { formatPath } from "@/lib/segments/script";
-import { changeOwnPasswordSchema, createUserSchema, passwordSchema, roleSchema, type Role } from "./schema";
+import type { NewUser, OwnPasswordChange, Role } from "./schema";
 
 /** A user as the Users page shows it to admins: never the password hash. */
 export type UserSummary = {
@@ -42,21 +42,12 @@ export async function listUsers(db: Db, actor: ActingUser): Promise<UserSummary[
   }));
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  for (let e = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-}
-
 const emailTaken = () => new AppError("conflict", "A user with this email already exists.", [{ path: "email", message: "This email is already in use." }]);
 
 /** Creates a user with a role and a first password (bcrypt, random salt). */
-export async function createUser(db: Db, actor: ActingUser, input: unknown): Promise<{ id: number }> {
+export async function createUser(db: Db, actor: ActingUser, input: NewUser): Promise<{ id: number }> {
   authorize(actor, "users.create");
-  const parsed = createUserSchema.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
-  const { name, email, role, password } = parsed.data;
+  const { name, email, role, password } = input;
   const [taken] = await db.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, email));
   if (taken) throw emailTaken();
   try {
@@ -89,15 +80,13 @@ async function otherActiveAdmins(db: Db, userId: number): Promise<number> {
 }
 
 /** Changes a user's role; it counts from their next request. The last active admin keeps the role. */
-export async function changeUserRole(db: Db, actor: ActingUser, userId: number, role: unknown): Promise<void> {
+export async function changeUserRole(db: Db, actor: ActingUser, userId: number, role: Role): Promise<void> {
   authorize(actor, "users.update");
-  const parsed = roleSchema.safeParse(role);
-  if (!parsed.success) throw invalid([{ path: "role", message: parsed.error.issues[0].message }]);
   const target = await requireUserRow(db, userId);
   notSelf(actor, userId, "change the role of");
-  if (target.role === "admin" && parsed.data !== "admin" && target.active && (await otherActiveAdmins(db, userId)) === 0)
+  if (target.role === "admin" && role !== "admin" && target.active && (await otherActiveAdmins(db, userId)) === 0)
     throw new AppError("conflict", "This is the last active admin. Make someone else an admin first.");
-  await db.update(users).set({ role: parsed.data }).where(eq(users.id, userId));
+  await db.update(users).set({ role }).where(eq(users.id, userId));
 }
 
 /**
@@ -121,12 +110,10 @@ export async function setUserActive(db: Db, actor: ActingUser, userId: number, a
  * Sets a new password for a user (e.g. one who forgot theirs, or whose password leaked) and ends every
  * session they have — an admin resetting their own password keeps only the session doing it.
  */
-export async function setUserPassword(db: Db, actor: ActingUser, userId: number, password: unknown): Promise<void> {
+export async function setUserPassword(db: Db, actor: ActingUser, userId: number, password: string): Promise<void> {
   authorize(actor, "users.update");
-  const parsed = passwordSchema.safeParse(password);
-  if (!parsed.success) throw invalid([{ path: "password", message: parsed.error.issues[0].message }]);
   await requireUserRow(db, userId);
-  const passwordHash = await hashPassword(parsed.data);
+  const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
     await revokeUserSessions(tx, userId, { exceptSessionId: actor.id === userId ? actor.sessionId : null });
@@ -137,19 +124,17 @@ export async function setUserPassword(db: Db, actor: ActingUser, userId: number,
  * A user changes their own password (Settings → Sessions). The current password must be right — wrong
  * guesses count against the account like failed sign-ins — and every other session of theirs ends.
  */
-export async function changeOwnPassword(db: Db, actor: ActingUser, input: unknown): Promise<{ endedSessions: number }> {
+export async function changeOwnPassword(db: Db, actor: ActingUser, input: OwnPasswordChange): Promise<{ endedSessions: number }> {
   authorize(actor, "account.changePassword");
-  const parsed = changeOwnPasswordSchema.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
   const keys = [`email:${actor.email.trim().toLowerCase()}`];
   const locked = await lockedUntil(db, keys);
   if (locked) throw new AppError("rate_limited", retryMessage(locked));
   const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.id));
-  if (!row || !(await bcrypt.compare(parsed.data.currentPassword, row.passwordHash))) {
+  if (!row || !(await bcrypt.compare(input.currentPassword, row.passwordHash))) {
     await recordFailure(db, keys);
     throw invalid([{ path: "currentPassword", message: "This is not your current password." }]);
   }
-  const passwordHash = await hashPassword(parsed.data.newPassword);
+  const passwordHash = await hashPassword(input.newPassword);
   return db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, actor.id));
     return { endedSessions: await revokeUserSessions(tx, actor.id, { exceptSessionId: actor.sessionId ?? null }) };

@@ -23,9 +23,11 @@ export const createUserSchema = z.strictObject({
   password: passwordSchema,
 });
 export type CreateUserInput = z.input<typeof createUserSchema>;
+export type NewUser = z.output<typeof createUserSchema>;
 
 /** A user changing their own password: the current one proves it is them, not someone at their desk. */
 export const changeOwnPasswordSchema = z.strictObject({
   currentPassword: z.string({ error: "Enter your current password." }).min(1, { error: "Enter your current password." }).max(200),
   newPassword: passwordSchema,
 });
+export type OwnPasswordChange = z.output<typeof changeOwnPasswordSchema>;

@@ -66,7 +66,7 @@ export function CalculationBlock(props: {
     setBusy("count");
     setError(null);
     const key = props.ruleKey;
-    const result = await calculateRuleAction(props.rule, props.unchangedSinceSave ? props.savedSegmentId : undefined);
+    const result = await calculateRuleAction({ rule: props.rule, savedSegmentId: props.unchangedSinceSave ? props.savedSegmentId : undefined });
     if (id !== request.current) return;
     setBusy(null);
     if (!result.ok) {
@@ -86,7 +86,7 @@ export function CalculationBlock(props: {
     const id = ++request.current;
     setBusy("show");
     setError(null);
-    const result = await showRuleAction(props.rule);
+    const result = await showRuleAction({ rule: props.rule });
     if (id !== request.current) return;
     setBusy(null);
     if (!result.ok) {

@@ -26,7 +26,7 @@ export function ImportConditionsDialog(props: {
 
   const submit = () =>
     startTransition(async () => {
-      const result = await importConditionsAction(Number(choice));
+      const result = await importConditionsAction({ segmentId: Number(choice) });
       if (!result.ok) return setError(result.message);
       if (!result.data.groups.length) return setError("That segment has no conditions to import.");
       props.onImport(result.data);

@@ -10,11 +10,12 @@ import { Label } from "@/components/ui/label";
 import { Slider } from "@/components/ui/slider";
 import { Textarea } from "@/components/ui/textarea";
 import type { Issue } from "@/lib/errors";
-import { saveSegmentAction, saveSegmentValuesAction, type RuleInput, type SaveSegmentState } from "@/lib/dynamic-segments/builder-actions";
+import { saveSegmentAction, saveSegmentValuesAction, type RuleInput } from "@/lib/dynamic-segments/builder-actions";
 import type { BuilderOptions, SegmentFormValues } from "@/lib/dynamic-segments/builder-types";
 import {
   formFieldOf,
   formMessage,
+  formErrorsOf,
   formValuesOf,
   segmentFormSchema,
   type BuilderFormValues,
@@ -67,9 +68,12 @@ export function SegmentForm({
   /** Tools for a saved segment with unsaved edits (e.g. `Preview changes`), shown below the count. */
   unsavedChangesTools?: (current: { rule: RuleInput; ruleKey: string }) => React.ReactNode;
 }) {
-  const [state, formAction] = useActionState<SaveSegmentState, FormData>(saveSegmentAction, {});
+  const [state, formAction] = useActionState(saveSegmentAction, null);
+  const failed = state && !state.ok ? state : null;
+  // Without JavaScript a failed save renders the form again from this answer: the values as posted, every issue on its input.
+  const posted = useMemo(() => (failed ? formErrorsOf(failed) : null), [failed]);
   const saved = useMemo(() => formValuesOf(initial), [initial]);
-  const start = state.values ?? saved;
+  const start = failed?.values ?? saved;
   const hydrated = useHydrated();
   const form = useForm<BuilderFormValues, unknown, SegmentInputParsed>({
     resolver: zodResolver(segmentFormSchema),
@@ -82,13 +86,13 @@ export function SegmentForm({
   const values = { ...start, ...watched } as BuilderFormValues;
   const [saving, startSaving] = useTransition();
   const [server, setServer] = useState<{ message?: string; conditionIssues: Issue[]; script: string }>({
-    message: state.message,
-    conditionIssues: state.conditionIssues ?? [],
+    message: posted?.message,
+    conditionIssues: posted?.conditionIssues ?? [],
     script: start.script,
   });
 
   const errorOf = (field: SegmentFormField): string | undefined =>
-    formState.errors[field]?.message ?? (hydrated ? undefined : state.fieldErrors?.[field]);
+    formState.errors[field]?.message ?? (hydrated ? undefined : posted?.fieldErrors[field]);
 
   const script = useMemo(() => scriptOf(values.script), [values.script]);
   const databaseId = values.databaseId ? Number(values.databaseId) : null;
@@ -170,8 +174,10 @@ export function SegmentForm({
       if (conditionIssues.length) return setServer((s) => ({ ...s, message: "The segment was not saved. Fix the conditions marked below." }));
       startSaving(async () => {
         const result = await saveSegmentValuesAction(getValues());
-        const fieldIssuesOf = Object.entries(result.fieldErrors ?? {}).map(([path, message]) => ({ path, message: message as string }));
-        showIssues([...fieldIssuesOf.filter((i) => i.path !== "script"), ...(result.conditionIssues ?? [])], result.message);
+        if (result.ok) return; // a save opens the segment
+        const { message, fieldErrors, conditionIssues: inConditions } = formErrorsOf(result);
+        const onInputs = Object.entries(fieldErrors).flatMap(([path, text]) => (path === "script" ? [] : [{ path, message: text }]));
+        showIssues([...onInputs, ...inConditions], message);
       });
     },
     () => setServer((s) => ({ ...s, message: "The segment was not saved. Fix the fields marked below." })),
@@ -179,7 +185,7 @@ export function SegmentForm({
 
   // "Fix the fields marked below" goes away once nothing is marked any more.
   const marked = Object.keys(formState.errors).length > 0 || conditionIssues.length > 0;
-  const message = hydrated ? (server.message && (marked || !server.message.includes("marked below")) ? server.message : undefined) : state.message;
+  const message = hydrated ? (server.message && (marked || !server.message.includes("marked below")) ? server.message : undefined) : posted?.message;
   const scriptError = errorOf("script");
   const sliderValues = [
     Number.isFinite(toNumber(values.rangeFrom)) ? toNumber(values.rangeFrom) : 0,

@@ -42,7 +42,7 @@ export function ExplainBlock(props: { rule: RuleInput | null; ruleKey: string; s
     const id = ++request.current;
     setBusy(true);
     setError(null);
-    const answer = await explainProfileAction(rule, value.trim(), unchangedSinceSave ? savedSegmentId : undefined);
+    const answer = await explainProfileAction({ rule, profile: value.trim(), savedSegmentId: unchangedSinceSave ? savedSegmentId : undefined });
     if (id !== request.current) return;
     setBusy(false);
     if (!answer.ok) {

@@ -26,7 +26,7 @@ export function FunnelBlock(props: { rule: RuleInput | null; ruleKey: string; sa
     const key = props.ruleKey;
     setBusy(true);
     setError(null);
-    const answer = await conditionFunnelAction(props.rule, props.unchangedSinceSave ? props.savedSegmentId : undefined);
+    const answer = await conditionFunnelAction({ rule: props.rule, savedSegmentId: props.unchangedSinceSave ? props.savedSegmentId : undefined });
     if (id !== request.current) return;
     setBusy(false);
     if (!answer.ok) return setError(answer.message);

@@ -68,7 +68,7 @@ export function ImpactPreview({ segmentId, rule, ruleKey }: { segmentId: number;
     const key = ruleKey;
     setBusyKey(key);
     setError(null);
-    const answer = await previewImpactAction(segmentId, draftOf(rule));
+    const answer = await previewImpactAction({ segmentId, draft: draftOf(rule) });
     setBusyKey((k) => (k === key ? null : k));
     if (answer.ok) setResult({ key, impact: answer.data });
     else setError({ key, message: answer.message });

@@ -99,7 +99,7 @@ export function DependentsSaveGuard({
     setPending({ form, submitter: (event.nativeEvent as SubmitEvent).submitter ?? null });
     setImpact(null);
     setError(null);
-    void previewImpactAction(segmentId, draft as ImpactDraft).then((answer) => {
+    void previewImpactAction({ segmentId, draft: draft as ImpactDraft }).then((answer) => {
       if (answer.ok) setImpact(answer.data);
       else setError(answer.message);
     });

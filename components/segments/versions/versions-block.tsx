@@ -130,7 +130,7 @@ export function VersionsBlock({
   const restore = () =>
     startTransition(async () => {
       if (!restoring) return;
-      const result = await restoreVersionAction(segmentId, restoring.n);
+      const result = await restoreVersionAction({ segmentId, n: restoring.n });
       if (!result.ok) return setError(result.message);
       setRestoring(null);
       setError(null);

@@ -10,7 +10,6 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
-import { importProfilesCsvAction } from "@/lib/databases/actions";
 import { getDatabase } from "@/lib/databases/queries";
 import { isAppError } from "@/lib/errors";
 import { CSV_SYSTEM_COLUMNS } from "@/lib/profiles/csv-format";
@@ -106,7 +105,7 @@ export default async function DatabasePage({ params, searchParams }: { params: P
                 </p>
               </div>
             </details>
-            <CsvImportForm action={importProfilesCsvAction.bind(null, database.id)} />
+            <CsvImportForm databaseId={database.id} />
           </CardContent>
         </Card>
       </div>
