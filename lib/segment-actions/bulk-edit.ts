@@ -12,7 +12,6 @@ import {
   lockKeys,
   lockTarget,
   logAction,
-  parseParams,
   profilesWord,
   resolveSource,
   scalar,
@@ -25,15 +24,14 @@ import { assignments, changedField, describeChanges, newValue, oldValue, resolve
 import { defineSelectionAction, runNow } from "./define";
 import { bulkEditSchema, type BulkEditParams } from "./schema";
 
-async function checkedChanges(db: Db, source: ResolvedSource, changes: unknown[]): Promise<ResolvedChange[]> {
-  const { resolved, issues } = resolveChanges(changes as never, await databaseFields(db, source.databaseId));
+async function checkedChanges(db: Db, source: ResolvedSource, changes: BulkEditParams["changes"]): Promise<ResolvedChange[]> {
+  const { resolved, issues } = resolveChanges(changes, await databaseFields(db, source.databaseId));
   if (issues.length) throw invalid(issues, "Some changes are not valid; nothing was changed.");
   return resolved;
 }
 
 /** How many profiles of the selection a bulk edit would change (others already have the values). */
-export async function previewBulkEdit(db: Db, user: ActingUser, input: unknown, ctx: RunContext = {}): Promise<{ total: number; willChange: number }> {
-  const params = parseParams(bulkEditSchema, input);
+export async function previewBulkEdit(db: Db, user: ActingUser, params: BulkEditParams, ctx: RunContext = {}): Promise<{ total: number; willChange: number }> {
   const source = await resolveSource(db, user, params.source, ctx);
   const changes = await checkedChanges(db, source, params.changes);
   return inActionTransaction(db, { isolation: "repeatable read" }, async (tx) => {
