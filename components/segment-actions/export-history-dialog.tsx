@@ -15,7 +15,7 @@ export function ExportHistoryDialog({ open, onOpenChange, source }: { open: bool
   const [to, setTo] = useState(() => day(0));
   const [events, setEvents] = useState(true);
   const [changes, setChanges] = useState(true);
-  const include = [...(events ? ["events"] : []), ...(changes ? ["changes"] : [])];
+  const include = [...(events ? (["events"] as const) : []), ...(changes ? (["changes"] as const) : [])];
   return (
     <ActionDialog
       open={open}

@@ -2,8 +2,8 @@
 
 import { z } from "zod";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
-import { defineAction } from "@/lib/actions/define-action";
-import { getJob } from "@/lib/jobs/queries";
+import { defineAction, type Action } from "@/lib/actions/define-action";
+import { getJob, type JobView } from "@/lib/jobs/queries";
 import { idempotencyKeySchema } from "@/lib/jobs/queue";
 import { previewBulkEdit } from "./bulk-edit";
 import type { SelectionAction } from "./define";
@@ -20,8 +20,12 @@ import { actionTargets } from "./targets";
  * job then runs in the background.
  */
 
-/** A submission of a registry entry: its parameters plus the dialog's key, parsed once (issue paths as in the parameters). */
-function selectionAction<S extends z.ZodObject>(entry: SelectionAction & { schema: S }) {
+/**
+ * A submission of a registry entry: its parameters plus the dialog's key, parsed once (issue paths as
+ * in the parameters). Typed from the entry's own schema (spelled out: inferred through the generic
+ * `safeExtend`, the input type would widen to any object).
+ */
+function selectionAction<S extends z.ZodObject>(entry: SelectionAction & { schema: S }): Action<z.input<S> & { idempotencyKey: string }, JobView> {
   return defineAction({
     key: entry.policyKey,
     input: entry.schema.safeExtend({ idempotencyKey: idempotencyKeySchema }),
