@@ -48,3 +48,31 @@ describe("a job runs the segment version it records", () => {
     expect(await membersOf(later.id)).toEqual([w.ids[2]]);
   });
 });
+
+describe("a job stores its parameters as the schema parsed them", () => {
+  it("keeps the parsed value (defaults filled in, names trimmed), and the runner reads it back through the schema", async () => {
+    const w = await makeWorld();
+    const exported = await submitAction(w.db, w.marketer, "export_history", { source: { rule: w.rule }, from: "2026-01-01", to: "2026-01-31" }, newKey());
+    const copied = await submitAction(w.db, w.marketer, "copy_to_static_segment", { source: { rule: w.rule }, target: { newName: "  Parsed once  " } }, newKey());
+    await actionRunner().drain();
+    const stored = async (id: number) => (await getJob(w.db, w.marketer, id)).job;
+    expect((await stored(exported.id)).params).toEqual({ source: { rule: w.rule }, from: "2026-01-01", to: "2026-01-31", include: ["events", "changes"] });
+    expect((await stored(copied.id)).params).toEqual({ source: { rule: w.rule }, target: { newName: "Parsed once" } });
+    expect((await stored(copied.id)).result).toMatchObject({ staticSegmentName: "Parsed once" });
+
+    // Stored parameters the schema refuses (written by an older version, or by hand) fail the job with the reason; nothing runs.
+    const target = await makeStaticSegment(w.source.id);
+    const { job } = await enqueueJob(w.db, w.marketer, {
+      kind: "copy_to_static_segment",
+      params: { source: { rule: w.rule }, target: { staticSegmentId: target.id }, extra: true },
+      idempotencyKey: newKey(),
+      title: "Copy",
+      lockKey: null,
+      databaseId: w.source.id,
+      sourceSegmentId: null,
+    });
+    await actionRunner().drain();
+    expect((await getJob(w.db, w.marketer, job.id)).view.status).toBe("failed");
+    expect(await membersOf(target.id)).toEqual([]);
+  });
+});
