@@ -69,7 +69,7 @@ async function serveExport(): Promise<void> {
       const options = { format: "csv" as const, columns: columns.columns };
       response.writeHead(200, { "Content-Type": "text/csv; charset=utf-8" });
       let rows = 0;
-      for await (const chunk of exportChunks(db, source, options, (n) => (rows = n))) {
+      for await (const chunk of exportChunks(db, source, options, { onRows: (n) => (rows = n) })) {
         if (!response.write(chunk)) await once(response, "drain");
       }
       response.end();

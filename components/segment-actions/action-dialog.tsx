@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from "react";
 import { Loader2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import type { ActionResult } from "@/lib/actions/safe-action";
+import type { ActionResult } from "@/lib/actions/result";
 import type { Issue } from "@/lib/errors";
 import type { JobView } from "@/lib/jobs/queries";
 import { JobProgress } from "./job-progress";

@@ -22,7 +22,7 @@ export function AddToScenarioDialog({ open, onOpenChange, source }: { open: bool
       description={<>Adds the profiles of {source.label} to a scenario of the same profile database. Profiles already in it are not added twice.</>}
       submitLabel="Add profiles"
       canSubmit={scenarioId !== ""}
-      onSubmit={(key) => addToScenarioAction({ source: source.source, scenarioId: Number(scenarioId) }, key)}
+      onSubmit={(key) => addToScenarioAction({ source: source.source, scenarioId: Number(scenarioId), idempotencyKey: key })}
     >
       {error ? <p role="alert" className="text-sm text-destructive">{error}</p> : null}
       <div className="grid gap-1.5">

@@ -7,7 +7,7 @@ import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { formatCount } from "@/lib/format";
 import { bulkEditAction, previewBulkEditAction } from "@/lib/segment-actions/actions";
-import { EDITABLE_SYSTEM_FIELDS } from "@/lib/segment-actions/schema";
+import { EDITABLE_SYSTEM_FIELDS, type ProfileChange } from "@/lib/segment-actions/schema";
 import type { FieldType } from "@/lib/segments/fields";
 import { ActionDialog } from "./action-dialog";
 import { useActionTargets, type DialogSource } from "./use-targets";
@@ -28,9 +28,11 @@ function typedValue(type: FieldType, text: string): unknown {
   return text;
 }
 
-function toChange(row: Row, options: Option[]) {
+/** A row as the action's change; channel and status come from the dialog's own option lists (the server checks them again). */
+function toChange(row: Row, options: Option[]): ProfileChange {
   const [kind, key] = row.target.split(":");
-  if (kind === "subscription") return { kind: "subscription", channel: key, status: row.value || "subscribed" };
+  type Subscription = Extract<ProfileChange, { kind: "subscription" }>;
+  if (kind === "subscription") return { kind: "subscription", channel: key as Subscription["channel"], status: (row.value || "subscribed") as Subscription["status"] };
   const type = options.find((o) => o.value === row.target)?.type as FieldType;
   return row.op === "clear" ? { kind: "field", field: key, op: "clear" } : { kind: "field", field: key, op: "set", value: typedValue(type, row.value) };
 }
@@ -109,7 +111,7 @@ export function BulkEditDialog({ open, onOpenChange, source, title }: { open: bo
       description={<>Changes every profile of {source.label}. Each changed value is kept in the profile history (who, when, old and new value).</>}
       submitLabel={confirmed ? `Apply to ${formatCount(preview.willChange)} profiles` : "Apply changes"}
       canSubmit={confirmed && preview.willChange > 0}
-      onSubmit={(key) => bulkEditAction(params, key)}
+      onSubmit={(key) => bulkEditAction({ ...params, idempotencyKey: key })}
       extraAction={
         <Button type="button" variant="outline" onClick={count} disabled={!complete || counting}>
           Count profiles to change

@@ -24,7 +24,7 @@ export function CopyToDatabaseDialog({ open, onOpenChange, source }: { open: boo
       description={<>Copies the profiles of {source.label} into another profile database as new profiles: system fields, subscriptions, and the custom fields both databases declare with the same key and type.</>}
       submitLabel="Copy profiles"
       canSubmit={targetId !== ""}
-      onSubmit={(key) => copyToDatabaseAction({ source: source.source, targetDatabaseId: Number(targetId), onExistingEmail: mode }, key)}
+      onSubmit={(key) => copyToDatabaseAction({ source: source.source, targetDatabaseId: Number(targetId), onExistingEmail: mode, idempotencyKey: key })}
     >
       {error ? <p role="alert" className="text-sm text-destructive">{error}</p> : null}
       {targets && targets.databases.length === 0 ? (

@@ -15,7 +15,7 @@ export function ExportHistoryDialog({ open, onOpenChange, source }: { open: bool
   const [to, setTo] = useState(() => day(0));
   const [events, setEvents] = useState(true);
   const [changes, setChanges] = useState(true);
-  const include = [...(events ? ["events"] : []), ...(changes ? ["changes"] : [])];
+  const include = [...(events ? (["events"] as const) : []), ...(changes ? (["changes"] as const) : [])];
   return (
     <ActionDialog
       open={open}
@@ -24,7 +24,7 @@ export function ExportHistoryDialog({ open, onOpenChange, source }: { open: bool
       description={<>A CSV of what happened to the profiles of {source.label}: their events (interactions and behaviour) and the changes made to them — who, what, when, old and new values — in the period (UTC days, both included).</>}
       submitLabel="Export"
       canSubmit={Boolean(from && to) && include.length > 0}
-      onSubmit={(key) => exportHistoryAction({ source: source.source, from, to, include }, key)}
+      onSubmit={(key) => exportHistoryAction({ source: source.source, from, to, include, idempotencyKey: key })}
     >
       <div className="flex flex-wrap gap-4">
         <div className="grid gap-1.5">

@@ -3,16 +3,6 @@ import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } 
 import { dynamicSegments } from "./segments";
 import { users } from "./users";
 
-export const JOB_KINDS = [
-  "copy_to_static_segment",
-  "copy_to_database",
-  "bulk_edit",
-  "add_to_scenario",
-  "export_profiles",
-  "export_history",
-] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
-
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
@@ -27,14 +17,15 @@ export const jobs = pgTable(
   "jobs",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
-    kind: text("kind").$type<JobKind>().notNull(),
+    /** The action's kind, a key of the registry in lib/segment-actions/registry.ts (`copy_to_static_segment`, …). */
+    kind: text("kind").notNull(),
     status: text("status").$type<JobStatus>().notNull().default("queued"),
     userId: integer("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     idempotencyKey: text("idempotency_key").notNull(),
     lockKey: text("lock_key"),
-    /** What to do, as the action's zod schema accepted it. */
+    /** What to do: the parameters as the action's zod schema parsed them at submission (read back through it to run). */
     params: jsonb("params").$type<Record<string, unknown>>().notNull(),
     /** A human title: "Copy profiles to static segment “VIP”". */
     title: text("title").notNull(),

@@ -35,17 +35,6 @@ function isServerActionModule(source: string): boolean {
   return /^["']use server["']/.test(code);
 }
 
-/**
- * Modules still on the old `runAction` helpers, converted on another branch. Each export there is
- * checked by reading its source for `runAction("<key>"` until then; a listed module that is already
- * converted fails, so the list cannot go stale.
- */
-const notYetConverted = new Set(["lib/segment-actions/actions.ts"]);
-
-function runActionKeys(source: string): string[] {
-  return [...source.matchAll(/\brunAction\s*(?:<[^>()]*>)?\(\s*["']([\w.]+)["']/g)].map((m) => m[1]);
-}
-
 const files = sourceFiles();
 const actionModules = files.filter((f) => isServerActionModule(readFileSync(f, "utf8")));
 const routeModules = files.filter((f) => /(^|\/)app\/.*\/route\.tsx?$/.test(rel(f)));
@@ -61,13 +50,6 @@ describe("every server action carries its entries of the permission table", () =
       expect(source, "export server actions by name, not `export { … }` or a default").not.toMatch(/^export\s+(\{|default\b|\*)/m);
       const actions = Object.entries((await import(/* @vite-ignore */ file)) as Record<string, unknown>);
       expect(actions.length).toBeGreaterThan(0);
-      if (notYetConverted.has(rel(file))) {
-        expect(actions.some(([, action]) => typeof action === "function" && "policyKeys" in action), "converted: take it off notYetConverted").toBe(false);
-        const keys = runActionKeys(source);
-        expect(keys.length).toBe(actions.length);
-        for (const key of keys) expect(isPolicyKey(key), `"${key}" is not in lib/access/policy.ts`).toBe(true);
-        return;
-      }
       for (const [name, action] of actions) {
         expect(typeof action, `${name} is a function`).toBe("function");
         const keys = (action as { policyKeys?: unknown }).policyKeys;

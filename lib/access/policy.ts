@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 
 /**
  * The one permission table (SPEC §3). Every server action, route handler and API endpoint names its
- * entry; `runAction(key, …)` and `apiRoute(key, …)` check the role part centrally, before any input is
+ * entry; `defineAction({ key, … })` and `apiRoute(key, …)` check the role part centrally, before any input is
  * read, so a refusal by role (403) never depends on — and never reveals — an object. The object part
  * (`checks`) is enforced by the data layer on the same request: an object the user may not see answers
  * 404, never 403 (`lib/access/guards.ts`, `lib/access/visibility.ts`).

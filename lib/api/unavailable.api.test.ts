@@ -67,7 +67,7 @@ describe.runIf(postgres)("the API while the database is not answering (PostgreSQ
     );
     await proxy.up();
     expect(isDatabaseUnavailable(error)).toBe(true);
-    // What runAction's failure() and the API's errorResponse() answer with.
+    // What an action's failure() and the API's errorResponse() answer with.
     expect(knownDatabaseError(error)).toMatchObject({ code: "unavailable", status: 503, message: DATABASE_UNAVAILABLE_MESSAGE });
     const thrown = await orUnavailable(() => Promise.reject(error)).then(
       () => null,

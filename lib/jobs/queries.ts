@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { jobs, users, type Job, type JobKind, type JobStatus } from "@/db/schema";
+import { jobs, users, type Job, type JobStatus } from "@/db/schema";
 import { databaseVisible, dynamicSegmentVisible, staticSegmentVisible } from "@/lib/access/visibility";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { notFound } from "@/lib/errors";
@@ -9,7 +9,7 @@ import { notFound } from "@/lib/errors";
 /** A job as the pages and the progress bar show it: no parameters, no file paths. */
 export type JobView = {
   id: number;
-  kind: JobKind;
+  kind: string;
   title: string;
   status: JobStatus;
   total: number | null;
@@ -27,8 +27,6 @@ export type JobView = {
   finishedAt: string | null;
 };
 
-const EXPORT_KINDS: readonly JobKind[] = ["export_profiles", "export_history"];
-
 export function toJobView(job: Job, userName: string | null = null): JobView {
   const result = job.result ?? {};
   return {
@@ -41,7 +39,8 @@ export function toJobView(job: Job, userName: string | null = null): JobView {
     stage: job.stage,
     summary: typeof result.summary === "string" ? result.summary : null,
     error: job.error,
-    downloadUrl: job.status === "succeeded" && EXPORT_KINDS.includes(job.kind) && typeof result.file === "string" ? `/api/exports/${job.id}` : null,
+    // Only an action that writes a file puts its name in the result.
+    downloadUrl: job.status === "succeeded" && typeof result.file === "string" ? `/api/exports/${job.id}` : null,
     sourceSegmentId: job.sourceSegmentId,
     sourceSegmentVersion: job.sourceSegmentVersion,
     userName,

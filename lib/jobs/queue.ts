@@ -7,7 +7,8 @@ import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { jobs, type Job, type JobKind } from "@/db/schema";
+import { isUniqueViolation } from "@/db/errors";
+import { jobs, type Job } from "@/db/schema";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { latestVersionSql } from "@/lib/dynamic-segments/versions";
 import { AppError, invalid } from "@/lib/errors";
@@ -26,7 +27,8 @@ export async function findSubmittedJob(db: Db, user: ActingUser, idempotencyKey:
 }
 
 export type NewJob = {
-  kind: JobKind;
+  kind: string;
+  /** As the action's schema parsed them. */
   params: Record<string, unknown>;
   idempotencyKey: string;
   title: string;
@@ -34,14 +36,6 @@ export type NewJob = {
   databaseId: number;
   sourceSegmentId: number | null;
 };
-
-function uniqueViolationOn(error: unknown, index: string): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const x = e as { code?: unknown; constraint_name?: unknown; constraint?: unknown; message?: unknown };
-    if (x.code === "23505" && (x.constraint_name === index || x.constraint === index || String(x.message ?? "").includes(index))) return true;
-  }
-  return false;
-}
 
 /**
  * Queues a job. Answers `{ job, created: false }` when this submission was already queued (same key),
@@ -69,7 +63,7 @@ export async function enqueueJob(db: Db, user: ActingUser, input: NewJob): Promi
       .returning();
     if (row) return { job: row, created: true };
   } catch (error) {
-    if (!uniqueViolationOn(error, "jobs_active_lock_key")) throw error;
+    if (!isUniqueViolation(error, "jobs_active_lock_key")) throw error;
     const [active] = await db
       .select({ title: jobs.title, userId: jobs.userId })
       .from(jobs)
@@ -90,7 +84,7 @@ export async function enqueueJob(db: Db, user: ActingUser, input: NewJob): Promi
 export async function failAbandonedJobs(
   db: Db,
   opts: { runnerId: string; activeJobIds?: number[]; staleAfterMs: number; graceMs?: number },
-): Promise<{ id: number; kind: JobKind }[]> {
+): Promise<{ id: number; kind: string }[]> {
   const olderThan = (ms: number) => sql`${jobs.heartbeatAt} < now() - make_interval(secs => ${ms / 1000})`;
   const mine = sql`${jobs.runnerId} is not distinct from ${opts.runnerId}`;
   const active = opts.activeJobIds?.length ? sql`${jobs.id} not in (${sql.join(opts.activeJobIds.map((id) => sql`${id}::bigint`), sql`, `)})` : sql`true`;

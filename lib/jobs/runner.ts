@@ -14,7 +14,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
-import { jobs, type Job, type JobKind } from "@/db/schema";
+import { jobs, type Job } from "@/db/schema";
 import { loadActingUser, type ActingUser } from "@/lib/access/acting-user";
 import { isDatabaseUnavailable } from "@/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
@@ -25,6 +25,8 @@ export type JobProgress = { total?: number | null; done?: number; stage?: string
 export type JobResult = { count: number; summary: string } & Record<string, unknown>;
 
 export type JobDefinition = {
+  /** The job writes an export file: a failed run removes its partial file, and says no file was kept. */
+  producesFile?: boolean;
   run: (ctx: { db: Db; user: ActingUser; job: Job; progress: (update: JobProgress) => void }) => Promise<JobResult>;
 };
 
@@ -84,9 +86,8 @@ class ProgressWriter {
   }
 }
 
-function failureMessage(job: Job, error: unknown): string {
+function failureMessage(job: Job, exported: boolean, error: unknown): string {
   if (isAppError(error)) return error.message;
-  const exported = job.kind === "export_profiles" || job.kind === "export_history";
   if (isDatabaseUnavailable(error))
     return exported
       ? "The connection to the database was lost during the export, so it stopped; no file was kept. Start the export again."
@@ -107,7 +108,7 @@ export class JobRunner {
   private readonly heartbeatMs: number;
 
   constructor(
-    private readonly definitions: Record<JobKind, JobDefinition>,
+    private readonly definitions: Record<string, JobDefinition>,
     private readonly options: RunnerOptions = {},
     private readonly database: () => Promise<Db> = getDb,
   ) {
@@ -212,10 +213,10 @@ export class JobRunner {
 
   private async execute(db: Db, job: Job): Promise<void> {
     const progress = new ProgressWriter(db, job.id);
+    const definition = Object.hasOwn(this.definitions, job.kind) ? this.definitions[job.kind] : undefined;
     try {
       const user = await loadActingUser(db, job.userId);
       if (!user) throw new AppError("unauthorized", "The account that started this job is no longer active, so it did not run.");
-      const definition = this.definitions[job.kind];
       if (!definition) throw new Error(`No definition for job kind ${job.kind}`);
       const result = await definition.run({ db, user, job, progress: (u) => progress.update(u) });
       await progress.settle();
@@ -232,9 +233,9 @@ export class JobRunner {
         .where(eq(jobs.id, job.id));
     } catch (error) {
       await progress.settle();
-      if (job.kind === "export_profiles" || job.kind === "export_history")
+      if (definition?.producesFile)
         await cleanExports({ jobIds: [job.id] }).catch((e: unknown) => console.error(`job ${job.id}: cleaning its export failed`, e));
-      await this.recordFailure(db, job, failureMessage(job, error));
+      await this.recordFailure(db, job, failureMessage(job, Boolean(definition?.producesFile), error));
     }
   }
 

@@ -10,7 +10,6 @@ import {
   lockKeys,
   lockTarget,
   logAction,
-  parseParams,
   profilesWord,
   resolveSource,
   scalar,
@@ -18,10 +17,10 @@ import {
   type ActionPlan,
   type RunContext,
 } from "./common";
-import { addToScenarioSchema } from "./schema";
+import { defineSelectionAction, runNow } from "./define";
+import { addToScenarioSchema, type AddToScenarioParams } from "./schema";
 
-export async function planAddToScenario(db: Db, user: ActingUser, input: unknown): Promise<ActionPlan> {
-  const params = parseParams(addToScenarioSchema, input);
+async function plan(db: Db, user: ActingUser, params: AddToScenarioParams): Promise<ActionPlan> {
   const source = await resolveSource(db, user, params.source);
   const scenario = await requireScenarioTarget(db, user, params.scenarioId, source.databaseId);
   return {
@@ -36,8 +35,7 @@ export async function planAddToScenario(db: Db, user: ActingUser, input: unknown
  * Add profiles to scenario: one `INSERT … SELECT` over the compiled selection; profiles already in
  * the scenario are not added twice. One transaction with the update-log row.
  */
-export async function addToScenario(db: Db, user: ActingUser, input: unknown, ctx: RunContext = {}): Promise<ActionOutcome> {
-  const params = parseParams(addToScenarioSchema, input);
+async function run(db: Db, user: ActingUser, params: AddToScenarioParams, ctx: RunContext): Promise<ActionOutcome> {
   const source = await resolveSource(db, user, params.source, ctx);
   await requireScenarioTarget(db, user, params.scenarioId, source.databaseId);
 
@@ -77,3 +75,15 @@ export async function addToScenario(db: Db, user: ActingUser, input: unknown, ct
     return outcome;
   });
 }
+
+export const addToScenarioEntry = defineSelectionAction({
+  kind: "add_to_scenario",
+  policyKey: "segments.addToScenario",
+  schema: addToScenarioSchema,
+  label: "Add profiles to scenario",
+  plan,
+  run,
+});
+
+/** Adds now, without a job (tests, scripts). */
+export const addToScenario = runNow(addToScenarioEntry);

@@ -3,6 +3,7 @@ import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { profileChanges, profiles } from "@/db/schema";
 import { applyBulkEdit, previewBulkEdit } from "./bulk-edit";
+import { bulkEditSchema } from "./schema";
 import { actionLog, isPostgres, makeWorld, rejection, type World } from "./testing";
 
 async function rows(w: World, ids: number[]) {
@@ -26,7 +27,7 @@ describe("Bulk edit profiles", () => {
     const w = await makeWorld();
     const params = { source: { segmentId: w.berliners.id }, changes: [{ kind: "field", field: "vip", op: "set", value: true }] };
     // Anna is already a VIP; Ben (false), Dora and dora (no value) would change.
-    expect(await previewBulkEdit(w.db, w.marketer, params)).toEqual({ total: 4, willChange: 3 });
+    expect(await previewBulkEdit(w.db, w.marketer, bulkEditSchema.parse(params))).toEqual({ total: 4, willChange: 3 });
   });
 
   it("sets and clears fields and a subscription in one UPDATE, with one history row per changed value", async () => {

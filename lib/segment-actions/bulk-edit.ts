@@ -12,7 +12,6 @@ import {
   lockKeys,
   lockTarget,
   logAction,
-  parseParams,
   profilesWord,
   resolveSource,
   scalar,
@@ -22,17 +21,17 @@ import {
   type RunContext,
 } from "./common";
 import { assignments, changedField, describeChanges, newValue, oldValue, resolveChanges, wouldChange, type ResolvedChange } from "./profile-changes";
-import { bulkEditSchema } from "./schema";
+import { defineSelectionAction, runNow } from "./define";
+import { bulkEditSchema, type BulkEditParams } from "./schema";
 
-async function checkedChanges(db: Db, source: ResolvedSource, changes: unknown[]): Promise<ResolvedChange[]> {
-  const { resolved, issues } = resolveChanges(changes as never, await databaseFields(db, source.databaseId));
+async function checkedChanges(db: Db, source: ResolvedSource, changes: BulkEditParams["changes"]): Promise<ResolvedChange[]> {
+  const { resolved, issues } = resolveChanges(changes, await databaseFields(db, source.databaseId));
   if (issues.length) throw invalid(issues, "Some changes are not valid; nothing was changed.");
   return resolved;
 }
 
 /** How many profiles of the selection a bulk edit would change (others already have the values). */
-export async function previewBulkEdit(db: Db, user: ActingUser, input: unknown, ctx: RunContext = {}): Promise<{ total: number; willChange: number }> {
-  const params = parseParams(bulkEditSchema, input);
+export async function previewBulkEdit(db: Db, user: ActingUser, params: BulkEditParams, ctx: RunContext = {}): Promise<{ total: number; willChange: number }> {
   const source = await resolveSource(db, user, params.source, ctx);
   const changes = await checkedChanges(db, source, params.changes);
   return inActionTransaction(db, { isolation: "repeatable read" }, async (tx) => {
@@ -45,8 +44,7 @@ export async function previewBulkEdit(db: Db, user: ActingUser, input: unknown, 
   });
 }
 
-export async function planBulkEdit(db: Db, user: ActingUser, input: unknown): Promise<ActionPlan> {
-  const params = parseParams(bulkEditSchema, input);
+async function plan(db: Db, user: ActingUser, params: BulkEditParams): Promise<ActionPlan> {
   const source = await resolveSource(db, user, params.source);
   const changes = await checkedChanges(db, source, params.changes);
   return {
@@ -66,13 +64,12 @@ export async function planBulkEdit(db: Db, user: ActingUser, input: unknown): Pr
  * about 1.5× the plain UPDATE; an `UPDATE … FROM` self-join that returned the old values cost 2×
  * (docs/benchmarks.md). Profiles that already have the values are neither updated nor logged.
  */
-export async function applyBulkEdit(
+async function run(
   db: Db,
   user: ActingUser,
-  input: unknown,
-  ctx: RunContext & { /** Awaited between the history and the UPDATE (tests change a profile there). */ beforeUpdate?: () => Promise<void> } = {},
+  params: BulkEditParams,
+  ctx: RunContext & { /** Awaited between the history and the UPDATE (tests change a profile there). */ beforeUpdate?: () => Promise<void> },
 ): Promise<ActionOutcome> {
-  const params = parseParams(bulkEditSchema, input);
   const source = await resolveSource(db, user, params.source, ctx);
   const changes = await checkedChanges(db, source, params.changes);
   const now = new Date();
@@ -122,3 +119,15 @@ export async function applyBulkEdit(
       return outcome;
   });
 }
+
+export const bulkEditEntry = defineSelectionAction({
+  kind: "bulk_edit",
+  policyKey: "segments.bulkEditProfiles",
+  schema: bulkEditSchema,
+  label: "Bulk edit profiles",
+  plan,
+  run,
+});
+
+/** Edits now, without a job (tests, scripts). */
+export const applyBulkEdit = runNow(bulkEditEntry);

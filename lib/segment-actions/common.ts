@@ -10,7 +10,8 @@ import { queryRows, type Db } from "@/db/client";
 import { segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/access/acting-user";
-import { cancelReason } from "@/db/errors";
+import { cancelReason, sqlState } from "@/db/errors";
+import { getSegmentVersion } from "@/lib/dynamic-segments/versions";
 import { AppError, formatDuration, invalid } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
 import { selectionCountQuery } from "@/lib/segments/compile";
@@ -27,6 +28,18 @@ export type RunContext = {
   progress?: (update: ProgressUpdate) => void;
   /** The clock for relative periods in the rule; tests pin it. */
   now?: Date;
+  /**
+   * The saved source segment's version to select with: a job runs the version it recorded at
+   * submission, though the segment was edited since. Absent: the segment as it is now.
+   */
+  version?: number | null;
+};
+
+/** Where an export goes: the file to write (the job runner names it after the job). */
+export type ExportContext = RunContext & {
+  file: string;
+  /** Awaited after each batch is written (tests use it to break the database mid-export). */
+  afterBatch?: (rowsSoFar: number) => Promise<void>;
 };
 
 /** What an action did: the number of profiles it acted on, a sentence for people, and details. */
@@ -56,10 +69,14 @@ export function parseParams<T extends z.ZodType>(schema: T, input: unknown): z.o
 export async function resolveSource(db: Db, user: ActingUser, source: ActionSource, ctx: RunContext = {}): Promise<ResolvedSource> {
   if ("segmentId" in source) {
     const segment = await requireVisibleDynamicSegment(db, user, source.segmentId);
+    // Versions are immutable, so the recorded one reads the same whenever the job runs.
+    const definition = ctx.version
+      ? await getSegmentVersion(db, user, segment.id, ctx.version)
+      : { range: { from: segment.rangeFrom, to: segment.rangeTo }, conditions: segment.conditions, limit: segment.limit };
     const prepared = await prepareSelection(
       db,
       user,
-      { databaseId: segment.databaseId, range: { from: segment.rangeFrom, to: segment.rangeTo }, conditions: segment.conditions, limit: segment.limit },
+      { databaseId: segment.databaseId, range: definition.range, conditions: definition.conditions, limit: definition.limit },
       { segmentId: segment.id, now: ctx.now },
     );
     return { prepared, databaseId: segment.databaseId, segment: { id: segment.id, name: segment.name } };
@@ -120,15 +137,6 @@ export function actionCancelled(reason: "timeout" | "request", elapsedMs: number
   return reason === "timeout"
     ? new AppError("timeout", `This action timed out after ${formatDuration(actionTimeoutMs())} (its time limit) and was stopped; nothing was changed.`)
     : new AppError("timeout", `This action was cancelled on the database server after ${formatDuration(elapsedMs)} (not by its time limit); nothing was changed.`);
-}
-
-/** The SQLSTATE of a driver error (postgres.js and PGlite both put it on `code`, possibly under `cause`). */
-export function sqlState(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
 }
 
 /** Advisory locks of this app live under one namespace, so they never collide with anyone else's. */

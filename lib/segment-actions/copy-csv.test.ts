@@ -1,6 +1,7 @@
 import fc from "fast-check";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
@@ -138,18 +139,22 @@ describe("COPY-based CSV export", () => {
     const client = postgresClient(w.db)!;
     const columns = profileColumns(["city", "age", "note"]);
     if (!columns.ok) throw new Error("columns");
-    const spools = () => readdirSync(os.tmpdir()).filter((f) => f.startsWith("segment-export-"));
-    const before = spools();
+    // A folder of this test's own: other tests export (and spool) at the same time.
+    const spoolDir = mkdtempSync(path.join(os.tmpdir(), "copy-csv-halves-"));
+    let spooled = false;
     for (const rule of [{ databaseId: w.source.id }, w.rule, { databaseId: w.source.id, range: { from: 5, to: 80 } }]) {
       const source = await resolveSource(w.db, w.admin, { rule });
-      const whole = await text(copySelectionCsv(client, source.prepared.selection, columns.columns, undefined, { splitMinIds: Number.MAX_SAFE_INTEGER }));
+      const whole = await text(copySelectionCsv(client, source.prepared.selection, columns.columns, undefined, { splitMinIds: Number.MAX_SAFE_INTEGER, spoolDir }));
       let counted = 0;
-      const halves = await text(copySelectionCsv(client, source.prepared.selection, columns.columns, (n) => (counted = n), { splitMinIds: 1 }));
+      const halves = await text(
+        copySelectionCsv(client, source.prepared.selection, columns.columns, (n) => ((counted = n), (spooled ||= readdirSync(spoolDir).length > 0)), { splitMinIds: 1, spoolDir }),
+      );
       expect(halves).toBe(whole);
       expect(counted).toBe(whole.split("\r\n").length - 1);
       expect(whole.length).toBeGreaterThan(0);
     }
-    expect(spools()).toEqual(before);
+    expect(spooled).toBe(true);
+    expect(readdirSync(spoolDir)).toEqual([]);
   });
 
   it.runIf(isPostgres())("a reader that stops early cancels the COPY and leaves every pooled connection usable", async () => {
@@ -183,10 +188,10 @@ describe("COPY-based CSV export", () => {
     const source = await resolveSource(w.db, w.admin, { rule: { databaseId: w.source.id } });
     const columns = profileColumns(["city", "note"]);
     if (!columns.ok) throw new Error("columns");
-    const before = readdirSync(os.tmpdir()).filter((f) => f.startsWith("segment-export-"));
+    const spoolDir = mkdtempSync(path.join(os.tmpdir(), "copy-csv-cut-"));
     const reading = (async () => {
       let first = true;
-      for await (const chunk of copySelectionCsv(postgresClient(w.db)!, source.prepared.selection, columns.columns, undefined, { splitMinIds: 1 })) {
+      for await (const chunk of copySelectionCsv(postgresClient(w.db)!, source.prepared.selection, columns.columns, undefined, { splitMinIds: 1, spoolDir })) {
         expect(chunk.length).toBeGreaterThan(0);
         if (!first) continue;
         first = false;
@@ -196,7 +201,7 @@ describe("COPY-based CSV export", () => {
       }
     })();
     await expect(reading).rejects.toThrow();
-    expect(readdirSync(os.tmpdir()).filter((f) => f.startsWith("segment-export-"))).toEqual(before);
+    expect(readdirSync(spoolDir)).toEqual([]);
     // postgres.js 3.4.9 hands the killed session's FATAL error to the next query on that pooled
     // connection once (and its end() waits for that); after that the pool answers normally.
     await Promise.allSettled(Array.from({ length: 12 }, (_, i) => queryRows(w.db, sql`select ${i}::int as n`)));

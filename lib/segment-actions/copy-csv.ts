@@ -197,7 +197,8 @@ export async function* copySelectionCsv(
   selection: CompiledSelection,
   columns: readonly ProfileColumn[],
   onRows?: (rows: number) => void,
-  opts: { splitMinIds?: number } = {},
+  /** `spoolDir`: where the second half waits (default: the system's temporary folder). */
+  opts: { splitMinIds?: number; spoolDir?: string } = {},
 ): AsyncGenerator<Buffer> {
   const cut = await splitPoint(client, selection, opts.splitMinIds ?? SPLIT_MIN_IDS);
   if (cut === null) {
@@ -207,7 +208,7 @@ export async function* copySelectionCsv(
   let firstRows = 0;
   let secondRows = 0;
   const report = () => onRows?.(firstRows + secondRows);
-  const dir = await mkdtemp(path.join(os.tmpdir(), "segment-export-"));
+  const dir = await mkdtemp(path.join(opts.spoolDir ?? os.tmpdir(), "segment-export-"));
   const file = path.join(dir, "second-half.csv");
   const second = copyRows(client, copyCsvStatement(selection, columns, { from: cut, to: null }), columns.length, (n) => {
     secondRows = n;

@@ -13,7 +13,6 @@ import {
   lockKeys,
   lockTarget,
   logAction,
-  parseParams,
   profilesWord,
   resolveSource,
   scalar,
@@ -21,7 +20,8 @@ import {
   type ActionPlan,
   type RunContext,
 } from "./common";
-import { copyToDatabaseSchema } from "./schema";
+import { defineSelectionAction, runNow } from "./define";
+import { copyToDatabaseSchema, type CopyToDatabaseParams } from "./schema";
 
 /** The target database, visible to the user (else 404 on `targetDatabaseId`) and not the source itself. */
 async function requireTargetDatabase(db: Db, user: ActingUser, targetId: number, sourceId: number) {
@@ -41,8 +41,7 @@ async function sharedFieldKeys(db: Db, sourceId: number, targetId: number): Prom
   return from.filter((f) => to.some((t) => t.key === f.key && t.type === f.type)).map((f) => f.key);
 }
 
-export async function planCopyToDatabase(db: Db, user: ActingUser, input: unknown): Promise<ActionPlan> {
-  const params = parseParams(copyToDatabaseSchema, input);
+async function plan(db: Db, user: ActingUser, params: CopyToDatabaseParams): Promise<ActionPlan> {
   const source = await resolveSource(db, user, params.source);
   const target = await requireTargetDatabase(db, user, params.targetDatabaseId, source.databaseId);
   return {
@@ -87,8 +86,7 @@ function updatedColumns(keys: string[]) {
  * there — with a `profile_changes` row per changed value. Within the selection, the first profile
  * (lowest id) of each email wins. One statement, one transaction.
  */
-export async function copyToDatabase(db: Db, user: ActingUser, input: unknown, ctx: RunContext = {}): Promise<ActionOutcome> {
-  const params = parseParams(copyToDatabaseSchema, input);
+async function run(db: Db, user: ActingUser, params: CopyToDatabaseParams, ctx: RunContext): Promise<ActionOutcome> {
   const source = await resolveSource(db, user, params.source, ctx);
   const target = await requireTargetDatabase(db, user, params.targetDatabaseId, source.databaseId);
   const keys = await sharedFieldKeys(db, source.databaseId, target.id);
@@ -194,3 +192,15 @@ export async function copyToDatabase(db: Db, user: ActingUser, input: unknown, c
     return outcome;
   });
 }
+
+export const copyToDatabaseEntry = defineSelectionAction({
+  kind: "copy_to_database",
+  policyKey: "segments.copyToDatabase",
+  schema: copyToDatabaseSchema,
+  label: "Copy profiles to profile database",
+  plan,
+  run,
+});
+
+/** Copies now, without a job (tests, scripts). */
+export const copyToDatabase = runNow(copyToDatabaseEntry);

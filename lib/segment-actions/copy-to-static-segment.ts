@@ -10,7 +10,6 @@ import {
   lockKeys,
   lockTarget,
   logAction,
-  parseParams,
   profilesWord,
   resolveSource,
   scalar,
@@ -18,11 +17,11 @@ import {
   type ActionPlan,
   type RunContext,
 } from "./common";
+import { defineSelectionAction, runNow } from "./define";
 import { copyToStaticSegmentSchema, type CopyToStaticSegmentParams } from "./schema";
 
 /** Checks access to the source and the target before anything is queued; names the job. */
-export async function planCopyToStaticSegment(db: Db, user: ActingUser, input: unknown): Promise<ActionPlan> {
-  const params = parseParams(copyToStaticSegmentSchema, input);
+async function plan(db: Db, user: ActingUser, params: CopyToStaticSegmentParams): Promise<ActionPlan> {
   const source = await resolveSource(db, user, params.source);
   const base = { databaseId: source.databaseId, sourceSegmentId: source.segment?.id ?? null };
   if ("staticSegmentId" in params.target) {
@@ -44,8 +43,7 @@ export async function planCopyToStaticSegment(db: Db, user: ActingUser, input: u
  * anti-join cannot race; it is about 10 % cheaper than `ON CONFLICT DO NOTHING`, whose speculative
  * insertion probes the primary key a second time per row.
  */
-export async function copyToStaticSegment(db: Db, user: ActingUser, input: unknown, ctx: RunContext = {}): Promise<ActionOutcome> {
-  const params: CopyToStaticSegmentParams = parseParams(copyToStaticSegmentSchema, input);
+async function run(db: Db, user: ActingUser, params: CopyToStaticSegmentParams, ctx: RunContext): Promise<ActionOutcome> {
   const source = await resolveSource(db, user, params.source, ctx);
   const existing = "staticSegmentId" in params.target ? params.target : null;
   if (existing) await requireStaticSegmentTarget(db, user, existing.staticSegmentId, source.databaseId);
@@ -95,3 +93,15 @@ export async function copyToStaticSegment(db: Db, user: ActingUser, input: unkno
 function lockTargetFor(tx: Db, lockKey: string, name: string) {
   return lockTarget(tx, lockKey, `A copy to the static segment “${name}” is already running. Wait for it to finish, then try again.`);
 }
+
+export const copyToStaticSegmentEntry = defineSelectionAction({
+  kind: "copy_to_static_segment",
+  policyKey: "segments.copyToStaticSegment",
+  schema: copyToStaticSegmentSchema,
+  label: "Copy profiles to static segment",
+  plan,
+  run,
+});
+
+/** Copies now, without a job (tests, scripts). */
+export const copyToStaticSegment = runNow(copyToStaticSegmentEntry);

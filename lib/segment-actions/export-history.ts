@@ -9,16 +9,16 @@ import {
   countSelection,
   emptySelection,
   logAction,
-  parseParams,
   profilesWord,
   resolveSource,
   type ActionOutcome,
   type ActionPlan,
+  type ExportContext,
 } from "./common";
 import { selectionIdBatches } from "./cursor";
 import { slug, today, writeExportFile } from "./export-file";
-import type { ExportContext } from "./export-profiles";
-import { exportHistorySchema } from "./schema";
+import { defineSelectionAction, runNow } from "./define";
+import { exportHistorySchema, type ExportHistoryParams } from "./schema";
 
 /** The columns of a profile history export: who/what/when, old and new values. */
 export const HISTORY_COLUMNS = [
@@ -104,8 +104,7 @@ function periodOf(params: { from: string; to: string }) {
   return { from: `${params.from}T00:00:00.000Z`, to: end.toISOString() };
 }
 
-export async function planExportHistory(db: Db, user: ActingUser, input: unknown): Promise<ActionPlan> {
-  const params = parseParams(exportHistorySchema, input);
+async function plan(db: Db, user: ActingUser, params: ExportHistoryParams): Promise<ActionPlan> {
   const source = await resolveSource(db, user, params.source);
   return {
     title: `Export profile history${source.segment ? ` of “${source.segment.name}”` : ""}, ${params.from} – ${params.to}`,
@@ -121,8 +120,7 @@ export async function planExportHistory(db: Db, user: ActingUser, input: unknown
  * read in batches (a cursor on PostgreSQL) and each batch's history fetched by index, so memory stays
  * bounded however large the selection and its history.
  */
-export async function exportHistory(db: Db, user: ActingUser, input: unknown, ctx: ExportContext): Promise<ActionOutcome> {
-  const params = parseParams(exportHistorySchema, input);
+async function run(db: Db, user: ActingUser, params: ExportHistoryParams, ctx: ExportContext): Promise<ActionOutcome> {
   const source = await resolveSource(db, user, params.source, ctx);
   const period = periodOf(params);
   const include = { events: params.include.includes("events"), changes: params.include.includes("changes") };
@@ -180,3 +178,16 @@ export async function exportHistory(db: Db, user: ActingUser, input: unknown, ct
   ctx.progress?.({ total: profiles, done: profiles });
   return outcome;
 }
+
+export const exportHistoryEntry = defineSelectionAction({
+  kind: "export_history",
+  policyKey: "segments.exportHistory",
+  schema: exportHistorySchema,
+  label: "Export profile history",
+  exportFile: { extension: () => "csv" as const },
+  plan,
+  run,
+});
+
+/** Exports now into `ctx.file`, without a job (tests, scripts). */
+export const exportHistory = runNow(exportHistoryEntry);

@@ -1,4 +1,5 @@
 import "server-only";
+import path from "node:path";
 import type { Db } from "@/db/client";
 import { getReadDb } from "@/db/replica";
 import type { ActingUser } from "@/lib/access/acting-user";
@@ -10,25 +11,18 @@ import {
   countSelection,
   emptySelection,
   logAction,
-  parseParams,
   profilesWord,
   resolveSource,
   type ActionOutcome,
   type ActionPlan,
   type ResolvedSource,
-  type RunContext,
+  type ExportContext,
 } from "./common";
 import { copySelectionCsv } from "./copy-csv";
 import { postgresClient, selectionProfileBatches } from "./cursor";
 import { slug, today, writeExportFile } from "./export-file";
+import { defineSelectionAction, runNow } from "./define";
 import { exportProfilesSchema, type ExportProfilesParams } from "./schema";
-
-/** Where an export goes: the file to write (the job runner names it after the job). */
-export type ExportContext = RunContext & {
-  file: string;
-  /** Awaited after each batch is written (tests use it to break the database mid-export). */
-  afterBatch?: (rowsSoFar: number) => Promise<void>;
-};
 
 async function exportOptions(db: Db, source: ResolvedSource, params: ExportProfilesParams): Promise<ExportOptions<SelectionProfile>> {
   const keys = (await databaseFields(db, source.databaseId)).map((f) => f.key);
@@ -37,8 +31,7 @@ async function exportOptions(db: Db, source: ResolvedSource, params: ExportProfi
   return { format: params.format, columns: columns.columns, toJson: profileJson(columns.columns) };
 }
 
-export async function planExportProfiles(db: Db, user: ActingUser, input: unknown): Promise<ActionPlan> {
-  const params = parseParams(exportProfilesSchema, input);
+async function plan(db: Db, user: ActingUser, params: ExportProfilesParams): Promise<ActionPlan> {
   const source = await resolveSource(db, user, params.source);
   await exportOptions(db, source, params);
   return {
@@ -58,9 +51,14 @@ export async function* exportChunks(
   db: Db,
   source: ResolvedSource,
   options: ExportOptions<SelectionProfile>,
-  onRows?: (rows: number) => void,
-  afterBatch?: (rows: number) => Promise<void>,
+  hooks: {
+    onRows?: (rows: number) => void;
+    afterBatch?: (rows: number) => Promise<void>;
+    /** Where a COPY export split in two keeps its second half meanwhile (an export: its own folder). */
+    spoolDir?: string;
+  } = {},
 ): AsyncGenerator<string | Buffer> {
+  const { onRows, afterBatch, spoolDir } = hooks;
   yield encodeHeader(options);
   const client = postgresClient(db);
   if (client && options.format === "csv") {
@@ -68,7 +66,7 @@ export async function* exportChunks(
     for await (const chunk of copySelectionCsv(client, source.prepared.selection, options.columns as ProfileColumn[], (n) => {
       seen = n;
       onRows?.(n);
-    })) {
+    }, { spoolDir })) {
       yield chunk;
       await afterBatch?.(seen);
     }
@@ -87,8 +85,7 @@ export async function* exportChunks(
  * Export profiles: the whole selection in `id` order, streamed from the database (a cursor on
  * PostgreSQL; see `exportChunks`) into a file, with constant memory. Progress counts profiles written.
  */
-export async function exportProfiles(db: Db, user: ActingUser, input: unknown, ctx: ExportContext): Promise<ActionOutcome> {
-  const params = parseParams(exportProfilesSchema, input);
+async function run(db: Db, user: ActingUser, params: ExportProfilesParams, ctx: ExportContext): Promise<ActionOutcome> {
   const source = await resolveSource(db, user, params.source, ctx);
   const options = await exportOptions(db, source, params);
 
@@ -100,10 +97,15 @@ export async function exportProfiles(db: Db, user: ActingUser, input: unknown, c
   ctx.progress?.({ total, done: 0, stage: `Writing ${profilesWord(total)}` });
 
   let rows = 0;
-  const chunks = exportChunks(reader, source, options, (n) => {
-    rows = n;
-    ctx.progress?.({ done: n });
-  }, ctx.afterBatch);
+  const chunks = exportChunks(reader, source, options, {
+    onRows: (n) => {
+      rows = n;
+      ctx.progress?.({ done: n });
+    },
+    afterBatch: ctx.afterBatch,
+    // Beside the file: each export (and each test) keeps its temporary files in its own folder.
+    spoolDir: path.dirname(ctx.file),
+  });
   const { bytes } = await writeExportFile(ctx.file, chunks);
 
   const extension = params.format === "csv" ? "csv" : "ndjson";
@@ -119,3 +121,16 @@ export async function exportProfiles(db: Db, user: ActingUser, input: unknown, c
   ctx.progress?.({ total: rows, done: rows });
   return outcome;
 }
+
+export const exportProfilesEntry = defineSelectionAction({
+  kind: "export_profiles",
+  policyKey: "segments.exportProfiles",
+  schema: exportProfilesSchema,
+  label: "Export profiles",
+  exportFile: { extension: (params) => params.format },
+  plan,
+  run,
+});
+
+/** Exports now into `ctx.file`, without a job (tests, scripts). */
+export const exportProfiles = runNow(exportProfilesEntry);

@@ -7,53 +7,39 @@ import "server-only";
  */
 import path from "node:path";
 import { databaseKind, getJobsDb, type Db } from "@/db/client";
-import type { JobKind } from "@/db/schema";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { ensureExportsDir, exportFileName } from "@/lib/jobs/files";
 import { enqueueJob, findSubmittedJob, idempotencyKeySchema } from "@/lib/jobs/queue";
 import { toJobView, type JobView } from "@/lib/jobs/queries";
 import { JobRunner, type JobDefinition } from "@/lib/jobs/runner";
 import { invalid, isAppError } from "@/lib/errors";
-import { addToScenario, planAddToScenario } from "./add-to-scenario";
-import { applyBulkEdit, planBulkEdit } from "./bulk-edit";
-import type { ActionPlan } from "./common";
-import { copyToDatabase, planCopyToDatabase } from "./copy-to-database";
-import { copyToStaticSegment, planCopyToStaticSegment } from "./copy-to-static-segment";
-import { exportHistory, planExportHistory } from "./export-history";
-import { exportProfiles, planExportProfiles } from "./export-profiles";
+import { parseParams } from "./common";
+import type { SelectionAction } from "./define";
+import { selectionActions, type SelectionActionKind } from "./registry";
 import { env } from "@/lib/env";
 
-type Planner = (db: Db, user: ActingUser, params: unknown) => Promise<ActionPlan>;
-
-function exportJob(extension: (params: Record<string, unknown>) => string, run: typeof exportProfiles): JobDefinition {
+/**
+ * How the runner runs an action's job: the stored parameters read back through the action's schema,
+ * the source segment selected as the version the job recorded, an export written to the job's file.
+ */
+function jobDefinition(action: SelectionAction): JobDefinition {
   return {
+    producesFile: Boolean(action.exportFile),
     run: async ({ db, user, job, progress }) => {
-      const dir = await ensureExportsDir();
-      const file = exportFileName(job.id, extension(job.params));
-      const outcome = await run(db, user, job.params, { progress, file: path.join(dir, file) });
+      const params = parseParams(action.schema, job.params);
+      const ctx = { progress, version: job.sourceSegmentVersion };
+      if (!action.exportFile) return action.run(db, user, params, ctx);
+      const file = exportFileName(job.id, action.exportFile.extension(params));
+      const outcome = await action.run(db, user, params, { ...ctx, file: path.join(await ensureExportsDir(), file) });
       return { ...outcome, file };
     },
   };
 }
 
-const planners: Record<JobKind, Planner> = {
-  copy_to_static_segment: planCopyToStaticSegment,
-  copy_to_database: planCopyToDatabase,
-  bulk_edit: planBulkEdit,
-  add_to_scenario: planAddToScenario,
-  export_profiles: planExportProfiles,
-  export_history: planExportHistory,
-};
-
 /** What each kind of job runs (exported for tests that run jobs on a runner of their own). */
-export const actionJobDefinitions: Record<JobKind, JobDefinition> = {
-  copy_to_static_segment: { run: ({ db, user, job, progress }) => copyToStaticSegment(db, user, job.params, { progress }) },
-  copy_to_database: { run: ({ db, user, job, progress }) => copyToDatabase(db, user, job.params, { progress }) },
-  bulk_edit: { run: ({ db, user, job, progress }) => applyBulkEdit(db, user, job.params, { progress }) },
-  add_to_scenario: { run: ({ db, user, job, progress }) => addToScenario(db, user, job.params, { progress }) },
-  export_profiles: exportJob((p) => (p.format === "ndjson" ? "ndjson" : "csv"), exportProfiles),
-  export_history: exportJob(() => "csv", exportHistory),
-};
+export const actionJobDefinitions: Record<string, JobDefinition> = Object.fromEntries(
+  Object.values(selectionActions).map((action: SelectionAction) => [action.kind, jobDefinition(action)]),
+);
 
 const globalRunner = globalThis as unknown as { __segmentActionRunner?: JobRunner };
 
@@ -69,17 +55,16 @@ export function actionRunner(): JobRunner {
 }
 
 /**
- * Submits an action: a repeated submission (same key) answers the job it already made; otherwise the
- * action is planned (access to source and target, parameters — any problem is answered now and
- * nothing is queued), queued, and the runner kicked.
+ * Submits an action with parameters its schema already parsed: a repeated submission (same key)
+ * answers the job it already made; otherwise the action is planned (access to source and target —
+ * any problem is answered now and nothing is queued), queued with those parsed parameters, and the
+ * runner kicked.
  */
-export async function submitAction(db: Db, user: ActingUser, kind: JobKind, params: unknown, idempotencyKey: unknown): Promise<JobView> {
-  const key = idempotencyKeySchema.safeParse(idempotencyKey);
-  if (!key.success) throw invalid([{ path: "idempotencyKey", message: key.error.issues[0].message }]);
-  const submitted = await findSubmittedJob(db, user, key.data);
+export async function submitParsedAction(db: Db, user: ActingUser, action: SelectionAction, params: unknown, idempotencyKey: string): Promise<JobView> {
+  const submitted = await findSubmittedJob(db, user, idempotencyKey);
   if (submitted) return toJobView(submitted, user.name);
-  const plan = await planners[kind](db, user, params);
-  const queued = { kind, params: params as Record<string, unknown>, idempotencyKey: key.data, ...plan };
+  const plan = await action.plan(db, user, params);
+  const queued = { kind: action.kind, params: params as Record<string, unknown>, idempotencyKey, ...plan };
   const { job } = await enqueueJob(db, user, queued).catch(async (error: unknown) => {
     // "Already running": unless the job holding the target has lost its worker (then it is failed now).
     if (!isAppError(error) || error.code !== "conflict" || !(await actionRunner().reclaim(db))) throw error;
@@ -87,4 +72,12 @@ export async function submitAction(db: Db, user: ActingUser, kind: JobKind, para
   });
   void actionRunner().kick();
   return toJobView(job, user.name);
+}
+
+/** Submits an action as sent (tests, scripts): the key and the parameters are parsed here, once. */
+export async function submitAction(db: Db, user: ActingUser, kind: SelectionActionKind, input: unknown, idempotencyKey: unknown): Promise<JobView> {
+  const key = idempotencyKeySchema.safeParse(idempotencyKey);
+  if (!key.success) throw invalid([{ path: "idempotencyKey", message: key.error.issues[0].message }]);
+  const action: SelectionAction = selectionActions[kind];
+  return submitParsedAction(db, user, action, parseParams(action.schema, input), key.data);
 }
