@@ -9,7 +9,7 @@ import { idSchema, storableText } from "@/lib/validation/input";
 import type { Db } from "@/db/client";
 import { dynamicSegments, mailings, profileDatabases } from "@/db/schema";
 import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/access/guards";
-import { databaseVisible } from "@/lib/access/visibility";
+import { databaseVisible, dynamicSegmentVisible } from "@/lib/access/visibility";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { invalid } from "@/lib/errors";
 import { latestVersionSql } from "@/lib/dynamic-segments/versions";
@@ -47,8 +47,8 @@ export async function listMailings(db: Db, user: ActingUser): Promise<MailingRow
       databaseId: mailings.databaseId,
       databaseName: profileDatabases.name,
       segmentId: mailings.segmentId,
-      // A segment in the bin is shown by id only.
-      segmentName: sql<string | null>`(select s.name from ${dynamicSegments} s where s.id = ${mailings.segmentId} and s.deleted_at is null)`,
+      // A segment the user may not see (or one in the bin) is shown by id only, never by name.
+      segmentName: sql<string | null>`(select s.name from ${dynamicSegments} s where s.id = ${mailings.segmentId} and s.deleted_at is null and ${dynamicSegmentVisible(user, sql`s.id`)})`,
       segmentVersion: mailings.segmentVersion,
       createdAt: mailings.createdAt,
     })

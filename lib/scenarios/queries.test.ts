@@ -37,4 +37,16 @@ describe("scenarios and mailings", () => {
     expect((await listScenarios(w.db, w.outsider)).map((s) => s.id)).not.toContain(hiddenScenario.id);
     expect((await rejection(getScenario(w.db, w.outsider, hiddenScenario.id))).code).toBe("not_found");
   });
+
+  it("names a feeding segment only to those who may see it (an invisible one is shown by id only)", async () => {
+    const w = await makeWorld();
+    const secret = await makeSegment({ databaseId: w.source.id, name: "Team secret", groupIds: [w.team.id] });
+    const scenario = await createScenario(w.db, w.marketer, { name: "Fed by a secret", databaseId: w.source.id, segmentId: secret.id });
+    const mailing = await createMailing(w.db, w.marketer, { name: "Sent to a secret", databaseId: w.source.id, segmentId: secret.id });
+    expect(await getScenario(w.db, w.marketer, scenario.id)).toMatchObject({ segmentId: secret.id, segmentName: "Team secret" });
+    expect(await getScenario(w.db, w.outsider, scenario.id)).toMatchObject({ segmentId: secret.id, segmentName: null });
+    expect((await listScenarios(w.db, w.outsider)).find((s) => s.id === scenario.id)).toMatchObject({ segmentName: null });
+    expect((await listMailings(w.db, w.marketer)).find((m) => m.id === mailing.id)).toMatchObject({ segmentName: "Team secret" });
+    expect((await listMailings(w.db, w.outsider)).find((m) => m.id === mailing.id)).toMatchObject({ segmentId: secret.id, segmentName: null });
+  });
 });

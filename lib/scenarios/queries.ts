@@ -8,7 +8,7 @@ import { z } from "zod";
 import { idSchema, storableText } from "@/lib/validation/input";
 import type { Db } from "@/db/client";
 import { dynamicSegments, profileDatabases, profiles, scenarioParticipants, scenarios } from "@/db/schema";
-import { databaseVisible } from "@/lib/access/visibility";
+import { databaseVisible, dynamicSegmentVisible } from "@/lib/access/visibility";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { invalid, notFound } from "@/lib/errors";
 import { requireCampaignSegment } from "@/lib/mailings/queries";
@@ -36,7 +36,7 @@ function scenarioQuery(db: Db, user: ActingUser) {
       databaseName: profileDatabases.name,
       segmentId: scenarios.segmentId,
       // A segment the user may not see (or one in the bin) is shown by id only, never by name.
-      segmentName: sql<string | null>`(select s.name from ${dynamicSegments} s where s.id = ${scenarios.segmentId} and s.deleted_at is null)`,
+      segmentName: sql<string | null>`(select s.name from ${dynamicSegments} s where s.id = ${scenarios.segmentId} and s.deleted_at is null and ${dynamicSegmentVisible(user, sql`s.id`)})`,
       participantCount,
       createdAt: scenarios.createdAt,
     })
