@@ -18,26 +18,24 @@ async function openSegment(page: Page, name: string) {
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
 }
 
-test("a client navigation to the list, the builder and analytics streams their skeleton first; a page load has none", async ({ page }) => {
+test("a client navigation to analytics streams its skeleton first; a page load has none; the list and builder never stream one", async ({ page }) => {
   await page.goto("/segments/dynamic?q=Berlin+VIPs");
   const segment = await page.getByRole("link", { name: "Berlin VIPs", exact: true }).getAttribute("href");
-  const pages = [
-    { path: "/segments/dynamic", skeleton: "Loading the segments…", content: "Rules that select profiles afresh at every use" },
-    { path: "/segments/dynamic/new", skeleton: "Loading the segment…", content: "Pick a source, set the range and conditions" },
-    { path: segment!, skeleton: "Loading the segment…", content: "VIP customers living in Berlin" },
-    { path: `${segment}/analytics`, skeleton: "Loading the analytics…", content: "Analytics: Berlin VIPs" },
-  ];
-  for (const { path, skeleton, content } of pages) {
-    // What the router fetches on a client navigation (fetch() sends Sec-Fetch-Dest: empty): the skeleton, then the page.
-    const flight = await page.evaluate(async (p) => (await fetch(p, { headers: { RSC: "1" } })).text(), path);
-    expect(flight.indexOf(skeleton), path).toBeGreaterThan(-1);
-    expect(flight.indexOf(content), path).toBeGreaterThan(flight.indexOf(skeleton));
-    // A page load: the whole page, no skeleton, nothing left for a script to swap in.
-    const html = await (await page.goto(path))!.text();
-    expect(html, path).toContain(content);
-    expect(html, path).not.toContain("data-page-skeleton");
-    // Analytics' figures still stream into their own boundaries (each its own query); the page itself does not.
-    if (!path.endsWith("/analytics")) expect(html, path).not.toMatch(/<div hidden id="S:/);
+  // What the router fetches on a client navigation (fetch() sends Sec-Fetch-Dest: empty): the skeleton, then the page.
+  const path = `${segment}/analytics`;
+  const flight = await page.evaluate(async (p) => (await fetch(p, { headers: { RSC: "1" } })).text(), path);
+  expect(flight.indexOf("Loading the analytics…"), path).toBeGreaterThan(-1);
+  expect(flight.indexOf("Analytics: Berlin VIPs"), path).toBeGreaterThan(flight.indexOf("Loading the analytics…"));
+  // A page load: the whole page, no skeleton.
+  const html = await (await page.goto(path))!.text();
+  expect(html, path).toContain("Analytics: Berlin VIPs");
+  expect(html, path).not.toContain("data-page-skeleton");
+  // The list and the builder render the same tree for a page load, a navigation and a router.refresh()
+  // (a Suspense boundary only on fetches made a refresh remount them and drop an unsaved rule or an open
+  // dialog: e2e/actions.spec.ts), so they stream no skeleton at all.
+  for (const p of ["/segments/dynamic", "/segments/dynamic/new", segment!]) {
+    const rsc = await page.evaluate(async (u) => (await fetch(u, { headers: { RSC: "1" } })).text(), p);
+    expect(rsc, p).not.toContain("data-page-skeleton");
   }
   // And a real client navigation lands on the page.
   await page.getByRole("link", { name: "Dynamic segments", exact: true }).first().click();

@@ -4,8 +4,6 @@ import { Plus } from "lucide-react";
 import { SegmentListFilters } from "@/components/segments/segment-list-filters";
 import { SegmentListTable } from "@/components/segments/segment-list-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
-import { withSkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
-import { ListSkeleton } from "@/components/shell/skeletons";
 import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
@@ -22,7 +20,7 @@ export const metadata: Metadata = { title: "Dynamic segments" };
 
 type Search = { q?: string; tag?: string; db?: string; sort?: string; dir?: string; page?: string };
 
-async function DynamicSegments({ searchParams }: { searchParams: Promise<Search> }) {
+export default async function DynamicSegments({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser();
   const params = await searchParams;
   const db = await getDb();
@@ -76,4 +74,3 @@ async function DynamicSegments({ searchParams }: { searchParams: Promise<Search>
 }
 
 /** A skeleton while a client navigation loads the list; the whole list at once for a document load (no JavaScript needed). */
-export default withSkeletonOnNavigation(DynamicSegments, <ListSkeleton />);

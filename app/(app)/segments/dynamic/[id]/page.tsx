@@ -5,8 +5,6 @@ import { notFound } from "next/navigation";
 import { SegmentFormWithActions } from "@/components/segment-actions/segment-form-with-actions";
 import { DependentObjects, UpdateLog } from "@/components/segments/segment-blocks";
 import { PageHeader } from "@/components/shell/page-header";
-import { withSkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
-import { BuilderSkeleton } from "@/components/shell/skeletons";
 import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
@@ -23,7 +21,7 @@ export const metadata: Metadata = { title: "Dynamic segment" };
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ calc?: string; version?: string }> };
 
-async function Segment({ params, searchParams }: Props) {
+export default async function Segment({ params, searchParams }: Props) {
   const user = await requireUser();
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
@@ -101,4 +99,3 @@ async function Segment({ params, searchParams }: Props) {
 }
 
 /** A skeleton while a client navigation loads the segment; the whole page at once for a document load (no JavaScript needed). */
-export default withSkeletonOnNavigation(Segment, <BuilderSkeleton />);

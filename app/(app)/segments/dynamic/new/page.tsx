@@ -2,8 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { SegmentFormWithActions } from "@/components/segment-actions/segment-form-with-actions";
 import { PageHeader } from "@/components/shell/page-header";
-import { withSkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
-import { BuilderSkeleton } from "@/components/shell/skeletons";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
 import { loadBuilderOptions } from "@/lib/dynamic-segments/builder-options";
@@ -12,7 +10,7 @@ export const metadata: Metadata = { title: "New dynamic segment" };
 
 type Props = { searchParams: Promise<{ database?: string }> };
 
-async function NewSegment({ searchParams }: Props) {
+export default async function NewSegment({ searchParams }: Props) {
   const user = await requireUser();
   const options = await loadBuilderOptions(await getDb(), user);
   const preselected = Number((await searchParams).database);
@@ -36,4 +34,3 @@ async function NewSegment({ searchParams }: Props) {
 }
 
 /** A skeleton while a client navigation loads the builder; the whole form at once for a document load (no JavaScript needed). */
-export default withSkeletonOnNavigation(NewSegment, <BuilderSkeleton />);
