@@ -6,8 +6,7 @@ import { isAppError } from "@/lib/errors";
 
 /**
  * Checks that the segment exists and is visible before anything streams: the pages below show
- * loading skeletons (a Suspense boundary: analytics' loading.tsx, the builder's on client
- * navigation), and a 404 decided inside one would go out as a 200. Here, above the boundary, an
+ * Suspense boundaries (analytics' skeleton on client navigation, its figures), and a 404 decided inside one would go out as a 200. Here, above the boundary, an
  * absent or invisible segment answers 404 (SPEC §3).
  */
 export default async function SegmentLayout({ params, children }: { params: Promise<{ id: string }>; children: React.ReactNode }) {

@@ -97,5 +97,3 @@ export default async function Segment({ params, searchParams }: Props) {
     </>
   );
 }
-
-/** A skeleton while a client navigation loads the segment; the whole page at once for a document load (no JavaScript needed). */

@@ -32,5 +32,3 @@ export default async function NewSegment({ searchParams }: Props) {
     </>
   );
 }
-
-/** A skeleton while a client navigation loads the builder; the whole form at once for a document load (no JavaScript needed). */
