@@ -48,16 +48,17 @@ export function ExportProfilesDialog({ open, onOpenChange, source }: { open: boo
         <div className="grid max-h-56 grid-cols-2 gap-x-4 gap-y-1.5 overflow-y-auto rounded-md border p-3">
           {columns.map((c) => (
             <label key={c} className="flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={!unchecked.has(c)} onChange={(e) => toggle(c, e.target.checked)} className="size-4 accent-primary" />
+              <input type="checkbox" checked={!unchecked.has(c)} disabled={!targets} onChange={(e) => toggle(c, e.target.checked)} className="size-4 accent-primary" />
               <code className="text-xs">{c}</code>
             </label>
           ))}
         </div>
+        {/* Until the database's fields have arrived the list is not whole: "Clear fields" then would leave them ticked. */}
         <div className="flex gap-3 text-xs">
-          <button type="button" className="underline" onClick={() => setUnchecked(new Set())}>
+          <button type="button" className="underline disabled:opacity-50" disabled={!targets} onClick={() => setUnchecked(new Set())}>
             Select all fields
           </button>
-          <button type="button" className="underline" onClick={() => setUnchecked(new Set(columns))}>
+          <button type="button" className="underline disabled:opacity-50" disabled={!targets} onClick={() => setUnchecked(new Set(columns))}>
             Clear fields
           </button>
         </div>
