@@ -23,7 +23,7 @@ import { writeMarkedSection } from "./bench-report";
  * index.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx --conditions=react-server scripts/bench-growth.ts \
- *     [--databases segments_bench_100k,segments_bench,segments_bench_10m] [--runs 3] [--only TEXT] [--write]
+ *     [--databases segments_bench_100k,segments_bench,segments_bench_10m] [--runs 3] [--only TEXT] [--wait] [--write]
  */
 const MARKER = "dynamic-segments bench";
 const GROWTH_TARGET = 12;
@@ -76,9 +76,16 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-async function measureSize(serverUrl: string, database: string, runs: number, only: string | undefined, log: (m: string) => void): Promise<Size | null> {
+async function measureSize(serverUrl: string, database: string, runs: number, only: string | undefined, wait: boolean, log: (m: string) => void): Promise<Size | null> {
   const admin = postgres(withDatabase(serverUrl, "postgres"), { max: 1, onnotice: () => {} });
-  const [row] = await admin<{ comment: string | null }[]>`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = ${database}`;
+  const comment = async () => (await admin<{ comment: string | null }[]>`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = ${database}`)[0];
+  let row = await comment();
+  // --wait: a seed still running elsewhere (its database marked incomplete) is waited for, never touched.
+  while (wait && row && !/ seeded=/.test(row.comment ?? "")) {
+    log(`${database}: its seed has not finished; waiting`);
+    await new Promise((r) => setTimeout(r, 60_000));
+    row = await comment();
+  }
   await admin.end();
   const match = row?.comment?.match(/^dynamic-segments bench: profiles=(\d+) seed=\d+ seeded=(\S+)/);
   if (!row?.comment?.startsWith(MARKER) || !match) {
@@ -249,7 +256,7 @@ async function main(): Promise<number> {
   const sizes: Size[] = [];
   try {
     for (const database of databases) {
-      const size = await measureSize(serverUrl, database, runs, only, (m) => console.log(m));
+      const size = await measureSize(serverUrl, database, runs, only, args.includes("--wait"), (m) => console.log(m));
       if (size) sizes.push(size);
     }
   } finally {
