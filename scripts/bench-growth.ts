@@ -23,7 +23,7 @@ import { writeMarkedSection } from "./bench-report";
  * index.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx --conditions=react-server scripts/bench-growth.ts \
- *     [--databases segments_bench_100k,segments_bench,segments_bench_10m] [--runs 3] [--only TEXT] [--wait] [--write]
+ *     [--databases segments_bench_100k,segments_bench,segments_bench_10m] [--runs 3] [--large-runs 1] [--only TEXT] [--wait] [--write]
  */
 const MARKER = "dynamic-segments bench";
 const GROWTH_TARGET = 12;
@@ -76,7 +76,7 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-async function measureSize(serverUrl: string, database: string, runs: number, only: string | undefined, wait: boolean, log: (m: string) => void): Promise<Size | null> {
+async function measureSize(serverUrl: string, database: string, runs: number, largeRuns: number, only: string | undefined, wait: boolean, log: (m: string) => void): Promise<Size | null> {
   const admin = postgres(withDatabase(serverUrl, "postgres"), { max: 1, onnotice: () => {} });
   const comment = async () => (await admin<{ comment: string | null }[]>`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = ${database}`)[0];
   let row = await comment();
@@ -93,6 +93,8 @@ async function measureSize(serverUrl: string, database: string, runs: number, on
     return null;
   }
   const now = new Date(match[2]);
+  // At 10M profiles a pass over every script takes tens of minutes: one measured pass there.
+  runs = Number(match[1]) >= 5_000_000 ? Math.min(runs, largeRuns) : runs;
   const url = withDatabase(serverUrl, database);
   await closeDb();
   process.env.DATABASE_URL = url;
@@ -181,7 +183,7 @@ const ms = (v: number | undefined) => (v === undefined ? "—" : v >= 100 ? Math
 const factor = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "—" : `${(b / Math.max(a, 0.1)).toFixed(1)}×`);
 const sizeLabel = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
 
-export function growthMarkdown(sizes: Size[], meta: { runs: number; at: Date; load: string }): string {
+export function growthMarkdown(sizes: Size[], meta: { runs: number; largeRuns: number; at: Date; load: string }): string {
   const names = [...new Set(sizes.flatMap((s) => s.rows.map((r) => r.name)))];
   const head = sizes.map((s) => sizeLabel(s.profiles));
   const steps = sizes.slice(1).map((s, i) => `${head[i]} → ${sizeLabel(s.profiles)}`);
@@ -214,7 +216,7 @@ export function growthMarkdown(sizes: Size[], meta: { runs: number; at: Date; lo
     "",
     `Measured ${meta.at.toISOString().slice(0, 16).replace("T", " ")} UTC by \`scripts/bench-growth.ts\` (the engine only: its Calculate and Show statements, as the app runs them, one-off planned), on the benchmark databases ${sizes
       .map((s) => `\`${s.database}\` (${s.profiles.toLocaleString("en")} profiles, ~${s.events.toLocaleString("en")} events)`)
-      .join(", ")}. One warm-up pass, then the median of ${meta.runs} measured pass(es) per size. Load average during the run: ${meta.load}. Growth is the ratio of the medians; a size is 10× the one before (the events ~10× too). Target: no statement over 100 ms grows more than ~${GROWTH_TARGET}× per step.`,
+      .join(", ")}. One warm-up pass, then the median of ${meta.runs} measured passes per size (${meta.largeRuns} at 5M profiles and more). Load average during the run: ${meta.load}. Growth is the ratio of the medians; a size is 10× the one before (the events ~10× too). Target: no statement over 100 ms grows more than ~${GROWTH_TARGET}× per step.`,
     "",
     "### Calculate",
     "",
@@ -248,6 +250,7 @@ async function main(): Promise<number> {
   }
   const databases = (option("--databases") ?? "segments_bench_100k,segments_bench,segments_bench_10m").split(",").filter(Boolean);
   const runs = Math.max(1, Number(option("--runs") ?? 3) || 3);
+  const largeRuns = Math.max(1, Number(option("--large-runs") ?? 1) || 1);
   const only = option("--only");
   const loads: number[] = [];
   const sampleLoad = async () => loads.push(Number((await import("node:os")).loadavg()[0].toFixed(1)));
@@ -256,7 +259,7 @@ async function main(): Promise<number> {
   const sizes: Size[] = [];
   try {
     for (const database of databases) {
-      const size = await measureSize(serverUrl, database, runs, only, args.includes("--wait"), (m) => console.log(m));
+      const size = await measureSize(serverUrl, database, runs, largeRuns, only, args.includes("--wait"), (m) => console.log(m));
       if (size) sizes.push(size);
     }
   } finally {
@@ -264,7 +267,7 @@ async function main(): Promise<number> {
   }
   sizes.sort((a, b) => a.profiles - b.profiles);
   const load = loads.length ? `${Math.min(...loads)}–${Math.max(...loads)} (1-minute, 2 cores)` : "not sampled";
-  const section = growthMarkdown(sizes, { runs, at: new Date(), load });
+  const section = growthMarkdown(sizes, { runs, largeRuns, at: new Date(), load });
   console.log(`\n${section}`);
   if (args.includes("--write") && !only && sizes.length > 1) writeMarkedSection(path.join(process.cwd(), "docs", "benchmarks.md"), "bench-growth", section);
   return 0;
