@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { notFound } from "next/navigation";
 import { explainProfileHref } from "@/components/segments/explain/explain-profile-link";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
@@ -34,9 +34,9 @@ export default async function ExplainProfilePage({ params, searchParams }: { par
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
-        <Link href={`/databases/${database.id}`} className="hover:underline">
+        <PageLink href={`/databases/${database.id}`} className="hover:underline">
           {database.name}
-        </Link>{" "}
+        </PageLink>{" "}
         / Profile {profileId}
       </nav>
       <PageHeader
@@ -52,18 +52,18 @@ export default async function ExplainProfilePage({ params, searchParams }: { par
                 <p className="text-xs text-muted-foreground">{segment.lastCount === null ? "Not calculated yet" : `${formatCount(segment.lastCount)} profiles at the last count`}</p>
               </div>
               <Button asChild variant="outline" size="sm">
-                <Link href={explainProfileHref({ profileId, segmentId: segment.id, databaseId })} aria-label={`Explain profile ${profileId} in “${segment.name}”`}>
+                <PageLink href={explainProfileHref({ profileId, segmentId: segment.id, databaseId })} aria-label={`Explain profile ${profileId} in “${segment.name}”`}>
                   Explain
-                </Link>
+                </PageLink>
               </Button>
             </li>
           ))}
         </ul>
       ) : (
         <EmptyState title="No dynamic segments to explain against">
-          <Link href="/segments/dynamic/new" className="underline">
+          <PageLink href="/segments/dynamic/new" className="underline">
             Create a dynamic segment
-          </Link>{" "}
+          </PageLink>{" "}
           of this database first.
         </EmptyState>
       )}
