@@ -99,7 +99,7 @@ test("at 390 px, the menu sheet's link to the list shows the list's skeleton whi
   await page.goto("/segments/static");
   await slowPages(page, 2_500);
   await page.getByRole("button", { name: "Open menu" }).click();
-  await page.getByRole("dialog").getByRole("link", { name: "Dynamic segments" }).click();
+  await page.getByRole("dialog").getByRole("link", { name: "Dynamic segments", exact: true }).click();
   const skeleton = page.locator("[data-page-skeleton]");
   await expect(skeleton).toContainText("Loading the segments…");
   await expect(skeleton).toBeInViewport();

@@ -13,24 +13,31 @@ import { formatCount } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Why is this profile in or out?" };
 
+/** Segments per page: a database may have hundreds; the list pages by name. */
+const PAGE_SIZE = 25;
+
 const id = (value: string | string[] | undefined) => (typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : null);
 
 /**
  * A profile row of a static segment, a scenario or a database links here: in or out depends on a
  * rule, so the page lists the dynamic segments of the profile's database (those the user may see),
- * each opening that segment's "Why is this profile in or out?" for the profile.
+ * each opening that segment's "Why is this profile in or out?" for the profile — by name, a page at a time.
  */
 export default async function ExplainProfilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const databaseId = id((await params).id);
-  const profileId = id((await searchParams).profile);
+  const search = await searchParams;
+  const profileId = id(search.profile);
+  const requestedPage = id(search.page) ?? 1;
   if (databaseId === null || databaseId > 2_147_483_647 || profileId === null) notFound();
   const db = await getDb();
   const database = await getDatabase(db, user, databaseId).catch((error: unknown) => {
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
-  const { rows } = await listSegments(db, user, { databaseId, sort: "name", dir: "asc", pageSize: 100 });
+  const { rows, total, page, pageSize } = await listSegments(db, user, { databaseId, sort: "name", dir: "asc", pageSize: PAGE_SIZE, page: Math.min(requestedPage, 100_000) });
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const pageHref = (n: number) => `/databases/${database.id}/explain?profile=${profileId}${n > 1 ? `&page=${n}` : ""}`;
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
@@ -59,14 +66,34 @@ export default async function ExplainProfilePage({ params, searchParams }: { par
             </li>
           ))}
         </ul>
-      ) : (
+      ) : null}
+      {total > pageSize || page > 1 ? (
+        <nav aria-label="Pages of segments" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-muted-foreground">
+          <span>
+            {formatCount(total)} segment{total === 1 ? "" : "s"} · page {formatCount(page)} of {formatCount(pages)}
+          </span>
+          <div className="flex gap-2">
+            {page > 1 ? (
+              <Button variant="outline" size="sm" asChild>
+                <PageLink href={pageHref(Math.min(page - 1, pages))}>Previous</PageLink>
+              </Button>
+            ) : null}
+            {page < pages ? (
+              <Button variant="outline" size="sm" asChild>
+                <PageLink href={pageHref(page + 1)}>Next</PageLink>
+              </Button>
+            ) : null}
+          </div>
+        </nav>
+      ) : null}
+      {total === 0 ? (
         <EmptyState title="No dynamic segments to explain against">
           <PageLink href="/segments/dynamic/new" className="underline">
             Create a dynamic segment
           </PageLink>{" "}
           of this database first.
         </EmptyState>
-      )}
+      ) : null}
     </>
   );
 }
