@@ -2,17 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useMemo, useState, useTransition } from "react";
+import { pageSkeletonFor, type PageSkeleton } from "./page-skeleton-for";
 import { AnalyticsSkeleton, BuilderSkeleton, ListSkeleton } from "./skeletons";
-
-/** The pages that have a skeleton while a client navigation to them is pending. */
-export type PageSkeleton = "list" | "builder" | "analytics";
-
-export function pageSkeletonFor(pathname: string): PageSkeleton | null {
-  if (pathname === "/segments/dynamic") return "list";
-  if (/^\/segments\/dynamic\/(new|\d+)$/.test(pathname)) return "builder";
-  if (/^\/segments\/dynamic\/\d+\/analytics$/.test(pathname)) return "analytics";
-  return null;
-}
 
 type NavigateOptions = { replace?: boolean; scroll?: boolean };
 type PageNavigation = {
