@@ -76,6 +76,35 @@ test("while a client navigation to the list, the builder or analytics is pending
   expect(await recordedSkeletons(page)).toEqual(["Loading the segment…", "Loading the analytics…", "Loading the segment…"]);
 });
 
+test("after a client navigation to the builder, a finished job's router.refresh() keeps the unsaved rule and the open dialog, and shows no skeleton", async ({ page }) => {
+  await page.goto("/segments/dynamic");
+  await slowPages(page, 1_500);
+  await page.getByRole("link", { name: "Create" }).click();
+  await expect(page.locator("[data-page-skeleton]")).toContainText("Loading the segment…");
+  await expect(page.getByRole("heading", { level: 1, name: "New dynamic segment" })).toBeVisible();
+  await recordSkeletons(page);
+
+  await page.getByRole("button", { name: "Select source" }).click();
+  await page.getByRole("dialog", { name: "Select source" }).getByRole("button", { name: /Retail customers/ }).click();
+  await addCityCondition(page, "Hamburg");
+  await page.getByRole("region", { name: "Quick actions" }).getByRole("button", { name: "Export profiles" }).click();
+  const dialog = page.getByRole("dialog", { name: "Export profiles" });
+  await dialog.getByRole("button", { name: "Clear fields" }).click();
+  await dialog.getByRole("checkbox", { name: "id", exact: true }).check();
+  // The finished job refreshes the page (a slow one here): the router's fetch of this very page.
+  const refreshed = page.waitForResponse((r) => new URL(r.url()).pathname === "/segments/dynamic/new" && r.request().headers()["rsc"] === "1", { timeout: 45_000 });
+  await dialog.getByRole("button", { name: "Export", exact: true }).click();
+  await expect(dialog.getByRole("status").filter({ hasText: /^Exported/ })).toBeVisible({ timeout: 30_000 });
+  await (await refreshed).finished();
+  await page.waitForTimeout(500);
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("link", { name: "Download" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText("City is “Hamburg”").first()).toBeVisible();
+  expect(await recordedSkeletons(page)).toEqual([]);
+});
+
 test("a navigation inside the list (sorting) or one the unsaved-changes prompt stops shows no skeleton", async ({ page }) => {
   await page.goto("/segments/dynamic");
   await slowPages(page, 1_500);
