@@ -39,6 +39,7 @@ async function slowPages(page: Page, ms: number) {
 }
 
 test("while a client navigation to the list, the builder or analytics is pending, the content area shows its skeleton", async ({ page }) => {
+  test.slow(); // every page it opens takes seconds on purpose
   await page.goto("/segments/static");
   await slowPages(page, 2_500);
   const skeleton = page.locator("[data-page-skeleton]");
@@ -77,6 +78,7 @@ test("while a client navigation to the list, the builder or analytics is pending
 });
 
 test("after a client navigation to the builder, a finished job's router.refresh() keeps the unsaved rule and the open dialog, and shows no skeleton", async ({ page }) => {
+  test.slow(); // every page it opens takes seconds on purpose
   await page.goto("/segments/dynamic");
   await slowPages(page, 1_500);
   await page.getByRole("link", { name: "Create" }).click();
@@ -106,6 +108,7 @@ test("after a client navigation to the builder, a finished job's router.refresh(
 });
 
 test("a navigation inside the list (sorting) or one the unsaved-changes prompt stops shows no skeleton", async ({ page }) => {
+  test.slow(); // every page it opens takes seconds on purpose
   await page.goto("/segments/dynamic");
   await slowPages(page, 1_500);
   await recordSkeletons(page);
