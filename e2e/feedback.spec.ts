@@ -97,8 +97,8 @@ test("after a client navigation to the builder, a finished job's router.refresh(
   const refreshed = page.waitForResponse((r) => new URL(r.url()).pathname === "/segments/dynamic/new" && r.request().headers()["rsc"] === "1", { timeout: 45_000 });
   await dialog.getByRole("button", { name: "Export", exact: true }).click();
   await expect(dialog.getByRole("status").filter({ hasText: /^Exported/ })).toBeVisible({ timeout: 30_000 });
-  await (await refreshed).finished();
-  await page.waitForTimeout(500);
+  await refreshed;
+  await page.waitForTimeout(2_500); // the refreshed page renders 1.5 s late, then React applies it
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole("link", { name: "Download" })).toBeVisible();
   await page.keyboard.press("Escape");
