@@ -208,3 +208,68 @@ test("a profile row of a static segment, a scenario and a database links to “W
   await expect(region.getByText(`Profile ${profile}`, { exact: true })).toBeVisible();
   await expect(region.getByRole("status")).toHaveText(/^(In|Out)/);
 });
+
+test("a database's explain page lists its dynamic segments 25 at a time by name, every one reachable through the pages", async ({ page, playwright, baseURL }) => {
+  // Enough segments in Retail customers for a second page, made through the HTTP API and binned again at the end.
+  await page.goto("/settings/api-tokens");
+  await page.getByLabel("Token name").fill("E2E explain paging");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByLabel("New API token").textContent())!.trim();
+  const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
+  const databases = ((await (await api.get("/api/v1/databases")).json()) as { data: { id: number; name: string }[] }).data;
+  const databaseId = databases.find((d) => d.name === "Retail customers")!.id;
+  const before = ((await (await api.get(`/api/v1/segments?database_id=${databaseId}&page_size=1`)).json()) as { total: number }).total;
+  const created: number[] = [];
+  try {
+    for (let i = 1; before + created.length <= 25; i++) {
+      const res = await api.post("/api/v1/segments", {
+        data: { name: `Zz explain paging ${String(i).padStart(2, "0")}`, database_id: databaseId, range: { from: 0, to: 100 }, conditions: null, limit: null, description: "", tags: [], access_groups: [] },
+      });
+      expect(res.status(), await res.text()).toBe(201);
+      created.push(((await res.json()) as { id: number }).id);
+    }
+    const last = `Zz explain paging ${String(created.length).padStart(2, "0")}`;
+    const total = before + created.length;
+
+    await page.goto(`/databases/${databaseId}/explain?profile=1`);
+    const list = page.getByRole("list", { name: "Dynamic segments of this database" });
+    const pager = page.getByRole("navigation", { name: "Pages of segments" });
+    await expect(list.getByRole("listitem")).toHaveCount(25);
+    await expect(list).toContainText("Berlin VIPs");
+    await expect(list).not.toContainText(last);
+    await expect(pager).toContainText(`${total} segments · page 1 of 2`);
+    await expect(pager.getByRole("link", { name: "Previous" })).toHaveCount(0);
+
+    await pager.getByRole("link", { name: "Next" }).click();
+    await expect(page).toHaveURL(new RegExp(`/databases/${databaseId}/explain\\?profile=1&page=2$`));
+    await expect(list.getByRole("listitem")).toHaveCount(total - 25);
+    await expect(list).toContainText(last);
+    await expect(pager).toContainText("page 2 of 2");
+    await expect(pager.getByRole("link", { name: "Next" })).toHaveCount(0);
+    await page.getByRole("link", { name: `Explain profile 1 in “${last}”` }).click();
+    await expect(page).toHaveURL(new RegExp(`/segments/dynamic/${created.at(-1)}\\?explain=1`));
+    await expect(page.getByRole("heading", { level: 1, name: last })).toBeVisible();
+
+    await page.goBack();
+    await pager.getByRole("link", { name: "Previous" }).click();
+    await expect(page).toHaveURL(new RegExp(`/databases/${databaseId}/explain\\?profile=1$`));
+    await expect(list.getByRole("listitem")).toHaveCount(25);
+  } finally {
+    for (const id of created) expect((await api.delete(`/api/v1/segments/${id}`)).status()).toBeLessThan(300);
+    await api.dispose();
+  }
+});
+
+test("at 390 px a static segment member's “Why in or out?” link is in view without scrolling the table", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/segments/static");
+  await page.getByRole("link", { name: "Store opening invitees (Berlin)" }).click();
+  const link = page.getByRole("link", { name: /^Why is profile \d+ in or out\?$/ }).first();
+  // Inside the phone's width where it is, without scrolling the table sideways (it sat past Email, Name and Added).
+  const box = (await link.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await link.click();
+  await expect(page.getByRole("heading", { level: 1, name: "Why is this profile in or out?" })).toBeVisible();
+});

@@ -33,6 +33,8 @@ async function main() {
   await prepareDatabase({ seed: true, profiles: Number(process.env.E2E_PROFILES || 3000) });
   // A rule naming this marker counts slowly in the builder's live count (app/api/segments/count), for e2e/feedback.spec.ts.
   process.env.E2E_SLOW_COUNT_MARKER ||= "slow-count-e2e";
+  // A request with the e2e-slow-page cookie renders the list, builder or analytics that much later (lib/e2e/slow-page.ts).
+  process.env.E2E_SLOW_PAGES = "1";
   const server = spawn(process.execPath, ["scripts/serve.mjs", "-p", port, "-H", "127.0.0.1"], {
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },

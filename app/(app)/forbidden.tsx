@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { ShieldAlert } from "lucide-react";
 import { Button } from "@/components/ui/button";
 
@@ -12,7 +12,7 @@ export default function Forbidden() {
         This page is for admins. If you need it for your work, ask an admin to change your role.
       </p>
       <Button asChild variant="outline">
-        <Link href="/segments/dynamic">Go to dynamic segments</Link>
+        <PageLink href="/segments/dynamic">Go to dynamic segments</PageLink>
       </Button>
     </div>
   );

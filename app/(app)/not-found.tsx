@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { SearchX } from "lucide-react";
 import { Button } from "@/components/ui/button";
 
@@ -13,10 +13,10 @@ export default function NotFound() {
       </p>
       <div className="flex flex-wrap justify-center gap-2">
         <Button asChild>
-          <Link href="/segments/dynamic">Go to dynamic segments</Link>
+          <PageLink href="/segments/dynamic">Go to dynamic segments</PageLink>
         </Button>
         <Button asChild variant="outline">
-          <Link href="/bin">Look in the bin</Link>
+          <PageLink href="/bin">Look in the bin</PageLink>
         </Button>
       </div>
     </div>

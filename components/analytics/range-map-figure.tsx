@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { getDb } from "@/db/client";
 import { rangeMap } from "@/lib/analytics/range-map";
 import type { ActingUser } from "@/lib/access/acting-user";
@@ -39,9 +39,9 @@ export async function RangeMapFigure({ user, segmentId }: { user: ActingUser; se
                   <ul className="flex flex-wrap gap-x-1">
                     {result.data.overlapping.slice(0, 12).map((s, i, shown) => (
                       <li key={s.id}>
-                        <Link href={`/segments/dynamic/${s.id}/analytics`} className="underline-offset-2 hover:underline">
+                        <PageLink href={`/segments/dynamic/${s.id}/analytics`} className="underline-offset-2 hover:underline">
                           {s.name}
-                        </Link>
+                        </PageLink>
                         {i < shown.length - 1 ? "," : result.data.overlapping.length > shown.length ? ` and ${result.data.overlapping.length - shown.length} more` : ""}
                       </li>
                     ))}

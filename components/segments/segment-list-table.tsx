@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { ArrowDown, ArrowUp } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -20,10 +20,10 @@ function SortHeader({ label, sort, params }: { label: string; sort: string; para
   const dir = active && params.dir !== "asc" ? "asc" : "desc";
   return (
     <TableHead aria-sort={active ? (params.dir === "asc" ? "ascending" : "descending") : undefined}>
-      <Link href={hrefWith(params, { sort, dir, page: undefined })} className="inline-flex items-center gap-1 hover:text-foreground">
+      <PageLink href={hrefWith(params, { sort, dir, page: undefined })} className="inline-flex items-center gap-1 hover:text-foreground">
         {label}
         {active ? params.dir === "asc" ? <ArrowUp className="size-3" aria-hidden /> : <ArrowDown className="size-3" aria-hidden /> : null}
-      </Link>
+      </PageLink>
     </TableHead>
   );
 }
@@ -60,9 +60,9 @@ export function SegmentListTable(props: {
           {rows.map((row) => (
             <TableRow key={row.id}>
               <TableCell className="font-medium">
-                <Link href={`/segments/dynamic/${row.id}`} className="hover:underline">
+                <PageLink href={`/segments/dynamic/${row.id}`} className="hover:underline">
                   {row.name}
-                </Link>
+                </PageLink>
               </TableCell>
               <TableCell className="text-muted-foreground">{row.databaseName}</TableCell>
               <TableCell className="tabular-nums">{formatRange(row.rangeFrom, row.rangeTo)}</TableCell>
@@ -71,7 +71,7 @@ export function SegmentListTable(props: {
                 <div className="flex flex-wrap gap-1">
                   {row.tags.map((t) => (
                     <Badge key={t} variant="secondary" asChild>
-                      <Link href={hrefWith(params, { tag: t, page: undefined })}>{t}</Link>
+                      <PageLink href={hrefWith(params, { tag: t, page: undefined })}>{t}</PageLink>
                     </Badge>
                   ))}
                 </div>
@@ -93,12 +93,12 @@ export function SegmentListTable(props: {
         <div className="flex gap-2">
           {page > 1 ? (
             <Button variant="outline" size="sm" asChild>
-              <Link href={hrefWith(params, { page: String(page - 1) })}>Previous</Link>
+              <PageLink href={hrefWith(params, { page: String(page - 1) })}>Previous</PageLink>
             </Button>
           ) : null}
           {page < pages ? (
             <Button variant="outline" size="sm" asChild>
-              <Link href={hrefWith(params, { page: String(page + 1) })}>Next</Link>
+              <PageLink href={hrefWith(params, { page: String(page + 1) })}>Next</PageLink>
             </Button>
           ) : null}
         </div>

@@ -24,12 +24,14 @@ import { BulkEditDialog } from "@/components/segment-actions/bulk-edit-dialog";
 import { CopyToStaticSegmentDialog } from "@/components/segment-actions/copy-to-static-segment-dialog";
 import { ExportHistoryDialog } from "@/components/segment-actions/export-history-dialog";
 import { ExportProfilesDialog } from "@/components/segment-actions/export-profiles-dialog";
+import { usePageNavigation } from "@/components/shell/page-navigation";
 import { cloneSegmentAction, moveSegmentToBinAction } from "@/lib/dynamic-segments/actions";
 
 type ActionDialogName = "copy" | "update" | "export" | "history" | null;
 
 export function SegmentRowActions({ id, name, dependents }: { id: number; name: string; dependents: string[] }) {
   const router = useRouter();
+  const pages = usePageNavigation();
   const [confirmOpen, setConfirmOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -40,7 +42,7 @@ export function SegmentRowActions({ id, name, dependents }: { id: number; name: 
   const clone = () =>
     startTransition(async () => {
       const result = await cloneSegmentAction({ id });
-      if (result.ok) router.push(`/segments/dynamic/${result.data.id}`);
+      if (result.ok) pages.push(`/segments/dynamic/${result.data.id}`);
       else setError(result.message);
     });
 
@@ -62,13 +64,13 @@ export function SegmentRowActions({ id, name, dependents }: { id: number; name: 
           </Button>
         </DropdownMenuTrigger>
         <DropdownMenuContent align="end">
-          <DropdownMenuItem onSelect={() => router.push(`/segments/dynamic/${id}`)}>Open segment</DropdownMenuItem>
+          <DropdownMenuItem onSelect={() => pages.push(`/segments/dynamic/${id}`)}>Open segment</DropdownMenuItem>
           <DropdownMenuSeparator />
           <DropdownMenuItem onSelect={() => setDialog("copy")}>Copy profiles from segment</DropdownMenuItem>
           <DropdownMenuItem onSelect={() => setDialog("update")}>Update profiles</DropdownMenuItem>
           <DropdownMenuItem onSelect={() => setDialog("export")}>Export profiles</DropdownMenuItem>
           <DropdownMenuItem onSelect={() => setDialog("history")}>Export profile history</DropdownMenuItem>
-          <DropdownMenuItem onSelect={() => router.push(`/segments/dynamic/${id}/analytics`)}>Analytics</DropdownMenuItem>
+          <DropdownMenuItem onSelect={() => pages.push(`/segments/dynamic/${id}/analytics`)}>Analytics</DropdownMenuItem>
           <DropdownMenuSeparator />
           <DropdownMenuItem onSelect={clone}>Clone segment</DropdownMenuItem>
           <DropdownMenuSeparator />

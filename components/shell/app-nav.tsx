@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { usePathname } from "next/navigation";
 import {
   Activity,
@@ -73,7 +73,7 @@ export function AppNav({ isAdmin }: { isAdmin: boolean }) {
                 const active = pathname === item.href || pathname.startsWith(item.href + "/");
                 return (
                   <li key={item.href}>
-                    <Link
+                    <PageLink
                       href={item.href}
                       aria-current={active ? "page" : undefined}
                       className={cn(
@@ -84,7 +84,7 @@ export function AppNav({ isAdmin }: { isAdmin: boolean }) {
                     >
                       <item.icon className="size-4 opacity-70" aria-hidden />
                       {item.label}
-                    </Link>
+                    </PageLink>
                   </li>
                 );
               })}

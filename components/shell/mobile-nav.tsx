@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { Menu } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
@@ -20,10 +20,10 @@ export function MobileNav({ isAdmin }: { isAdmin: boolean }) {
       <SheetContent side="left" className="w-72 max-w-[85vw] bg-sidebar px-3 py-4">
         <SheetHeader className="px-3 pb-2">
           <SheetTitle>
-            <Link href="/segments/dynamic" onClick={() => setOpen(false)} className="flex items-center gap-2">
+            <PageLink href="/segments/dynamic" onClick={() => setOpen(false)} className="flex items-center gap-2">
               <span className="flex size-7 items-center justify-center rounded-md bg-primary text-xs text-primary-foreground">DS</span>
               Dynamic Segments
-            </Link>
+            </PageLink>
           </SheetTitle>
           <SheetDescription className="sr-only">Navigation</SheetDescription>
         </SheetHeader>

@@ -9,7 +9,10 @@ import { removeStaticSegmentMembersAction } from "@/lib/static-segments/actions"
 
 type Member = { id: number; email: string | null; firstName: string | null; lastName: string | null; addedAt: string };
 
-/** The members of a static segment (one page), with "Remove from segment" for the ticked ones and a link to explain each. */
+/**
+ * The members of a static segment (one page), with "Remove from segment" for the ticked ones and a link to explain each.
+ * The explain link comes right after the id, so on a phone it is in view without scrolling the table sideways.
+ */
 export function MembersTable({ segmentId, databaseId, members }: { segmentId: number; databaseId: number; members: Member[] }) {
   const [state, action, pending] = useActionState(removeStaticSegmentMembersAction, null);
   const [ticked, setTicked] = useState<Set<number>>(new Set());
@@ -40,12 +43,12 @@ export function MembersTable({ segmentId, databaseId, members }: { segmentId: nu
                 <span className="sr-only">Select</span>
               </TableHead>
               <TableHead>Profile id</TableHead>
-              <TableHead>Email</TableHead>
-              <TableHead>Name</TableHead>
-              <TableHead>Added</TableHead>
               <TableHead>
                 <span className="sr-only">Explain</span>
               </TableHead>
+              <TableHead>Email</TableHead>
+              <TableHead>Name</TableHead>
+              <TableHead>Added</TableHead>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -63,12 +66,12 @@ export function MembersTable({ segmentId, databaseId, members }: { segmentId: nu
                   />
                 </TableCell>
                 <TableCell className="tabular-nums">{m.id}</TableCell>
-                <TableCell>{m.email ?? "—"}</TableCell>
-                <TableCell>{[m.firstName, m.lastName].filter(Boolean).join(" ") || "—"}</TableCell>
-                <TableCell className="text-muted-foreground">{formatDateTime(m.addedAt)}</TableCell>
                 <TableCell>
                   <ExplainProfileLink profileId={m.id} databaseId={databaseId} />
                 </TableCell>
+                <TableCell>{m.email ?? "—"}</TableCell>
+                <TableCell>{[m.firstName, m.lastName].filter(Boolean).join(" ") || "—"}</TableCell>
+                <TableCell className="text-muted-foreground">{formatDateTime(m.addedAt)}</TableCell>
               </TableRow>
             ))}
           </TableBody>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { CampaignForm } from "@/components/scenarios/campaign-form";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -42,13 +42,13 @@ export default async function MailingsPage({ searchParams }: { searchParams: Pro
                     <TableCell>
                       {m.segmentName ? (
                         <>
-                          <Link href={`/segments/dynamic/${m.segmentId}`} className="hover:underline">
+                          <PageLink href={`/segments/dynamic/${m.segmentId}`} className="hover:underline">
                             {m.segmentName}
-                          </Link>
+                          </PageLink>
                           {m.segmentId && m.segmentVersion ? (
-                            <Link href={versionHref(m.segmentId, m.segmentVersion)} className="ml-2 text-xs text-muted-foreground hover:underline">
+                            <PageLink href={versionHref(m.segmentId, m.segmentVersion)} className="ml-2 text-xs text-muted-foreground hover:underline">
                               version {m.segmentVersion}
-                            </Link>
+                            </PageLink>
                           ) : null}
                         </>
                       ) : (

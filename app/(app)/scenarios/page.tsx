@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { CampaignForm } from "@/components/scenarios/campaign-form";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -38,12 +38,12 @@ export default async function ScenariosPage({ searchParams }: { searchParams: Pr
                 {scenarios.map((s) => (
                   <TableRow key={s.id} className={cn(s.id === highlight && "bg-amber-50")} aria-current={s.id === highlight ? "true" : undefined}>
                     <TableCell className="font-medium">
-                      <Link href={`/scenarios/${s.id}`} className="hover:underline">
+                      <PageLink href={`/scenarios/${s.id}`} className="hover:underline">
                         {s.name}
-                      </Link>
+                      </PageLink>
                     </TableCell>
                     <TableCell className="text-muted-foreground">{s.databaseName}</TableCell>
-                    <TableCell>{s.segmentName ? <Link href={`/segments/dynamic/${s.segmentId}`} className="hover:underline">{s.segmentName}</Link> : "—"}</TableCell>
+                    <TableCell>{s.segmentName ? <PageLink href={`/segments/dynamic/${s.segmentId}`} className="hover:underline">{s.segmentName}</PageLink> : "—"}</TableCell>
                     <TableCell className="text-right tabular-nums">{formatCount(s.participantCount)}</TableCell>
                     <TableCell className="text-muted-foreground">{formatDateTime(s.createdAt)}</TableCell>
                   </TableRow>

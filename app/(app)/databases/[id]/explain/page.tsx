@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { notFound } from "next/navigation";
 import { explainProfileHref } from "@/components/segments/explain/explain-profile-link";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
@@ -13,30 +13,37 @@ import { formatCount } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Why is this profile in or out?" };
 
+/** Segments per page: a database may have hundreds; the list pages by name. */
+const PAGE_SIZE = 25;
+
 const id = (value: string | string[] | undefined) => (typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : null);
 
 /**
  * A profile row of a static segment, a scenario or a database links here: in or out depends on a
  * rule, so the page lists the dynamic segments of the profile's database (those the user may see),
- * each opening that segment's "Why is this profile in or out?" for the profile.
+ * each opening that segment's "Why is this profile in or out?" for the profile — by name, a page at a time.
  */
 export default async function ExplainProfilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const databaseId = id((await params).id);
-  const profileId = id((await searchParams).profile);
+  const search = await searchParams;
+  const profileId = id(search.profile);
+  const requestedPage = id(search.page) ?? 1;
   if (databaseId === null || databaseId > 2_147_483_647 || profileId === null) notFound();
   const db = await getDb();
   const database = await getDatabase(db, user, databaseId).catch((error: unknown) => {
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
-  const { rows } = await listSegments(db, user, { databaseId, sort: "name", dir: "asc", pageSize: 100 });
+  const { rows, total, page, pageSize } = await listSegments(db, user, { databaseId, sort: "name", dir: "asc", pageSize: PAGE_SIZE, page: Math.min(requestedPage, 100_000) });
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const pageHref = (n: number) => `/databases/${database.id}/explain?profile=${profileId}${n > 1 ? `&page=${n}` : ""}`;
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
-        <Link href={`/databases/${database.id}`} className="hover:underline">
+        <PageLink href={`/databases/${database.id}`} className="hover:underline">
           {database.name}
-        </Link>{" "}
+        </PageLink>{" "}
         / Profile {profileId}
       </nav>
       <PageHeader
@@ -52,21 +59,41 @@ export default async function ExplainProfilePage({ params, searchParams }: { par
                 <p className="text-xs text-muted-foreground">{segment.lastCount === null ? "Not calculated yet" : `${formatCount(segment.lastCount)} profiles at the last count`}</p>
               </div>
               <Button asChild variant="outline" size="sm">
-                <Link href={explainProfileHref({ profileId, segmentId: segment.id, databaseId })} aria-label={`Explain profile ${profileId} in “${segment.name}”`}>
+                <PageLink href={explainProfileHref({ profileId, segmentId: segment.id, databaseId })} aria-label={`Explain profile ${profileId} in “${segment.name}”`}>
                   Explain
-                </Link>
+                </PageLink>
               </Button>
             </li>
           ))}
         </ul>
-      ) : (
+      ) : null}
+      {total > pageSize || page > 1 ? (
+        <nav aria-label="Pages of segments" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-muted-foreground">
+          <span>
+            {formatCount(total)} segment{total === 1 ? "" : "s"} · page {formatCount(page)} of {formatCount(pages)}
+          </span>
+          <div className="flex gap-2">
+            {page > 1 ? (
+              <Button variant="outline" size="sm" asChild>
+                <PageLink href={pageHref(Math.min(page - 1, pages))}>Previous</PageLink>
+              </Button>
+            ) : null}
+            {page < pages ? (
+              <Button variant="outline" size="sm" asChild>
+                <PageLink href={pageHref(page + 1)}>Next</PageLink>
+              </Button>
+            ) : null}
+          </div>
+        </nav>
+      ) : null}
+      {total === 0 ? (
         <EmptyState title="No dynamic segments to explain against">
-          <Link href="/segments/dynamic/new" className="underline">
+          <PageLink href="/segments/dynamic/new" className="underline">
             Create a dynamic segment
-          </Link>{" "}
+          </PageLink>{" "}
           of this database first.
         </EmptyState>
-      )}
+      ) : null}
     </>
   );
 }

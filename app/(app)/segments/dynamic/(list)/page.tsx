@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { Plus } from "lucide-react";
 import { SegmentListFilters } from "@/components/segments/segment-list-filters";
 import { SegmentListTable } from "@/components/segments/segment-list-table";
@@ -7,6 +7,7 @@ import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
+import { e2eSlowPage } from "@/lib/e2e/slow-page";
 import {
   databaseFilterOptions,
   dependentsBySegment,
@@ -22,6 +23,7 @@ type Search = { q?: string; tag?: string; db?: string; sort?: string; dir?: stri
 
 export default async function DynamicSegments({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser();
+  await e2eSlowPage();
   const params = await searchParams;
   const db = await getDb();
   const sort = (segmentSorts as readonly string[]).includes(params.sort ?? "") ? (params.sort as SegmentSort) : "updated";
@@ -45,10 +47,10 @@ export default async function DynamicSegments({ searchParams }: { searchParams: 
     <>
       <PageHeader title="Dynamic segments" description="Rules that select profiles afresh at every use: a range, conditions and an optional limit.">
         <Button asChild>
-          <Link href="/segments/dynamic/new">
+          <PageLink href="/segments/dynamic/new">
             <Plus aria-hidden />
             Create
-          </Link>
+          </PageLink>
         </Button>
       </PageHeader>
       <SegmentListFilters q={query.q} tag={query.tag} databaseId={query.databaseId} tags={tags} databases={databases} sort={sort} dir={query.dir} />
@@ -73,4 +75,3 @@ export default async function DynamicSegments({ searchParams }: { searchParams: 
   );
 }
 
-/** A skeleton while a client navigation loads the list; the whole list at once for a document load (no JavaScript needed). */

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { BarChart3 } from "lucide-react";
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { notFound } from "next/navigation";
 import { SegmentFormWithActions } from "@/components/segment-actions/segment-form-with-actions";
 import { DependentObjects, UpdateLog } from "@/components/segments/segment-blocks";
@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import { requireUser } from "@/lib/auth/session";
+import { e2eSlowPage } from "@/lib/e2e/slow-page";
 import { loadBuilderOptions, segmentGroupIds } from "@/lib/dynamic-segments/builder-options";
 import { dependentObjects, segmentUpdateLogEntries } from "@/lib/dynamic-segments/lifecycle";
 import { isAppError } from "@/lib/errors";
@@ -23,6 +24,7 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ calc?: s
 
 export default async function Segment({ params, searchParams }: Props) {
   const user = await requireUser();
+  await e2eSlowPage();
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
   const db = await getDb();
@@ -43,17 +45,17 @@ export default async function Segment({ params, searchParams }: Props) {
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
-        <Link href="/segments/dynamic" className="hover:underline">
+        <PageLink href="/segments/dynamic" className="hover:underline">
           Dynamic segments
-        </Link>{" "}
+        </PageLink>{" "}
         / {segment.name}
       </nav>
       <PageHeader title={segment.name} description={segment.description || "A dynamic segment: recalculated at every use."}>
         <Button asChild variant="outline">
-          <Link href={`/segments/dynamic/${segment.id}/analytics`}>
+          <PageLink href={`/segments/dynamic/${segment.id}/analytics`}>
             <BarChart3 aria-hidden />
             Analytics
-          </Link>
+          </PageLink>
         </Button>
       </PageHeader>
       {calc === "timeout" ? (

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { SegmentFormWithActions } from "@/components/segment-actions/segment-form-with-actions";
 import { PageHeader } from "@/components/shell/page-header";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
+import { e2eSlowPage } from "@/lib/e2e/slow-page";
 import { loadBuilderOptions } from "@/lib/dynamic-segments/builder-options";
 
 export const metadata: Metadata = { title: "New dynamic segment" };
@@ -12,15 +13,16 @@ type Props = { searchParams: Promise<{ database?: string }> };
 
 export default async function NewSegment({ searchParams }: Props) {
   const user = await requireUser();
+  await e2eSlowPage();
   const options = await loadBuilderOptions(await getDb(), user);
   const preselected = Number((await searchParams).database);
   const databaseId = options.databases.some((d) => d.id === preselected) ? preselected : null;
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
-        <Link href="/segments/dynamic" className="hover:underline">
+        <PageLink href="/segments/dynamic" className="hover:underline">
           Dynamic segments
-        </Link>{" "}
+        </PageLink>{" "}
         / New
       </nav>
       <PageHeader title="New dynamic segment" description="Pick a source, set the range and conditions, calculate, then save." />

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/components/shell/page-link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { COMPOSITION_TITLE, CompositionFigure } from "@/components/analytics/composition-figure";
@@ -17,6 +17,7 @@ import { getDb } from "@/db/client";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import { parsePeriod } from "@/lib/analytics/labels";
 import { requireUser } from "@/lib/auth/session";
+import { e2eSlowPage } from "@/lib/e2e/slow-page";
 import { getDatabase } from "@/lib/databases/queries";
 import { isAppError } from "@/lib/errors";
 import { formatCount, formatRange } from "@/lib/format";
@@ -37,6 +38,7 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ period?:
 
 async function SegmentAnalytics({ params, searchParams }: Props) {
   const user = await requireUser();
+  await e2eSlowPage();
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
   const db = await getDb();
@@ -53,18 +55,18 @@ async function SegmentAnalytics({ params, searchParams }: Props) {
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
-        <Link href="/segments/dynamic" className="hover:underline">
+        <PageLink href="/segments/dynamic" className="hover:underline">
           Dynamic segments
-        </Link>{" "}
+        </PageLink>{" "}
         /{" "}
-        <Link href={`/segments/dynamic/${id}`} className="hover:underline">
+        <PageLink href={`/segments/dynamic/${id}`} className="hover:underline">
           {segment.name}
-        </Link>{" "}
+        </PageLink>{" "}
         / Analytics
       </nav>
       <PageHeader title={`Analytics: ${segment.name}`} description={`${database.name} · range ${formatRange(segment.rangeFrom, segment.rangeTo)} · ${limit}`}>
         <Button asChild variant="outline">
-          <Link href={`/segments/dynamic/${id}`}>Open segment</Link>
+          <PageLink href={`/segments/dynamic/${id}`}>Open segment</PageLink>
         </Button>
       </PageHeader>
 
