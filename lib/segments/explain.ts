@@ -123,7 +123,12 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
   const now = dateToMicros(env.now);
   // The selection's WHERE and every part below share one compilation: `frame()` then has the CTEs and
   // joins of limited nested segments that any of them needs.
-  const parts = compileRuleParts(rule, env.ctx, { now: env.now });
+  // A limited nested segment is tested on the profile itself — its rule, then fewer than `limit` of its
+  // matches below the profile's id, counted only when the profile matches — and inside counts (the
+  // rank) computed only up to the highest profile explained, since membership of a profile depends
+  // only on the matches below its id (compileRuleParts). No explanation computes a whole limited set.
+  const upTo = BigInt(Math.max(...profileIds)).toString();
+  const parts = compileRuleParts(rule, env.ctx, { now: env.now, limitedUpTo: sql`${upTo}::bigint` });
   const selection = parts.selection;
   const aliases = new AliasPool();
   const groups = rule.conditions?.groups ?? [];
@@ -140,7 +145,7 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
   const rank =
     rule.limit === null
       ? sql`null::int`
-      : sql`case when (x.r ->> 'matches')::boolean then (select count(*)::int from (select 1 from ${frame.from} where ${selection.where} and ${column(P, "id")} <= x.id limit ${rule.limit + 1}::bigint) ranked) end`;
+      : sql`case when (x.r ->> 'matches')::boolean then (select count(*)::int from (select 1 from ${parts.setFrom()} where ${parts.setWhere} and ${column(P, "id")} <= x.id limit ${rule.limit + 1}::bigint) ranked) end`;
   const statement = sql`${frame.with}select x.id, x.r, ${rank} as rank from (
       select ${column(P, "id")} as id, jsonb_build_object(
         'key', ${column(P, "range_key")},
@@ -157,7 +162,7 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
     const values = sql.join(past.map((id) => sql`(${id}::bigint)`), sql`, `);
     const exact = await queryRows<{ id: number | string; n: number | string }>(
       env.db,
-      sql`${frame.with}select v.id, (select count(*)::int from ${frame.from} where ${selection.where} and ${column(P, "id")} <= v.id) as n from (values ${values}) v(id)`,
+      sql`${frame.with}select v.id, (select count(*)::int from ${parts.setFrom()} where ${parts.setWhere} and ${column(P, "id")} <= v.id) as n from (values ${values}) v(id)`,
     );
     for (const e of exact) ranks.set(Number(e.id), Number(e.n));
   }
