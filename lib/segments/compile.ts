@@ -62,6 +62,8 @@ type Env = {
    * tested on it directly (its rule, and fewer than `limit` matches below its id) — see `lazyMembership`.
    */
   profileLevel?: boolean;
+  /** Explain only: each limited segment's membership of the explained profile, once per row (`lazyMembership`). */
+  lateral?: Map<number, { alias: string; member: SQL }>;
 };
 
 function newEnv(ctx: ValidationContext, databaseId: number, options: CompileOptions): Env {
@@ -82,7 +84,8 @@ function selectionWhere(rule: SelectionRule, env: Env): SQL {
 /** The CTEs and the FROM item that everything compiled with `env` so far needs (see `CompiledSelection`). */
 function frameOf(env: Env): { with: SQL; from: SQL } {
   const ctes = [...env.limited.values()].map(({ name, body }) => sql`${sql.raw(`"${name}"`)} as materialized (${body})`);
-  return { with: ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``, from: profilesWithJoins(PROFILE_ALIAS, env.joins) };
+  const laterals = [...(env.lateral?.values() ?? [])].map(({ alias, member }) => sql` cross join lateral (select ${member} as member) ${sql.raw(alias)}`);
+  return { with: ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``, from: sql`${profilesWithJoins(PROFILE_ALIAS, env.joins)}${sql.join(laterals, sql``)}` };
 }
 
 /** Compiles a rule that `validateSelection` accepted against the same context. */
@@ -281,6 +284,20 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
  * count are CTEs bounded by `limitedUpTo`.
  */
 function lazyMembership(segment: { databaseId: number; range: Range; limit: number | null }, segmentId: number, script: Script | null, p: string, env: Env, member: boolean): Predicate {
+  // Computed once per explained profile, in a lateral subquery that the verdicts of the selection,
+  // its groups and its conditions all read.
+  const lateral = env.lateral!;
+  let known = lateral.get(segmentId);
+  if (!known) {
+    const alias = env.aliases.next("c");
+    known = { alias, member: sql`coalesce(${toSql(lazyMembershipPredicate(segment, segmentId, script, p, env))}, false)` };
+    lateral.set(segmentId, known);
+  }
+  const value = column(known.alias, "member");
+  return member ? value : sql`not ${value}`;
+}
+
+function lazyMembershipPredicate(segment: { databaseId: number; range: Range; limit: number | null }, segmentId: number, script: Script | null, p: string, env: Env): Predicate {
   const limit = segment.limit!;
   const self: Env = { ...env, inlining: [...env.inlining, segmentId] };
   const q = env.aliases.next("p");
@@ -290,16 +307,17 @@ function lazyMembership(segment: { databaseId: number; range: Range; limit: numb
       sql`${column(q, "database_id")} = ${segment.databaseId}::int`,
       rangePredicate(segment.range, q, false),
       scriptPredicate(script, q, inner, false),
-      sql`${column(q, "id")} < ${column(p, "id")}`,
+      // Below the explained profile, whose id is the bound: a constant, so that the planner sees how many
+      // profiles lie below it (an index range for a small id, a hash join for a large one).
+      sql`${column(q, "id")} < ${env.limitedUpTo!}`,
     ]),
   );
   const counted = sql`(select count(*) from (select 1 from ${profilesWithJoins(q, inner.joins)} where ${below} limit ${limit}::bigint) ${sql.raw(`${q}_below`)})`;
-  const database = sql`${column(p, "database_id")} ${member ? sql`=` : sql`<>`} ${segment.databaseId}::int`;
-  return allOrAny(member, [
-    database,
-    rangePredicate(segment.range, p, !member),
-    scriptPredicate(script, p, self, !member),
-    sql`${counted} ${member ? sql`<` : sql`>=`} ${limit}::bigint`,
+  return allOf([
+    sql`${column(p, "database_id")} = ${segment.databaseId}::int`,
+    rangePredicate(segment.range, p, false),
+    scriptPredicate(script, p, self, false),
+    sql`${counted} < ${limit}::bigint`,
   ]);
 }
 
@@ -359,14 +377,15 @@ export type RuleParts = {
   setFrom: () => SQL;
 };
 
-export function compileRuleParts(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions & { limitedUpTo?: SQL }): RuleParts {
+export function compileRuleParts(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions & { limitedUpTo?: SQL; oneProfile?: boolean }): RuleParts {
   // `limitedUpTo` (explain): a limited segment's membership of a profile depends only on the matches
   // with a smaller id, so its first `limit` ids up to that bound answer exactly for every profile up to
   // it, and the CTE stops there instead of computing the whole limited set.
-  // With it, `selection`, `group` and `condition` test limited segments on the profile itself
-  // (`lazyMembership`), and `setWhere` is the selection over any profile, sharing the CTEs.
-  const explain = options.limitedUpTo !== undefined;
-  const env: Env = { ...newEnv(ctx, rule.databaseId, options), limitedUpTo: options.limitedUpTo ?? null, profileLevel: explain };
+  // `oneProfile` (explain of the profile whose id is `limitedUpTo`): `selection`, `group` and
+  // `condition` test limited segments on the profile itself (`lazyMembership`), and `setWhere` is the
+  // selection over any profile, sharing the CTEs.
+  const explain = options.oneProfile === true && options.limitedUpTo !== undefined;
+  const env: Env = { ...newEnv(ctx, rule.databaseId, options), limitedUpTo: options.limitedUpTo ?? null, profileLevel: explain, lateral: new Map() };
   const setEnv: Env = explain ? { ...env, profileLevel: false, joins: new Map() } : env;
   const p = PROFILE_ALIAS;
   const where = selectionWhere(rule, env);
