@@ -92,6 +92,17 @@ export const profiles = pgTable(
   ],
 );
 
+/**
+ * How many profiles each profile database holds, kept by triggers on `profiles` (migration 0018) in the
+ * same transaction as the rows: a database's size without counting its profiles.
+ */
+export const profileDatabaseSizes = pgTable("profile_database_sizes", {
+  databaseId: integer("database_id")
+    .primaryKey()
+    .references(() => profileDatabases.id, { onDelete: "cascade" }),
+  profiles: bigint("profiles", { mode: "number" }).notNull().default(0),
+});
+
 /** Something a profile did or received. Interactions carry a mailing; behaviour events usually don't. */
 export const events = pgTable(
   "events",

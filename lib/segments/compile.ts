@@ -55,10 +55,19 @@ type Env = {
   limited: LimitedSets;
   /** The left joins of the query level being compiled: limited segment id → join alias. */
   joins: Map<number, string>;
+  /** Explain only: each limited segment's ids are computed up to this profile id (see `compileRuleParts`). */
+  limitedUpTo: SQL | null;
+  /**
+   * Explain only: this level's profile is the one explained, so a limited segment's membership is
+   * tested on it directly (its rule, and fewer than `limit` matches below its id) — see `lazyMembership`.
+   */
+  profileLevel?: boolean;
+  /** Explain only: each limited segment's membership of the explained profile, once per row (`lazyMembership`). */
+  lateral?: Map<number, { alias: string; member: SQL }>;
 };
 
 function newEnv(ctx: ValidationContext, databaseId: number, options: CompileOptions): Env {
-  return { ctx, databaseId, now: dateToMicros(options.now), aliases: new AliasPool(), inlining: [], limited: new Map(), joins: new Map() };
+  return { ctx, databaseId, now: dateToMicros(options.now), aliases: new AliasPool(), inlining: [], limited: new Map(), joins: new Map(), limitedUpTo: null };
 }
 
 function selectionWhere(rule: SelectionRule, env: Env): SQL {
@@ -75,7 +84,8 @@ function selectionWhere(rule: SelectionRule, env: Env): SQL {
 /** The CTEs and the FROM item that everything compiled with `env` so far needs (see `CompiledSelection`). */
 function frameOf(env: Env): { with: SQL; from: SQL } {
   const ctes = [...env.limited.values()].map(({ name, body }) => sql`${sql.raw(`"${name}"`)} as materialized (${body})`);
-  return { with: ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``, from: profilesWithJoins(PROFILE_ALIAS, env.joins) };
+  const laterals = [...(env.lateral?.values() ?? [])].map(({ alias, member }) => sql` cross join lateral (select ${member} as member) ${sql.raw(alias)}`);
+  return { with: ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``, from: sql`${profilesWithJoins(PROFILE_ALIAS, env.joins)}${sql.join(laterals, sql``)}` };
 }
 
 /** Compiles a rule that `validateSelection` accepted against the same context. */
@@ -244,14 +254,16 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
     const inner: Env = { ...env, inlining: [...env.inlining, segmentId] };
     return allOrAny(member, [rangePredicate(range, p, !member), scriptPredicate(parsed.value, p, inner, !member)]);
   }
+  if (env.profileLevel) return lazyMembership(segment, segmentId, parsed.value, p, env, member);
   if (!env.limited.has(segmentId)) {
     // Its own query level, with its own joins; limited segments inside it become CTEs before it.
     const q = env.aliases.next("p");
-    const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map() };
+    const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false };
     const where = allOf([
       sql`${column(q, "database_id")} = ${segment.databaseId}::int`,
       rangePredicate(range, q, false),
       scriptPredicate(parsed.value, q, inner, false),
+      env.limitedUpTo === null ? true : sql`${column(q, "id")} <= ${env.limitedUpTo}`,
     ]);
     const body = sql`select ${column(q, "id")} from ${profilesWithJoins(q, inner.joins)} where ${toSql(where)} order by ${column(q, "id")} limit ${segment.limit}::bigint`;
     env.limited.set(segmentId, { name: limitedName(segmentId), body });
@@ -262,6 +274,51 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
     env.joins.set(segmentId, j);
   }
   return member ? sql`${column(j, "id")} is not null` : sql`${column(j, "id")} is null`;
+}
+
+/**
+ * Explain only: membership of the explained profile in a limited segment, without computing the
+ * segment: the profile is in it iff it matches the segment's own rule and fewer than `limit` of its
+ * matches have a smaller id — a count that stops after `limit` rows, and that runs only when the
+ * profile matches (AND and OR stop at their first deciding operand). Limited segments inside that
+ * count are CTEs bounded by `limitedUpTo`.
+ */
+function lazyMembership(segment: { databaseId: number; range: Range; limit: number | null }, segmentId: number, script: Script | null, p: string, env: Env, member: boolean): Predicate {
+  // Computed once per explained profile, in a lateral subquery that the verdicts of the selection,
+  // its groups and its conditions all read.
+  const lateral = env.lateral!;
+  let known = lateral.get(segmentId);
+  if (!known) {
+    const alias = env.aliases.next("c");
+    known = { alias, member: sql`coalesce(${toSql(lazyMembershipPredicate(segment, segmentId, script, p, env))}, false)` };
+    lateral.set(segmentId, known);
+  }
+  const value = column(known.alias, "member");
+  return member ? value : sql`not ${value}`;
+}
+
+function lazyMembershipPredicate(segment: { databaseId: number; range: Range; limit: number | null }, segmentId: number, script: Script | null, p: string, env: Env): Predicate {
+  const limit = segment.limit!;
+  const self: Env = { ...env, inlining: [...env.inlining, segmentId] };
+  const q = env.aliases.next("p");
+  const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false };
+  const below = toSql(
+    allOf([
+      sql`${column(q, "database_id")} = ${segment.databaseId}::int`,
+      rangePredicate(segment.range, q, false),
+      scriptPredicate(script, q, inner, false),
+      // Below the explained profile, whose id is the bound: a constant, so that the planner sees how many
+      // profiles lie below it (an index range for a small id, a hash join for a large one).
+      sql`${column(q, "id")} < ${env.limitedUpTo!}`,
+    ]),
+  );
+  const counted = sql`(select count(*) from (select 1 from ${profilesWithJoins(q, inner.joins)} where ${below} limit ${limit}::bigint) ${sql.raw(`${q}_below`)})`;
+  return allOf([
+    sql`${column(p, "database_id")} = ${segment.databaseId}::int`,
+    rangePredicate(segment.range, p, false),
+    scriptPredicate(script, p, self, false),
+    sql`${counted} < ${limit}::bigint`,
+  ]);
 }
 
 /** Range AND conditions for a member; for a non-member the negation, range OR conditions failing. */
@@ -311,15 +368,34 @@ export type RuleParts = {
   group: (group: Script["groups"][number]) => Predicate;
   condition: (condition: Condition) => Predicate;
   frame: () => { with: SQL; from: SQL };
+  /**
+   * The selection's WHERE over any profile (limited nested segments as CTEs joined by id) and its FROM
+   * item, for counts over the selection such as explain's rank. The same as `selection.where` and
+   * `frame().from` unless `limitedUpTo` is given.
+   */
+  setWhere: SQL;
+  setFrom: () => SQL;
 };
 
-export function compileRuleParts(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): RuleParts {
-  const env = newEnv(ctx, rule.databaseId, options);
+export function compileRuleParts(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions & { limitedUpTo?: SQL; oneProfile?: boolean }): RuleParts {
+  // `limitedUpTo` (explain): a limited segment's membership of a profile depends only on the matches
+  // with a smaller id, so its first `limit` ids up to that bound answer exactly for every profile up to
+  // it, and the CTE stops there instead of computing the whole limited set.
+  // `oneProfile` (explain of the profile whose id is `limitedUpTo`): `selection`, `group` and
+  // `condition` test limited segments on the profile itself (`lazyMembership`), and `setWhere` is the
+  // selection over any profile, sharing the CTEs.
+  const explain = options.oneProfile === true && options.limitedUpTo !== undefined;
+  const env: Env = { ...newEnv(ctx, rule.databaseId, options), limitedUpTo: options.limitedUpTo ?? null, profileLevel: explain, lateral: new Map() };
+  const setEnv: Env = explain ? { ...env, profileLevel: false, joins: new Map() } : env;
   const p = PROFILE_ALIAS;
+  const where = selectionWhere(rule, env);
+  const setWhere = explain ? selectionWhere(rule, setEnv) : where;
   return {
-    selection: { databaseId: rule.databaseId, where: selectionWhere(rule, env), limit: rule.limit },
+    selection: { databaseId: rule.databaseId, where, limit: rule.limit },
     group: (group) => scriptPredicate({ logic: "and", groups: [group] }, p, env, false),
     condition: (condition) => conditionPredicate(condition, p, env, false),
     frame: () => frameOf(env),
+    setWhere,
+    setFrom: () => profilesWithJoins(p, setEnv.joins),
   };
 }

@@ -117,13 +117,24 @@ type Evaluated = { key: number | string; inside: boolean; matches: boolean; grou
 
 /**
  * A rule for some profiles of its database (one for explain; every profile in the property test, so that
- * both run the same SQL): one statement, the exact rank of profiles past the limit, then nested segments.
+ * both run the same SQL): one statement, the exact rank of profiles past the limit (for many profiles),
+ * then nested segments.
  */
 async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: number[]): Promise<Map<number, SegmentTree>> {
   const now = dateToMicros(env.now);
   // The selection's WHERE and every part below share one compilation: `frame()` then has the CTEs and
-  // joins of limited nested segments that any of them needs.
-  const parts = compileRuleParts(rule, env.ctx, { now: env.now });
+  // joins of limited nested segments that any of them needs. Those CTEs stop at the highest profile
+  // explained, since membership of a profile depends only on the matches below its id; with one
+  // profile (the page and the API), a limited nested segment is tested on the profile itself — its
+  // rule, then fewer than `limit` of its matches below the profile's id, counted only when the profile
+  // matches (compileRuleParts). No explanation computes a whole limited set. The bound is also written
+  // beside each `<= profile id` of the rank: implied there, it tells the planner how few profiles lie
+  // below a small id (else it hashes every match).
+  const upTo = BigInt(Math.max(...profileIds)).toString();
+  const one = profileIds.length === 1;
+  const parts = compileRuleParts(rule, env.ctx, { now: env.now, limitedUpTo: sql`${upTo}::bigint`, oneProfile: one });
+  // Up to the profile's id: with one profile a constant, so that the count is planned for it.
+  const upToRow = (row: SQL) => (one ? sql`${column(P, "id")} <= ${upTo}::bigint` : sql`${column(P, "id")} <= ${row} and ${column(P, "id")} <= ${upTo}::bigint`);
   const selection = parts.selection;
   const aliases = new AliasPool();
   const groups = rule.conditions?.groups ?? [];
@@ -140,7 +151,7 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
   const rank =
     rule.limit === null
       ? sql`null::int`
-      : sql`case when (x.r ->> 'matches')::boolean then (select count(*)::int from (select 1 from ${frame.from} where ${selection.where} and ${column(P, "id")} <= x.id limit ${rule.limit + 1}::bigint) ranked) end`;
+      : sql`case when (x.r ->> 'matches')::boolean then (select count(*)::int from (select 1 from ${parts.setFrom()} where ${parts.setWhere} and ${upToRow(sql`x.id`)}${one ? sql`` : sql` limit ${rule.limit + 1}::bigint`}) ranked) end`;
   const statement = sql`${frame.with}select x.id, x.r, ${rank} as rank from (
       select ${column(P, "id")} as id, jsonb_build_object(
         'key', ${column(P, "range_key")},
@@ -151,13 +162,15 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
   const rows = await queryRows<Row>(env.db, statement);
   const ranks = new Map(rows.map((row) => [Number(row.id), row.rank === null ? null : Number(row.rank)]));
 
-  const past = rule.limit === null ? [] : rows.filter((row) => row.rank !== null && Number(row.rank) > rule.limit!).map((row) => Number(row.id));
+  // One profile's rank is counted exactly at once (a count up to it costs no more than a capped count
+  // and then an exact one); for many, a capped count each, then exactly for those past the limit.
+  const past = rule.limit === null || one ? [] : rows.filter((row) => row.rank !== null && Number(row.rank) > rule.limit!).map((row) => Number(row.id));
   if (past.length) {
     // Past the limit the capped count stopped at limit + 1; count exactly.
     const values = sql.join(past.map((id) => sql`(${id}::bigint)`), sql`, `);
     const exact = await queryRows<{ id: number | string; n: number | string }>(
       env.db,
-      sql`${frame.with}select v.id, (select count(*)::int from ${frame.from} where ${selection.where} and ${column(P, "id")} <= v.id) as n from (values ${values}) v(id)`,
+      sql`${frame.with}select v.id, (select count(*)::int from ${parts.setFrom()} where ${parts.setWhere} and ${upToRow(sql`v.id`)}) as n from (values ${values}) v(id)`,
     );
     for (const e of exact) ranks.set(Number(e.id), Number(e.n));
   }

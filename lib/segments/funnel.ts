@@ -2,9 +2,10 @@ import "server-only";
 /**
  * The condition funnel (SPEC §6): how many profiles each part of a rule keeps — the database, the
  * range, each group (inside an `and` group after each condition in order, inside an `or` group each
- * condition alone), the groups combined, the limit. One statement: `count(*) FILTER (WHERE …)` per step
- * over one scan of the range's profiles (see `leafCompiler` for how each condition is evaluated); the
- * last step is `least(combined, limit)`, which the property test checks against Calculate.
+ * condition alone), the groups combined, the limit. One statement: the database's size from the row
+ * triggers keep (migration 0018), the range's from its index, and `count(*) FILTER (WHERE …)` per step
+ * over the profiles of the range that some condition's selective side lists (`funnelQuery`); the last
+ * step is `least(combined, limit)`, which the property test checks against Calculate.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { describeCondition } from "./describe";
@@ -14,11 +15,12 @@ import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 import { formatCount, formatRange } from "@/lib/format";
 import { compileRuleParts, compileSelection, rangePredicate, selectionStatement } from "./compile";
-import { eventCountsQuery } from "./compile-events";
+import { rangeKeyOf, rangeKeyPredicate } from "./compile-count";
+import { decidingProfiles, eventShape } from "./compile-events";
 import { dateToMicros } from "./dates";
-import { AliasPool, allOf, column, toSql } from "./predicate";
+import { AliasPool, allOf, column, toSql, type Predicate } from "./predicate";
 import { ruleLabelOptions } from "./labels";
-import { parseScript, type Condition, type SelectionRule, type SelectionRuleInput } from "./script";
+import { parseScript, type Condition, type FieldCondition, type SelectionRule, type SelectionRuleInput } from "./script";
 import { withReadDb } from "@/db/replica";
 import { prepareSelection, withStatementTimeout, type SelectionOptions } from "./selection";
 import type { ValidationContext } from "./validate";
@@ -31,7 +33,7 @@ import { env } from "@/lib/env";
 export type FunnelStep = { label: string; count: number; parent: number | null; depth: 0 | 1 };
 export type Funnel = { steps: FunnelStep[]; count: number };
 
-type PlannedStep = Omit<FunnelStep, "count"> & { filter: SQL | null; limit?: number; total?: boolean; groupPass?: boolean; combines?: boolean };
+type PlannedStep = Omit<FunnelStep, "count"> & { filter: Leaf | null; limit?: number; total?: boolean; groupPass?: boolean; combines?: boolean };
 
 const P = "p";
 
@@ -64,42 +66,62 @@ export async function funnelOfSavedSegment(db: Db, user: ActingUser, segmentId: 
   return funnelOfSelection(db, user, rule, { ...opts, segmentId });
 }
 
-const COUNT_OPS = { eq: sql`=`, gte: sql`>=`, gt: sql`>`, lte: sql`<=`, lt: sql`<` } as const;
+/**
+ * A condition in the funnel: SQL over the flags of `u` (below) and its value for a profile of the range
+ * that no atom holds for (`none`). A leaf is an atom — a set of profiles that can be listed from its
+ * selective side — or an atom's complement, or a constant.
+ */
+type Leaf = { sql: SQL; none: boolean };
+type Atom = { kind: "field"; predicate: SQL } | { kind: "set"; ids: SQL };
+
+/** The positive partner of each negative field operator: the negative is its exact complement (SPEC §2). */
+const PARTNER: Partial<Record<FieldCondition["op"], FieldCondition["op"]>> = { neq: "eq", not_contains: "contains", not_in: "in", not_empty: "empty" };
+
+const leafAnd = (leaves: Leaf[]): Leaf =>
+  leaves.length === 0 ? { sql: sql`true`, none: true } : { sql: sql`(${sql.join(leaves.map((l) => l.sql), sql` and `)})`, none: leaves.every((l) => l.none) };
+const leafOr = (leaves: Leaf[]): Leaf =>
+  leaves.length === 0 ? { sql: sql`false`, none: false } : { sql: sql`(${sql.join(leaves.map((l) => l.sql), sql` or `)})`, none: leaves.some((l) => l.none) };
+const leafNot = (leaf: Leaf): Leaf => ({ sql: sql`not ${leaf.sql}`, none: !leaf.none });
 
 /**
- * Each condition as a boolean over the joined row (never NULL). Field and subscription conditions are
- * the compiler's own predicates on the profile. Event conditions and segment memberships are joined
- * once rather than probed per profile inside each FILTER: the events a condition counts, grouped by
- * profile with the compiler's own filters; the nested selection's ids (its own range, conditions and
- * limit); the static segment's members.
+ * Each condition as a leaf over atoms, with the compiler's own SQL: a field or subscription condition
+ * is its positive predicate on the profile (a negative operator the complement of its partner's); an
+ * event condition the profiles its events decide (`decidingProfiles`, as Calculate of one event
+ * condition counts them, over events alone), or their complement for "did not", `eq 0`, `lt`, `lte`; a
+ * segment condition the static segment's members or the nested selection's ids (its own range,
+ * conditions and limit), or their complement for non-members.
  */
-function leafCompiler(rule: SelectionRule, ctx: ValidationContext, now: Date, joins: SQL[]) {
-  // Only field and subscription conditions are compiled here, and they need no CTE or join.
+function leafCompiler(rule: SelectionRule, ctx: ValidationContext, now: Date, atoms: Atom[]) {
   const parts = compileRuleParts(rule, ctx, { now });
   const env = { databaseId: rule.databaseId, now: dateToMicros(now), aliases: new AliasPool() };
-  let n = 0;
-  const joined = (subquery: SQL, key: string) => {
-    const alias = `f${++n}`;
-    joins.push(sql`left join (${subquery}) ${sql.raw(alias)} on ${column(alias, key)} = ${column(P, "id")}`);
-    return alias;
+  const flag = (atom: Atom, negated: boolean): Leaf => {
+    atoms.push(atom);
+    const a = sql`${column("u", `a${atoms.length}`)}`;
+    return negated ? { sql: sql`not ${a}`, none: true } : { sql: a, none: false };
   };
-  return (c: Condition): SQL => {
+  return (c: Condition): Leaf => {
     switch (c.kind) {
       case "interaction":
       case "event": {
-        const alias = joined(eventCountsQuery(c, env), "profile_id");
-        const { op, value } = c.count ?? { op: "gte" as const, value: 1 };
-        return sql`coalesce(${column(alias, "n")}, 0) ${COUNT_OPS[op]} ${value}::bigint`;
+        const shape = eventShape(c, false);
+        if (shape === "true" || shape === "false") return { sql: sql.raw(shape), none: shape === "true" };
+        const deciding = decidingProfiles(c, env, false)!;
+        return flag({ kind: "set", ids: sql`select d.profile_id as id from (${deciding.query}) d` }, deciding.complement);
       }
       case "segment": {
-        const alias =
+        const ids =
           c.segment_type === "static"
-            ? joined(sql`select m.profile_id from static_segment_members m where m.segment_id = ${c.segment_id}::int`, "profile_id")
-            : joined(nestedIds(c.segment_id, ctx, now), "id");
-        return sql`${column(alias, c.segment_type === "static" ? "profile_id" : "id")} is ${c.member ? sql`not null` : sql`null`}`;
+            ? sql`select m.profile_id as id from static_segment_members m join profiles q on q.id = m.profile_id where m.segment_id = ${c.segment_id}::int and q.database_id = ${rule.databaseId}::int`
+            : sql`select n.id from (${nestedIds(c.segment_id, ctx, now)}) n`;
+        return flag({ kind: "set", ids }, !c.member);
+      }
+      case "field": {
+        const partner = PARTNER[c.op];
+        const positive: FieldCondition = partner ? { ...c, op: partner } : c;
+        return flag({ kind: "field", predicate: sql`coalesce(${toSql(parts.condition(positive))}, false)` }, partner !== undefined);
       }
       default:
-        return sql`coalesce(${toSql(parts.condition(c))}, false)`;
+        return flag({ kind: "field", predicate: sql`coalesce(${toSql(parts.condition(c))}, false)` }, false);
     }
   };
 }
@@ -114,24 +136,54 @@ function nestedIds(segmentId: number, ctx: ValidationContext, now: Date): SQL {
   return selectionStatement(nested, column(P, "id"), { unordered: nested.limit === null });
 }
 
-const and = (parts: SQL[]) => (parts.length === 0 ? sql`true` : sql`(${sql.join(parts, sql` and `)})`);
-const or = (parts: SQL[]) => (parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` or `)})`);
+/**
+ * `u`: one row per profile of the range that the counts must see, with a flag per atom (`a1, a2, …`);
+ * profiles of the range outside `u` have every flag false. Its shape follows the atoms:
+ * - only field atoms: one scan of the range's profiles, the rows where some field atom holds;
+ * - one other atom alone: its ids from its own side (events, members, the nested selection), in the
+ *   range by the key computed from the id — as Calculate of one event condition counts;
+ * - otherwise every profile of the range, field atoms evaluated on the row and the others joined by id
+ *   (hash joins, as Calculate's semi- and anti-joins).
+ */
+function atomRows(rule: SelectionRule, atoms: Atom[]): SQL {
+  const predicate = (i: number) => (atoms[i] as { predicate: SQL }).predicate;
+  const fields = atoms.flatMap((a, i) => (a.kind === "field" ? [i] : []));
+  const inside = (extra: Predicate) => toSql(allOf([sql`${column(P, "database_id")} = ${rule.databaseId}::int`, rangePredicate(rule.range, P, false), extra]));
+  if (fields.length === atoms.length) {
+    const flags = sql.join(fields.map((i) => sql`${predicate(i)} as ${sql.raw(`a${i + 1}`)}`), sql`, `);
+    return sql`select ${column(P, "id")} as id, ${flags} from profiles ${sql.raw(P)} where ${inside(sql`(${sql.join(fields.map(predicate), sql` or `)})`)}`;
+  }
+  if (atoms.length === 1) {
+    const ids = (atoms[0] as { ids: SQL }).ids;
+    return sql`select s.id, true as a1 from (${ids}) s where ${toSql(rangeKeyPredicate(rule.range, rangeKeyOf(sql`s.id`), false))}`;
+  }
+  const joins: SQL[] = [];
+  const flags = atoms.map((atom, i) => {
+    const name = `a${i + 1}`;
+    if (atom.kind === "field") return sql`${atom.predicate} as ${sql.raw(name)}`;
+    joins.push(sql` left join (${atom.ids}) ${sql.raw(`j${i + 1}`)} on ${column(`j${i + 1}`, "id")} = ${column(P, "id")}`);
+    return sql`${column(`j${i + 1}`, "id")} is not null as ${sql.raw(name)}`;
+  });
+  return sql`select ${column(P, "id")} as id, ${sql.join(flags, sql`, `)} from profiles ${sql.raw(P)}${sql.join(joins, sql``)} where ${inside(true)}`;
+}
 
 /**
- * The funnel's steps and its one statement: `s0, s1, …` are the counts of the steps in order. The scan
- * reads the profiles inside the range (by the range index when the range is narrow); the database's
- * size is a count of its own.
+ * The funnel's steps and its one statement: `s0, s1, …` are the counts of the steps in order. The
+ * database's size is its row of `profile_database_sizes`, the range an index-only count; every other
+ * step is `count(*) FILTER (…)` over `u` (the range's profiles that some atom holds for), plus — when
+ * the step holds for a profile no atom holds for — the profiles of the range outside `u`. So each
+ * count is exact, and the scan starts from each condition's selective side as Calculate does.
  */
 export function funnelQuery(rule: SelectionRule, ctx: ValidationContext, now: Date, labels: BuilderOptions): { statement: SQL; steps: PlannedStep[] } {
-  const joins: SQL[] = [];
-  const leaf = leafCompiler(rule, ctx, now, joins);
+  const atoms: Atom[] = [];
+  const leaf = leafCompiler(rule, ctx, now, atoms);
   const steps: PlannedStep[] = [
     { label: "Profiles in the database", parent: null, depth: 0, filter: null, total: true },
     { label: `Inside the range ${formatRange(rule.range.from, rule.range.to)}`, parent: 0, depth: 0, filter: null },
   ];
   const rangeStep = 1;
   const groupSteps: number[] = [];
-  const groupPredicates: SQL[] = [];
+  const groupPasses: Leaf[] = [];
   (rule.conditions?.groups ?? []).forEach((group, g) => {
     if (group.conditions.length === 0) return; // ignored by the selection too
     const name = `Group ${g + 1}`;
@@ -140,15 +192,15 @@ export function funnelQuery(rule: SelectionRule, ctx: ValidationContext, now: Da
     group.conditions.forEach((c, i) => {
       const text = describeCondition(c, labels, rule.databaseId);
       if (group.logic === "and") {
-        steps.push({ label: `${name}: ${i === 0 ? "" : "… and "}${text}`, parent: previous, depth: 1, filter: and(leaves.slice(0, i + 1)) });
+        steps.push({ label: `${name}: ${i === 0 ? "" : "… and "}${text}`, parent: previous, depth: 1, filter: leafAnd(leaves.slice(0, i + 1)) });
         previous = steps.length - 1;
       } else {
         steps.push({ label: `${name}: ${text} (alone)`, parent: rangeStep, depth: 1, filter: leaves[i] });
       }
     });
-    const joined = group.logic === "and" ? and(leaves) : or(leaves);
-    const passes = group.not ? sql`not ${joined}` : joined;
-    groupPredicates.push(passes);
+    const joined = group.logic === "and" ? leafAnd(leaves) : leafOr(leaves);
+    const passes = group.not ? leafNot(joined) : joined;
+    groupPasses.push(passes);
     const parent = group.logic === "and" && !group.not ? previous : rangeStep;
     steps.push({ label: `${name} passes${group.not ? " (not)" : ""}`, parent, depth: 0, filter: passes, groupPass: true });
     groupSteps.push(steps.length - 1);
@@ -156,23 +208,33 @@ export function funnelQuery(rule: SelectionRule, ctx: ValidationContext, now: Da
   let last = rangeStep;
   if (groupSteps.length > 0) {
     const logic = rule.conditions?.logic ?? "and";
-    steps.push({ label: `All groups combined (${logic})`, parent: groupSteps[0], depth: 0, filter: logic === "and" ? and(groupPredicates) : or(groupPredicates), combines: true });
+    steps.push({ label: `All groups combined (${logic})`, parent: groupSteps[0], depth: 0, filter: logic === "and" ? leafAnd(groupPasses) : leafOr(groupPasses), combines: true });
     last = steps.length - 1;
   }
   if (rule.limit !== null) {
     steps.push({ label: `After the limit of ${formatCount(rule.limit)}`, parent: last, depth: 0, filter: steps[last].filter, limit: rule.limit });
   }
+
+  const total = sql`coalesce((select sz.profiles from profile_database_sizes sz where sz.database_id = ${rule.databaseId}::int), 0)`;
+  const rangeWhere = rangePredicate(rule.range, P, false);
+  const inside =
+    rangeWhere === true ? total : sql`(select count(*) from profiles ${sql.raw(P)} where ${column(P, "database_id")} = ${rule.databaseId}::int and ${toSql(rangeWhere)})`;
+  const filtered = steps.map((step, i) => (step.filter ? sql`count(*) filter (where ${step.filter.sql}) as ${sql.raw(`f${i}`)}` : null));
+  const aggregates = sql.join([sql`count(*) as u`, ...filtered.filter((f): f is SQL => f !== null)], sql`, `);
+  // No atoms (no conditions, or only constant ones): `u` is empty and every step holds for all or none.
+  const counted = sql`select ${aggregates} from (${atoms.length ? atomRows(rule, atoms) : sql`select 1 as id where false`}) u`;
   const columns = steps.map((step, i) => {
-    const counted = step.total
-      ? sql`(select count(*) from profiles where database_id = ${rule.databaseId}::int)`
+    const value = step.total
+      ? sql`t.total`
       : step.filter === null
-        ? sql`count(*)`
-        : sql`count(*) filter (where ${step.filter})`;
-    const value = step.limit === undefined ? counted : sql`least(${counted}, ${step.limit}::bigint)`;
-    return sql`${value}::int as ${sql.raw(`s${i}`)}`;
+        ? sql`t.inside`
+        : step.filter.none
+          ? sql`(a.${sql.raw(`f${i}`)} + t.inside - a.u)`
+          : sql`a.${sql.raw(`f${i}`)}`;
+    const kept = step.limit === undefined ? value : sql`least(${value}, ${step.limit}::bigint)`;
+    return sql`${kept}::int as ${sql.raw(`s${i}`)}`;
   });
-  const where = toSql(allOf([sql`${column(P, "database_id")} = ${rule.databaseId}::int`, rangePredicate(rule.range, P, false)]));
-  const statement = sql`select ${sql.join(columns, sql`, `)} from profiles ${sql.raw(P)} ${sql.join(joins, sql` `)} where ${where}`;
+  const statement = sql`select ${sql.join(columns, sql`, `)} from (select ${total} as total, ${inside} as inside) t, (${counted}) a`;
   return { statement, steps };
 }
 
