@@ -48,7 +48,7 @@ async function plan(db: Db, user: ActingUser, params: BulkEditParams): Promise<A
   const source = await resolveSource(db, user, params.source);
   const changes = await checkedChanges(db, source, params.changes);
   return {
-    title: `Bulk edit profiles: ${describeChanges(changes)}`,
+    title: `${bulkEditEntry.label}: ${describeChanges(changes)}`,
     lockKey: lockKeys.profiles(source.databaseId),
     databaseId: source.databaseId,
     sourceSegmentId: source.segment?.id ?? null,

@@ -198,6 +198,7 @@ export const copyToDatabaseEntry = defineSelectionAction({
   policyKey: "segments.copyToDatabase",
   schema: copyToDatabaseSchema,
   label: "Copy profiles to profile database",
+  targets: { database: ["targetDatabaseId"] },
   plan,
   run,
 });

@@ -99,6 +99,7 @@ export const copyToStaticSegmentEntry = defineSelectionAction({
   policyKey: "segments.copyToStaticSegment",
   schema: copyToStaticSegmentSchema,
   label: "Copy profiles to static segment",
+  targets: { staticSegment: ["target", "staticSegmentId"] },
   plan,
   run,
 });
