@@ -127,7 +127,8 @@ export const segmentFormSchema = z
           for (const issue of issuesFromZod(new z.ZodError([raw]))) ctx.addIssue({ code: "custom", path: [field], message: scriptMessage(scriptRelative(issue)) });
           continue;
         }
-        const message = raw.code === "invalid_type" && raw.input === undefined ? "This is required." : raw.message;
+        // The form's text made into the input's types: a value of the wrong type is one not entered (`limit: ""`).
+        const message = raw.code === "invalid_type" ? "This is required." : raw.message;
         ctx.addIssue({ code: "custom", path: [field], message: formMessage(field, { path, message }) });
       }
       return z.NEVER;
