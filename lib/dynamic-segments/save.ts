@@ -29,7 +29,7 @@ export type PreparedSegment = { data: SegmentInputParsed; selection: PreparedSel
 
 /** Parses a segment's input (for callers that hold it unparsed: tests, scripts, `updateSegment`). */
 export function parseSegmentInput(input: UnparsedSegmentInput): SegmentInputParsed {
-  const parsed = segmentInputSchema.safeParse(input, { reportInput: true });
+  const parsed = segmentInputSchema.safeParse(input);
   if (!parsed.success) throw invalid(issuesFromZod(parsed.error));
   return parsed.data;
 }
