@@ -18,7 +18,7 @@ import { createServer } from "node:http";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
-
+import { benchArgs, benchServerUrl, median, timed } from "./lib/bench-common";
 
 export type ActionBenchRow = {
   name: string;
@@ -33,17 +33,8 @@ export type ActionBenchRow = {
 
 export type ActionBenchResult = { rows: ActionBenchRow[]; profiles: number; startedAt: Date; notes: string[] };
 
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
+/** Wall-clock milliseconds of `run`. */
+const elapsed = async (run: () => Promise<unknown>): Promise<number> => (await timed(run)).ms;
 
 const SERVE_FLAG = "--serve-export";
 
@@ -187,13 +178,13 @@ export async function benchActions(opts: { runs?: number; log?: (message: string
     const engine = async () => {
       const a = await newSegment(`bench-actions engine ${run}`);
       copyEngine.push(
-        await timed(() => copyToStaticSegment(db, user, { source: { rule: { databaseId: retail.id, limit: COPY } }, target: { staticSegmentId: a } })),
+        await elapsed(() => copyToStaticSegment(db, user, { source: { rule: { databaseId: retail.id, limit: COPY } }, target: { staticSegmentId: a } })),
       );
     };
     const hand = async () => {
       const b = await newSegment(`bench-actions hand ${run}`);
       copyHand.push(
-        await timed(() =>
+        await elapsed(() =>
           db.execute(sql`insert into static_segment_members (segment_id, profile_id)
             select ${b}::int, id from profiles where database_id = ${retail.id}::int order by id limit ${COPY}::int`),
         ),
@@ -237,7 +228,7 @@ export async function benchActions(opts: { runs?: number; log?: (message: string
       const day = (n: number) => `19${String(70 + run).padStart(2, "0")}-0${n}-15`;
       const engine = async () =>
         editEngine.push(
-          await timed(() =>
+          await elapsed(() =>
             applyBulkEdit(db, user, {
               source: { rule: { databaseId: retail.id, limit: EDIT } },
               changes: [{ kind: "field", field, op: "set", value: day(1) }],
@@ -246,7 +237,7 @@ export async function benchActions(opts: { runs?: number; log?: (message: string
         );
       const hand = async () =>
         editHand.push(
-          await timed(() =>
+          await elapsed(() =>
             db.execute(sql`update profiles set fields = fields || jsonb_build_object('birthday', ${day(2)}::text), updated_at = now()
               where id in (select id from profiles where database_id = ${retail.id}::int order by id limit ${EDIT}::int)`),
           ),
@@ -288,7 +279,7 @@ export async function benchActions(opts: { runs?: number; log?: (message: string
   }
 
   // ── Export over HTTP ──────────────────────────────────────────────────────────────────────────
-  const url = process.env.DATABASE_URL!;
+  const url = benchServerUrl()!;
   const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(import.meta.dirname, "bench-actions.ts"), SERVE_FLAG], {
     env: { ...process.env, BENCH_USER_ID: String(user.id), DATABASE_POOL_SIZE: "4" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -371,12 +362,12 @@ export function actionsMarkdown(result: ActionBenchResult): string {
 
 async function main() {
   if (process.argv.includes(SERVE_FLAG)) return serveExport();
-  if (!process.env.DATABASE_URL) throw new Error("Set DATABASE_URL to the PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/postgres).");
+  const serverUrl = benchServerUrl();
+  if (!serverUrl) throw new Error("Set DATABASE_URL to the PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/postgres).");
   const { ensureBenchDatabase } = await import("./bench-db");
-  await ensureBenchDatabase({ serverUrl: process.env.DATABASE_URL, name: "segments_bench", profiles: 1_000_000, seed: 1, reseed: false, log: console.log });
+  await ensureBenchDatabase({ serverUrl, name: "segments_bench", profiles: 1_000_000, seed: 1, reseed: false, log: console.log });
   process.env.DATABASE_POOL_SIZE = "4";
-  const runsArg = process.argv.indexOf("--runs");
-  const result = await benchActions({ runs: runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3 });
+  const result = await benchActions({ runs: Number(benchArgs().option("--runs") ?? 3) });
   console.log("\n" + actionsMarkdown(result));
   const { closeDb } = await import("@/db/client");
   await closeDb();

@@ -1,7 +1,6 @@
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
-import { closeDb, getDb, queryRows, type Db } from "@/db/client";
+import { queryRows, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
 import { booleanCompositionQuery, dateCompositionQuery, numberCompositionQuery, stringCompositionQuery } from "@/lib/analytics/composition";
 import { engagementQuery, periodBounds, topMailingsQuery } from "@/lib/analytics/engagement";
@@ -13,6 +12,7 @@ import { RANGE_KEY_SPACE } from "@/lib/segments/range";
 import { parseSelectionRule, type ScriptInput } from "@/lib/segments/script";
 import { validateSelection, type ValidationContext } from "@/lib/segments/validate";
 import { writeMarkedSection } from "./bench-report";
+import { benchArgs, benchmarksFile, median, msText, openSeededBench, runBenchScript, timed, verdictText } from "./lib/bench-common";
 
 /**
  * The analytics figures against the SQL a DBA would write by hand for the same numbers, on the demo
@@ -175,17 +175,6 @@ function canonical(rows: Record<string, unknown>[]): string {
   return JSON.stringify(rows.map((r) => value(r)).map((r) => JSON.stringify(r)).sort());
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await run();
-  return { ms: performance.now() - started, value };
-}
 
 /**
  * Times every figure of the analytics page on `databaseId` (a database with the demo's retail fields:
@@ -261,7 +250,7 @@ function pageRow(selection: string, figures: AnalyticsBenchRow[]): AnalyticsBenc
   return { selection, figure: PAGE_ROW, engineMs, handMs, ratio: engineMs / Math.max(handMs, 0.001), mismatch: figures.some((r) => r.mismatch) ? "a figure's answers differ" : null };
 }
 
-const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const ms = msText;
 
 const slowest = (rows: AnalyticsBenchRow[]) =>
   rows
@@ -320,39 +309,18 @@ every profile of the database (there is no expression index per field), as Calcu
 }
 
 async function main(): Promise<number> {
-  if (!process.env.DATABASE_URL) {
-    console.error("Set DATABASE_URL to the seeded benchmark database (npm run bench creates segments_bench).");
-    return 1;
-  }
-  const args = process.argv.slice(2);
-  const option = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
-  process.env.DATABASE_POOL_SIZE = "1";
-  const db = await getDb();
-  const [info] = await queryRows<{ version: string; databaseId: number | null; events: number; profiles: number; comment: string | null }>(
-    db,
-    sql`SELECT current_setting('server_version') AS version,
-               (SELECT id FROM profile_databases WHERE name = 'Retail customers') AS "databaseId",
-               (SELECT reltuples::bigint FROM pg_class WHERE relname = 'events') AS events,
-               (SELECT count(*)::int FROM profiles) AS profiles,
-               (SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()) AS comment`,
-  );
-  if (!info.databaseId) {
-    console.error("This database has no “Retail customers” profile database: seed it with the demo data first.");
-    return 1;
-  }
-  // The bench database records when it was seeded; its events are relative to that day.
-  const seeded = info.comment?.match(/seeded=(\S+)/)?.[1];
-  const now = seeded ? new Date(seeded) : new Date();
+  const { has, option } = benchArgs();
+  const bench = await openSeededBench();
   const runs = Number(option("--runs") ?? 5);
-  const rows = await benchAnalytics(db, { databaseId: Number(info.databaseId), now, runs, only: option("--only"), log: (m) => console.log(m) });
+  const rows = await benchAnalytics(bench.db, { databaseId: bench.databaseId, now: bench.now, runs, only: option("--only"), log: (m) => console.log(m) });
   console.log(`\n${analyticsTable(rows)}\n`);
   const missed = analyticsVerdicts(rows);
-  console.log(missed.length ? `Targets missed:\n${missed.map((m) => `  - ${m}`).join("\n")}` : "All analytics targets met.");
-  if (!args.includes("--no-write") && !option("--only")) {
-    const file = path.join(process.cwd(), "docs", "benchmarks.md");
+  console.log(verdictText(missed, "All analytics targets met."));
+  if (!has("--no-write") && !option("--only")) {
+    const file = benchmarksFile();
     writeAnalyticsSection(
       file,
-      analyticsMarkdownSection(rows, { profiles: info.profiles, events: Number(info.events), postgres: `PostgreSQL ${info.version}`, runs, at: new Date() }),
+      analyticsMarkdownSection(rows, { profiles: bench.profiles, events: bench.events, postgres: `PostgreSQL ${bench.version}`, runs, at: new Date() }),
     );
     console.log(`Wrote ${path.relative(process.cwd(), file)}`);
   }
@@ -360,15 +328,4 @@ async function main(): Promise<number> {
 }
 
 // Run as a script (not when the main bench imports it).
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename ?? "")) {
-  main()
-    .then(async (code) => {
-      await closeDb();
-      process.exit(code);
-    })
-    .catch(async (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      await closeDb().catch(() => {});
-      process.exit(1);
-    });
-}
+runBenchScript(import.meta.filename, main);

@@ -1,8 +1,7 @@
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
-import { closeDb, getDb, queryRows, type Db } from "@/db/client";
+import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { selectionCountQuery } from "@/lib/segments/compile";
 import { explainSelection } from "@/lib/segments/explain";
@@ -12,6 +11,7 @@ import { prepareSelection, withStatementTimeout } from "@/lib/segments/selection
 import { benchCases, type BenchCase } from "./bench-cases";
 import { benchRefs } from "./bench-refs";
 import { writeMarkedSection } from "./bench-report";
+import { benchArgs, benchmarksFile, median, msText, openSeededBench, runBenchScript, timed, verdictText } from "./lib/bench-common";
 
 /**
  * Explain and the condition funnel on the benchmark database, for each benchmark script
@@ -46,17 +46,6 @@ export type ExplainBenchRow = {
 /** The acting user of the benchmark: an admin, for whom access checks pass without groups. */
 const benchUser: ActingUser = { id: 0, email: "bench@example.invalid", name: "Benchmark", role: "admin", groupIds: [], leadGroupIds: [] };
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await run();
-  return { ms: performance.now() - started, value };
-}
 
 export async function benchExplain(
   db: Db,
@@ -118,7 +107,7 @@ export async function benchExplain(
   return rows;
 }
 
-const ms = (v: number | null) => (v === null ? "—" : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const ms = (v: number | null) => (v === null ? "—" : msText(v));
 
 export function explainVerdicts(rows: ExplainBenchRow[]): string[] {
   return rows.flatMap((r) => [
@@ -180,39 +169,18 @@ function loadAverage(): string {
 }
 
 async function main(): Promise<number> {
-  if (!process.env.DATABASE_URL) {
-    console.error("Set DATABASE_URL to the seeded benchmark database (npm run bench creates segments_bench).");
-    return 1;
-  }
-  const args = process.argv.slice(2);
-  const option = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
-  process.env.DATABASE_POOL_SIZE = "1";
-  const db = await getDb();
-  const [info] = await queryRows<{ version: string; databaseId: number | null; events: number; profiles: number; comment: string | null }>(
-    db,
-    sql`SELECT current_setting('server_version') AS version,
-               (SELECT id FROM profile_databases WHERE name = 'Retail customers') AS "databaseId",
-               (SELECT reltuples::bigint FROM pg_class WHERE relname = 'events') AS events,
-               (SELECT count(*)::int FROM profiles) AS profiles,
-               (SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()) AS comment`,
-  );
-  if (!info.databaseId) {
-    console.error("This database has no “Retail customers” profile database: seed it with the demo data first.");
-    return 1;
-  }
-  const seeded = info.comment?.match(/seeded=(\S+)/)?.[1];
-  const now = seeded ? new Date(seeded) : new Date();
-  const databaseId = Number(info.databaseId);
+  const { has, option } = benchArgs();
+  const { db, databaseId, now, ...info } = await openSeededBench();
   const cases = benchCases(await benchRefs(db, databaseId, now)).filter((c) => !option("--only") || c.name.toLowerCase().includes(option("--only")!.toLowerCase()));
   const runs = Number(option("--runs") ?? 5);
   const load = loadAverage();
   const rows = await benchExplain(db, { databaseId, now, cases, runs, log: (m) => console.log(m) });
   console.log(`\n${explainTable(rows)}\n`);
   const missed = explainVerdicts(rows);
-  console.log(missed.length ? `Targets missed:\n${missed.map((m) => `  - ${m}`).join("\n")}` : "All explain and funnel targets met.");
-  if (!args.includes("--no-write") && !option("--only")) {
-    const file = path.join(process.cwd(), "docs", "benchmarks.md");
-    writeExplainSection(file, explainMarkdownSection(rows, { profiles: info.profiles, events: Number(info.events), postgres: `PostgreSQL ${info.version}`, runs, at: new Date(), load, loadEnd: loadAverage() }));
+  console.log(verdictText(missed, "All explain and funnel targets met."));
+  if (!has("--no-write") && !option("--only")) {
+    const file = benchmarksFile();
+    writeExplainSection(file, explainMarkdownSection(rows, { profiles: info.profiles, events: info.events, postgres: `PostgreSQL ${info.version}`, runs, at: new Date(), load, loadEnd: loadAverage() }));
     console.log(`Wrote ${path.relative(process.cwd(), file)}`);
   }
   return missed.length ? 3 : 0;
@@ -224,15 +192,4 @@ export function writeExplainSection(file: string, section: string): void {
 }
 
 // Run as a script (not when the main bench imports it).
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename ?? "")) {
-  main()
-    .then(async (code) => {
-      await closeDb();
-      process.exit(code);
-    })
-    .catch(async (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      await closeDb().catch(() => {});
-      process.exit(1);
-    });
-}
+runBenchScript(import.meta.filename, main);

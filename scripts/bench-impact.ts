@@ -1,13 +1,13 @@
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
-import { closeDb, getDb, queryRows, type Db } from "@/db/client";
+import { queryRows, type Db } from "@/db/client";
 import { impactFromRow, impactQuery, IMPACT_SAMPLE_SIZE, type Impact, type ImpactRow } from "@/lib/segments/impact";
 import type { ScriptInput } from "@/lib/segments/script";
 import { prepareSelection } from "@/lib/segments/selection";
 import { benchCases, rangeKeyBounds, type BenchCase, type BenchRefs } from "./bench-cases";
 import { BENCH_ADMIN, benchRefs } from "./bench-refs";
 import { writeMarkedSection } from "./bench-report";
+import { benchArgs, benchmarksFile, median, msText, openSeededBench, runBenchScript, timed, verdictText } from "./lib/bench-common";
 
 /**
  * "Preview changes" (SPEC §6 impact) against the SQL a DBA would write by hand for the same set
@@ -66,17 +66,6 @@ function handImpact(databaseId: number, saved: { where: string; limit?: number }
            (SELECT coalesce(json_agg(id ORDER BY id), '[]'::json) FROM (SELECT id FROM o WHERE NOT EXISTS (SELECT 1 FROM n WHERE n.id = o.id) ORDER BY id LIMIT ${IMPACT_SAMPLE_SIZE}) l) AS leaving_ids`;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await run();
-  return { ms: performance.now() - started, value };
-}
 
 /** Times the impact of each benchmark script's edit on `databaseId` (the demo's retail database). */
 export async function benchImpact(
@@ -141,7 +130,7 @@ export async function benchImpact(
 }
 
 const summary = (i: Impact) => `+${i.entering} −${i.leaving} =${i.staying}`;
-const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const ms = msText;
 
 export function impactVerdicts(rows: ImpactBenchRow[]): string[] {
   return rows.flatMap((r) => [
@@ -181,34 +170,15 @@ ${missed.length ? `**Targets missed:**\n\n${missed.map((m) => `- ${m}`).join("\n
 }
 
 async function main(): Promise<number> {
-  if (!process.env.DATABASE_URL) {
-    console.error("Set DATABASE_URL to the seeded benchmark database (npm run bench creates segments_bench).");
-    return 1;
-  }
-  const args = process.argv.slice(2);
-  const option = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
-  process.env.DATABASE_POOL_SIZE = "1";
-  const db = await getDb();
-  const [info] = await queryRows<{ version: string; databaseId: number | null; profiles: number; comment: string | null }>(
-    db,
-    sql`SELECT current_setting('server_version') AS version,
-               (SELECT id FROM profile_databases WHERE name = 'Retail customers') AS "databaseId",
-               (SELECT count(*)::int FROM profiles) AS profiles,
-               (SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()) AS comment`,
-  );
-  if (!info.databaseId) {
-    console.error("This database has no “Retail customers” profile database: seed it with the demo data first.");
-    return 1;
-  }
-  const seeded = info.comment?.match(/seeded=(\S+)/)?.[1];
-  const now = seeded ? new Date(seeded) : new Date();
+  const { has, option } = benchArgs();
+  const { db, databaseId, now, ...info } = await openSeededBench();
   const runs = Number(option("--runs") ?? 5);
-  const rows = await benchImpact(db, { refs: await benchRefs(db, Number(info.databaseId), now), runs, only: option("--only"), log: (m) => console.log(m) });
+  const rows = await benchImpact(db, { refs: await benchRefs(db, databaseId, now), runs, only: option("--only"), log: (m) => console.log(m) });
   console.log(`\n${impactTable(rows)}\n`);
   const missed = impactVerdicts(rows);
-  console.log(missed.length ? `Targets missed:\n${missed.map((m) => `  - ${m}`).join("\n")}` : "All impact targets met.");
-  if (args.includes("--write") && !option("--only")) {
-    const file = path.join(process.cwd(), "docs", "benchmarks.md");
+  console.log(verdictText(missed, "All impact targets met."));
+  if (has("--write") && !option("--only")) {
+    const file = benchmarksFile();
     writeImpactSection(file, impactMarkdownSection(rows, { profiles: info.profiles, postgres: `PostgreSQL ${info.version}`, runs, at: new Date() }));
     console.log(`Wrote ${path.relative(process.cwd(), file)}`);
   }
@@ -216,15 +186,4 @@ async function main(): Promise<number> {
 }
 
 // Run as a script (not when the main bench imports it).
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename ?? "")) {
-  main()
-    .then(async (code) => {
-      await closeDb();
-      process.exit(code);
-    })
-    .catch(async (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      await closeDb().catch(() => {});
-      process.exit(1);
-    });
-}
+runBenchScript(import.meta.filename, main);

@@ -1,5 +1,4 @@
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
@@ -13,6 +12,7 @@ import { BENCH_ADMIN, benchRefs } from "./bench-refs";
 import { analyticsMarkdownSection, analyticsTable, analyticsVerdicts, benchAnalytics, writeAnalyticsSection } from "./bench-analytics";
 import { actionsMarkdown, benchActions } from "./bench-actions";
 import { ensureBenchDatabase } from "./bench-db";
+import { benchServerUrl, median, pairedRatio, runBenchScript, timed } from "./lib/bench-common";
 import { consoleTable, markdownSection, verdicts, writeBenchSection, writeMarkedSection, type BenchResult } from "./bench-report";
 
 /**
@@ -79,25 +79,6 @@ function parseArgs(argv: string[]): Args | string {
   return args;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-/**
- * The median of engine/hand-written ratios of samples taken back to back: a burst of load from other
- * work on the machine hits both sides of a pair alike, so this is steadier than a ratio of medians.
- */
-function pairedRatio(samples: { engine: number[]; hand: number[] }): number {
-  return median(samples.engine.map((e, k) => e / Math.max(samples.hand[k], 0.001)));
-}
-
-async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await run();
-  return { ms: performance.now() - started, value };
-}
 
 type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Parent Relationship"?: string; Plans?: PlanNode[] };
 
@@ -206,7 +187,7 @@ async function main(): Promise<number> {
     return parsed === usage ? 0 : 2;
   }
   const args = parsed;
-  const serverUrl = process.env.DATABASE_URL;
+  const serverUrl = benchServerUrl();
   if (!serverUrl) {
     console.error(
       "npm run bench needs PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres). " +
@@ -394,13 +375,4 @@ async function main(): Promise<number> {
   return met && analyticsMissed.length === 0 && actionsMissed.length === 0 && others.length === 0 ? 0 : 3;
 }
 
-main()
-  .then(async (code) => {
-    await closeDb();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    await closeDb().catch(() => {});
-    process.exit(1);
-  });
+runBenchScript(import.meta.filename, main);

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { formatCount } from "@/lib/format";
-import { addToScenarioAction } from "@/lib/segment-actions/actions";
+import { submitSelectionAction } from "@/lib/segment-actions/actions";
 import { ActionDialog } from "./action-dialog";
 import { useActionTargets, type DialogSource } from "./use-targets";
 
@@ -22,7 +22,7 @@ export function AddToScenarioDialog({ open, onOpenChange, source }: { open: bool
       description={<>Adds the profiles of {source.label} to a scenario of the same profile database. Profiles already in it are not added twice.</>}
       submitLabel="Add profiles"
       canSubmit={scenarioId !== ""}
-      onSubmit={(key) => addToScenarioAction({ source: source.source, scenarioId: Number(scenarioId), idempotencyKey: key })}
+      onSubmit={(key) => submitSelectionAction("add_to_scenario", { source: source.source, scenarioId: Number(scenarioId), idempotencyKey: key })}
     >
       {error ? <p role="alert" className="text-sm text-destructive">{error}</p> : null}
       <div className="grid gap-1.5">

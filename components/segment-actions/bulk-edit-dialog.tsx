@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { formatCount } from "@/lib/format";
-import { bulkEditAction, previewBulkEditAction } from "@/lib/segment-actions/actions";
+import { previewBulkEditAction, submitSelectionAction } from "@/lib/segment-actions/actions";
 import { EDITABLE_SYSTEM_FIELDS, type ProfileChange } from "@/lib/segment-actions/schema";
 import type { FieldType } from "@/lib/segments/fields";
 import { ActionDialog } from "./action-dialog";
@@ -111,7 +111,7 @@ export function BulkEditDialog({ open, onOpenChange, source, title }: { open: bo
       description={<>Changes every profile of {source.label}. Each changed value is kept in the profile history (who, when, old and new value).</>}
       submitLabel={confirmed ? `Apply to ${formatCount(preview.willChange)} profiles` : "Apply changes"}
       canSubmit={confirmed && preview.willChange > 0}
-      onSubmit={(key) => bulkEditAction({ ...params, idempotencyKey: key })}
+      onSubmit={(key) => submitSelectionAction("bulk_edit", { ...params, idempotencyKey: key })}
       extraAction={
         <Button type="button" variant="outline" onClick={count} disabled={!complete || counting}>
           Count profiles to change

@@ -4,7 +4,7 @@ import { useState } from "react";
 import Link from "next/link";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
-import { copyToDatabaseAction } from "@/lib/segment-actions/actions";
+import { submitSelectionAction } from "@/lib/segment-actions/actions";
 import { ActionDialog } from "./action-dialog";
 import { useActionTargets, type DialogSource } from "./use-targets";
 
@@ -24,7 +24,7 @@ export function CopyToDatabaseDialog({ open, onOpenChange, source }: { open: boo
       description={<>Copies the profiles of {source.label} into another profile database as new profiles: system fields, subscriptions, and the custom fields both databases declare with the same key and type.</>}
       submitLabel="Copy profiles"
       canSubmit={targetId !== ""}
-      onSubmit={(key) => copyToDatabaseAction({ source: source.source, targetDatabaseId: Number(targetId), onExistingEmail: mode, idempotencyKey: key })}
+      onSubmit={(key) => submitSelectionAction("copy_to_database", { source: source.source, targetDatabaseId: Number(targetId), onExistingEmail: mode, idempotencyKey: key })}
     >
       {error ? <p role="alert" className="text-sm text-destructive">{error}</p> : null}
       {targets && targets.databases.length === 0 ? (

@@ -5,7 +5,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { formatCount } from "@/lib/format";
-import { copyToStaticSegmentAction } from "@/lib/segment-actions/actions";
+import { submitSelectionAction } from "@/lib/segment-actions/actions";
 import { ActionDialog } from "./action-dialog";
 import { useActionTargets, type DialogSource } from "./use-targets";
 
@@ -27,7 +27,7 @@ export function CopyToStaticSegmentDialog({ open, onOpenChange, source, title }:
       description={<>Adds the profiles of {source.label} to a static segment of the same profile database. Profiles already in it are not added twice.</>}
       submitLabel="Copy profiles"
       canSubmit={Boolean(targets) && (effectiveMode === "new" ? name.trim() !== "" : segmentId !== "")}
-      onSubmit={(key) => copyToStaticSegmentAction({ source: source.source, target, idempotencyKey: key })}
+      onSubmit={(key) => submitSelectionAction("copy_to_static_segment", { source: source.source, target, idempotencyKey: key })}
     >
       {error ? <p role="alert" className="text-sm text-destructive">{error}</p> : null}
       <div role="radiogroup" aria-label="Target" className="grid gap-3">

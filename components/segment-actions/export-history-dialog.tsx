@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { exportHistoryAction } from "@/lib/segment-actions/actions";
+import { submitSelectionAction } from "@/lib/segment-actions/actions";
 import { ActionDialog } from "./action-dialog";
 import type { DialogSource } from "./use-targets";
 
@@ -24,7 +24,7 @@ export function ExportHistoryDialog({ open, onOpenChange, source }: { open: bool
       description={<>A CSV of what happened to the profiles of {source.label}: their events (interactions and behaviour) and the changes made to them — who, what, when, old and new values — in the period (UTC days, both included).</>}
       submitLabel="Export"
       canSubmit={Boolean(from && to) && include.length > 0}
-      onSubmit={(key) => exportHistoryAction({ source: source.source, from, to, include, idempotencyKey: key })}
+      onSubmit={(key) => submitSelectionAction("export_history", { source: source.source, from, to, include, idempotencyKey: key })}
     >
       <div className="flex flex-wrap gap-4">
         <div className="grid gap-1.5">

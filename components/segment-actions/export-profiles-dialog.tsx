@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { EXPORT_SUBSCRIPTION_COLUMNS, EXPORT_SYSTEM_COLUMNS } from "@/lib/segment-actions/schema";
-import { exportProfilesAction } from "@/lib/segment-actions/actions";
+import { submitSelectionAction } from "@/lib/segment-actions/actions";
 import { ActionDialog } from "./action-dialog";
 import { useActionTargets, type DialogSource } from "./use-targets";
 
@@ -29,7 +29,7 @@ export function ExportProfilesDialog({ open, onOpenChange, source }: { open: boo
       description={<>Writes every profile of {source.label} in id order to a file you can download when it is ready. CSV has a header row; text that a spreadsheet would read as a formula gets a leading apostrophe.</>}
       submitLabel="Export"
       canSubmit={Boolean(targets) && chosen.length > 0}
-      onSubmit={(key) => exportProfilesAction({ source: source.source, format, fields: chosen, idempotencyKey: key })}
+      onSubmit={(key) => submitSelectionAction("export_profiles", { source: source.source, format, fields: chosen, idempotencyKey: key })}
     >
       {error ? <p role="alert" className="text-sm text-destructive">{error}</p> : null}
       <fieldset className="flex gap-4">

@@ -94,4 +94,4 @@ function Slider({
   );
 }
 
-export { Slider, type SliderProps };
+export { Slider };

@@ -30,7 +30,7 @@ vi.mock("@/lib/auth/session", async () => {
   const { getDb: db } = await import("@/db/client");
   const { loadActingUser: load } = await import("@/lib/access/acting-user");
   const currentUser = async () => (session.userId === null ? null : load(await db(), session.userId));
-  return { currentUser, requireUser: currentUser, requireActionUser: currentUser };
+  return { currentUser, requireUser: currentUser };
 });
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
 vi.mock("next/navigation", () => ({

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { memberEmailSchema } from "@/lib/access-groups/schema";
 import { createDatabaseSchema, FIELD_TYPES } from "@/lib/databases/schema";
 import { segmentInputSchema } from "@/lib/dynamic-segments/save";
+import type { SegmentInputParsed } from "@/lib/dynamic-segments/segment-schema";
 import { segmentSorts } from "@/lib/dynamic-segments/list";
 import { eventInputSchema, MAX_EVENTS_PER_REQUEST } from "@/lib/events/schema";
 import { EXPORT_FORMATS } from "@/lib/export/stream";
@@ -74,6 +75,20 @@ export const createSegmentBody = z.strictObject({
 
 /** PATCH: any of the create fields; `database_id` may only repeat the current one. */
 export const updateSegmentBody = createSegmentBody.partial();
+
+/** A parsed create body as the segment's input (the same field schemas; only the names differ). */
+export function segmentInputOfBody(body: z.output<typeof createSegmentBody>): SegmentInputParsed {
+  return {
+    name: body.name,
+    databaseId: body.database_id,
+    range: body.range,
+    conditions: body.conditions,
+    limit: body.limit,
+    description: body.description,
+    tags: body.tags,
+    accessGroupIds: body.access_groups,
+  };
+}
 
 export const addMemberBody = z.strictObject({ email: memberEmailSchema });
 

@@ -11,6 +11,7 @@ import * as segmentsRoute from "@/app/api/v1/segments/route";
 import { getDb, queryRows } from "@/db/client";
 import { makeDatabase, makeGroup, makeSegment, makeUser } from "@/db/testing/fixtures";
 import { insertProfiles } from "@/lib/profiles/queries";
+import { selectionWork } from "@/lib/segments/selection";
 import { configureRateLimit } from "./rate-limit";
 import { call, callJson, tokenFor } from "./testing";
 
@@ -55,6 +56,17 @@ describe("POST /segments, GET /segments, GET /segments/{id}", () => {
     const list = await callJson(segmentsRoute.GET, "GET", "/segments", { token: insider, query: { q: "Berliners", page_size: "10" } });
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ total: 1, page: 1, page_size: 10, data: [{ id: created.body.id, count: 400 }] });
+  });
+
+  it("a save (POST, PATCH) parses its body once and prepares its selection once", async () => {
+    const before = { ...selectionWork };
+    const created = await callJson(segmentsRoute.POST, "POST", "/segments", { token: insider, body: { name: "Prepared once", database_id: databaseId, conditions: berlin } });
+    expect(created.status).toBe(201);
+    expect({ parses: selectionWork.parses - before.parses, preparations: selectionWork.preparations - before.preparations }).toEqual({ parses: 0, preparations: 1 });
+    const again = { ...selectionWork };
+    const changed = await callJson(segmentRoute.PATCH, "PATCH", `/segments/${created.body.id}`, { token: insider, body: { range: { from: 0, to: 50 } }, ...params(created.body.id) });
+    expect(changed.status).toBe(200);
+    expect({ parses: selectionWork.parses - again.parses, preparations: selectionWork.preparations - again.preparations }).toEqual({ parses: 0, preparations: 1 });
   });
 
   it("answers each validation error with its path", async () => {

@@ -3,7 +3,6 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db/client";
 import { orUnavailable } from "@/db/errors";
-import { AppError } from "@/lib/errors";
 import { loadActingUser, type ActingUser } from "@/lib/access/acting-user";
 import { auth } from "./auth";
 import { liveSession } from "./live-session";
@@ -29,12 +28,5 @@ export const currentUser = cache(async (): Promise<ActingUser | null> => {
 export async function requireUser(): Promise<ActingUser> {
   const user = await currentUser();
   if (!user) redirect("/login");
-  return user;
-}
-
-/** For server actions: the signed-in user, or an `unauthorized` error the action reports. */
-export async function requireActionUser(): Promise<ActingUser> {
-  const user = await currentUser();
-  if (!user) throw new AppError("unauthorized", "Your session has ended. Sign in again.");
   return user;
 }

@@ -2,6 +2,7 @@ import { count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
+import { selectionWork } from "@/lib/segments/selection";
 import { makeDatabase, makeUser } from "@/db/testing/fixtures";
 import { saveSegmentAction, saveSegmentValuesAction } from "./builder-actions";
 import { formErrorsOf, type BuilderFormValues } from "./segment-schema";
@@ -82,6 +83,16 @@ describe("saving a segment", () => {
   it("saves valid values once and opens the new segment", async () => {
     await expect(saveSegmentValuesAction(values({ name: "Saved Berliners" }))).rejects.toMatchObject({ digest: expect.stringMatching(/^NEXT_REDIRECT;replace;\/segments\/dynamic\/\d+/) });
     expect(await segmentsNamed("Saved Berliners")).toBe(1);
+  });
+
+  it("a save parses its values once at the edge and prepares the selection once, through the first count and the version", async () => {
+    const before = { ...selectionWork };
+    await expect(saveSegmentValuesAction(values({ name: "Prepared once" }))).rejects.toMatchObject({ digest: expect.stringMatching(/^NEXT_REDIRECT/) });
+    expect({ parses: selectionWork.parses - before.parses, preparations: selectionWork.preparations - before.preparations }).toEqual({ parses: 0, preparations: 1 });
+    const [saved] = await (await getDb()).select({ id: dynamicSegments.id, count: dynamicSegments.lastCount }).from(dynamicSegments).where(eq(dynamicSegments.name, "Prepared once"));
+    const again = { ...selectionWork };
+    await expect(saveSegmentValuesAction(values({ id: String(saved.id), name: "Prepared once", rangeTo: "50" }))).rejects.toMatchObject({ digest: expect.stringMatching(/^NEXT_REDIRECT/) });
+    expect({ parses: selectionWork.parses - again.parses, preparations: selectionWork.preparations - again.preparations }).toEqual({ parses: 0, preparations: 1 });
   });
 
   it("answers a tampered segment id as not found", async () => {

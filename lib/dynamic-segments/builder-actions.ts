@@ -9,7 +9,7 @@ import type { Script } from "@/lib/segments/script";
 import { calculateSavedSegment, calculateSelection, prepareSelection, showSelection, type SelectionProfile } from "@/lib/segments/selection";
 import { idSchema } from "@/lib/validation/input";
 import { ruleInput, type RuleInput } from "./rule-input";
-import { createSegment, segmentConditions, updateSegment } from "./save";
+import { changeSegment, insertSegment, prepareSegment, segmentConditions } from "./save";
 import { formValuesFromFormData, segmentFormSchema, type BuilderFormValues } from "./segment-schema";
 
 export type ShownProfile = SelectionProfile;
@@ -34,7 +34,7 @@ export const showRuleAction = defineAction({
   handler: async ({ rule }, { db, user }) => ({ profiles: (await showSelection(db, user, rule)) as ShownProfile[] }),
 });
 
-/** Checks conditions from the Script editor against the source's fields and segments; issues come back as data (Script-relative paths). */
+/** Checks conditions from the Script editor against the source's fields and segments; issues come back as data, at the rule's paths (`conditions.groups[0]…`). */
 export const checkConditionsAction = defineAction({
   key: "segments.checkConditions",
   input: z.strictObject({ databaseId: z.number(), conditions: z.custom<Script>(), segmentId: segmentId.optional() }),
@@ -43,8 +43,7 @@ export const checkConditionsAction = defineAction({
       await prepareSelection(db, user, { databaseId: input.databaseId, conditions: input.conditions }, { segmentId: input.segmentId });
       return { issues: [] };
     } catch (error) {
-      // The editor marks Script-relative paths; the rule's own schema reports them under `conditions`.
-      if (error instanceof AppError && error.code === "validation_failed") return { issues: error.issues.map((i) => ({ ...i, path: i.path.replace(/^conditions\.?/, "") })) };
+      if (error instanceof AppError && error.code === "validation_failed") return { issues: error.issues };
       throw error;
     }
   },
@@ -72,13 +71,15 @@ function savedId(text: string): number | undefined {
 const saveInput = segmentFormSchema.and(z.object({ id: z.string() }));
 
 /**
- * Saves (the data layer checks access and the rule), then opens the segment. A failure answers every
- * issue at its path — form inputs by name, conditions under `conditions.` — and the form puts each on
- * its input (`formErrorsOf`).
+ * Saves, then opens the segment: the values parsed once (`saveInput`), the selection prepared once
+ * (access, rule, compiled SQL) and carried through the write to the first count. A failure answers
+ * every issue at its path — form inputs by name, conditions at the rule's `conditions.groups[0]…` — and
+ * the form puts each on its input (`formErrorsOf`).
  */
 async function save({ id: idText, ...input }: z.output<typeof saveInput>, { db, user }: ActionContext): Promise<never> {
   const id = savedId(idText);
-  const saved = id ? await updateSegment(db, user, id, input) : await createSegment(db, user, input);
+  const segment = await prepareSegment(db, user, input, { segmentId: id });
+  const saved = id ? await changeSegment(db, user, segment) : await insertSegment(db, user, segment);
   revalidatePath("/segments/dynamic");
   redirect(`/segments/dynamic/${saved.id}${saved.warning ? "?calc=timeout" : ""}`);
 }

@@ -5,24 +5,53 @@ import type { Db } from "@/db/client";
 import { accessGroups, dynamicSegmentAccessGroups, dynamicSegments, segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/access/acting-user";
-import { AppError, invalid, type Issue } from "@/lib/errors";
+import { AppError, invalid } from "@/lib/errors";
 import { issuesFromZod, scriptSchema } from "@/lib/segments/script";
-import { calculateSavedSegment, prepareSelection } from "@/lib/segments/selection";
+import { countSavedSegment, prepareRule, type PreparedSelection } from "@/lib/segments/selection";
 import { changeDetails, changedFields, type SegmentState } from "./change-log";
 import { assertNameFree, isNameIndexViolation, nameConflict } from "./names";
-import { segmentInputSchema } from "./segment-schema";
+import { segmentInputSchema, type SegmentInputParsed } from "./segment-schema";
 import { appendSegmentVersion, latestVersionNumber, lockSegmentRow } from "./versions";
 
 export { segmentInputSchema };
 export type SegmentInput = z.input<typeof segmentInputSchema>;
-type ParsedInput = z.output<typeof segmentInputSchema>;
+/** A segment's input before it is parsed, as tests, scripts and stored versions hold it. */
+export type UnparsedSegmentInput = { [K in keyof SegmentInput]?: unknown };
 
 export type SaveResult = { id: number; count: number | null; calculatedAt: Date | null; warning?: string };
 
-function parseInput(input: unknown): ParsedInput {
+/**
+ * What a save writes: the segment's input as the edge (server action, API route) parsed it, and its
+ * selection prepared once — authorized, validated and compiled — which the save carries through to the
+ * version it writes and its first count.
+ */
+export type PreparedSegment = { data: SegmentInputParsed; selection: PreparedSelection; segmentId?: number };
+
+/** Parses a segment's input (for callers that hold it unparsed: tests, scripts, `updateSegment`). */
+export function parseSegmentInput(input: UnparsedSegmentInput): SegmentInputParsed {
   const parsed = segmentInputSchema.safeParse(input);
   if (!parsed.success) throw invalid(issuesFromZod(parsed.error));
   return parsed.data;
+}
+
+/**
+ * Prepares a parsed segment for saving, once: for a saved segment (`segmentId`), it must be visible
+ * and keep its source; then the rule is checked (access to the database and the segments it refers
+ * to, fields, cycles) and compiled. Issues are at the segment input's paths, which are the rule's
+ * (`range.to`, `conditions.groups[0].conditions[1].value`): nothing is renamed.
+ */
+export async function prepareSegment(db: Db, user: ActingUser, data: SegmentInputParsed, opts: { segmentId?: number } = {}): Promise<PreparedSegment> {
+  if (opts.segmentId !== undefined) {
+    const visible = await requireVisibleDynamicSegment(db, user, opts.segmentId);
+    if (data.databaseId !== visible.databaseId) throw invalid([{ path: "databaseId", message: "The source cannot change after the first save." }]);
+  }
+  const rule = { databaseId: data.databaseId, range: data.range, conditions: data.conditions, limit: data.limit };
+  try {
+    return { data, selection: await prepareRule(db, user, rule, { segmentId: opts.segmentId }), segmentId: opts.segmentId };
+  } catch (error) {
+    if (error instanceof AppError && error.code === "validation_failed") throw invalid(error.issues, "Some conditions are not valid.");
+    throw error;
+  }
 }
 
 /** Groups the user may put on a segment: their own; admins any group. */
@@ -37,31 +66,13 @@ async function checkGroups(db: Db, user: ActingUser, ids: number[]): Promise<voi
   if (refused.length) throw invalid([{ path: "accessGroupIds", message: "You can only give a segment access groups you belong to." }]);
 }
 
-/** Validates the rule for the user (access to the database and referenced segments, fields, cycles). */
-async function checkRule(db: Db, user: ActingUser, input: ParsedInput, segmentId?: number): Promise<void> {
-  try {
-    await prepareSelection(db, user, { databaseId: input.databaseId, range: input.range, conditions: input.conditions, limit: input.limit }, { segmentId });
-  } catch (error) {
-    if (error instanceof AppError && error.code === "validation_failed") {
-      throw invalid(error.issues.map((i) => prefixed(i)), "Some conditions are not valid.");
-    }
-    throw error;
-  }
-}
-
-/** Script issues are reported under `conditions`, the rest under their own names. */
-function prefixed(issue: Issue): Issue {
-  if (/^(range|limit|conditions|databaseId)/.test(issue.path)) return issue;
-  return { ...issue, path: issue.path ? `conditions.${issue.path}` : "conditions" };
-}
-
 /**
  * Calculates a just-saved segment inside the save's transaction (a savepoint), so that the version it
  * writes records the count at save; a too-heavy selection keeps the segment and says why it has no count.
  */
-async function firstCount(tx: Db, user: ActingUser, id: number): Promise<SaveResult> {
+async function firstCount(tx: Db, user: ActingUser, id: number, selection: PreparedSelection): Promise<SaveResult> {
   try {
-    const { count, calculatedAt } = await calculateSavedSegment(tx, user, id);
+    const { count, calculatedAt } = await countSavedSegment(tx, user, id, selection);
     return { id, count, calculatedAt };
   } catch (error) {
     if (error instanceof AppError && error.code === "timeout") return { id, count: null, calculatedAt: null, warning: error.message };
@@ -79,10 +90,14 @@ async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Saves a new segment, records it in its update log and calculates its first count. */
-export async function createSegment(db: Db, user: ActingUser, input: unknown): Promise<SaveResult> {
-  const data = parseInput(input);
-  await checkRule(db, user, data);
+/** Saves a new segment (unparsed input: tests and scripts; the edges call `prepareSegment` and `insertSegment`). */
+export async function createSegment(db: Db, user: ActingUser, input: UnparsedSegmentInput): Promise<SaveResult> {
+  return insertSegment(db, user, await prepareSegment(db, user, parseSegmentInput(input)));
+}
+
+/** Saves a new, prepared segment, records it in its update log and calculates its first count. */
+export async function insertSegment(db: Db, user: ActingUser, { data, selection, segmentId }: PreparedSegment): Promise<SaveResult> {
+  if (segmentId !== undefined) throw new Error("insertSegment: this segment was prepared as a change of a saved one.");
   await checkGroups(db, user, data.accessGroupIds);
   await assertNameFree(db, data.databaseId, data.name);
   return uniqueName(() => db.transaction(async (tx) => {
@@ -102,10 +117,26 @@ export async function createSegment(db: Db, user: ActingUser, input: unknown): P
       .returning({ id: dynamicSegments.id });
     if (data.accessGroupIds.length) await tx.insert(dynamicSegmentAccessGroups).values(data.accessGroupIds.map((groupId) => ({ segmentId: row.id, groupId })));
     await tx.insert(segmentUpdateLog).values({ segmentId: row.id, userId: user.id, kind: "created", details: { version: 1 } });
-    const saved = await firstCount(tx, user, row.id);
+    const saved = await firstCount(tx, user, row.id, selection);
     await appendSegmentVersion(tx, { segmentId: row.id, n: 1, userId: user.id, definition: data, count: saved.count });
     return saved;
   }));
+}
+
+/**
+ * Changes a saved segment from unparsed input (tests and scripts; the edges call `prepareSegment` and
+ * `changeSegment`); an absent `databaseId` is the segment's own.
+ */
+export async function updateSegment(
+  db: Db,
+  user: ActingUser,
+  segmentId: number,
+  input: UnparsedSegmentInput,
+  opts: { restoredFrom?: number } = {},
+): Promise<SaveResult & { version: number | null }> {
+  const visible = await requireVisibleDynamicSegment(db, user, segmentId);
+  const data = parseSegmentInput({ ...input, databaseId: input.databaseId ?? visible.databaseId });
+  return changeSegment(db, user, await prepareSegment(db, user, data, { segmentId }), opts);
 }
 
 /**
@@ -113,11 +144,13 @@ export async function createSegment(db: Db, user: ActingUser, input: unknown): P
  * names only what changed by meaning (with before → after), and a changed range, conditions or limit
  * writes the next version with the count at save. `restoredFrom`: the version being restored.
  */
-export async function updateSegment(db: Db, user: ActingUser, segmentId: number, input: unknown, opts: { restoredFrom?: number } = {}): Promise<SaveResult & { version: number | null }> {
-  const visible = await requireVisibleDynamicSegment(db, user, segmentId);
-  const data = parseInput({ ...(input as object), databaseId: (input as { databaseId?: unknown })?.databaseId ?? visible.databaseId });
-  if (data.databaseId !== visible.databaseId) throw invalid([{ path: "databaseId", message: "The source cannot change after the first save." }]);
-  await checkRule(db, user, data, segmentId);
+export async function changeSegment(
+  db: Db,
+  user: ActingUser,
+  { data, selection, segmentId }: PreparedSegment,
+  opts: { restoredFrom?: number } = {},
+): Promise<SaveResult & { version: number | null }> {
+  if (segmentId === undefined) throw new Error("changeSegment: prepare the segment with its id.");
   const assignable = new Set(await assignableGroupIds(db, user));
   await checkGroups(db, user, data.accessGroupIds);
   await assertNameFree(db, data.databaseId, data.name, segmentId);
@@ -162,7 +195,7 @@ export async function updateSegment(db: Db, user: ActingUser, segmentId: number,
       const details = await changeDetails(tx, before, after, changed, version, version !== null ? opts.restoredFrom : undefined);
       await tx.insert(segmentUpdateLog).values({ segmentId, userId: user.id, kind: "updated", details: details as Record<string, unknown> });
     }
-    const saved = await firstCount(tx, user, segmentId);
+    const saved = await firstCount(tx, user, segmentId, selection);
     if (version !== null) await appendSegmentVersion(tx, { segmentId, n: version, userId: user.id, definition: data, count: saved.count, restoredFrom: opts.restoredFrom });
     return { ...saved, version };
   }));

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Issue } from "@/lib/errors";
-import { formatPath, limitSchema, parseScriptText, rangeSchema, scriptSchema } from "@/lib/segments/script";
+import { formatPath, issuesFromZod, limitSchema, rangeSchema, readScriptJson, scriptSchema } from "@/lib/segments/script";
 import { idSchema, storableText } from "@/lib/validation/input";
 import type { SegmentFormValues } from "./builder-types";
 
@@ -112,17 +112,24 @@ export const segmentFormSchema = z
     accessGroupIds: z.array(z.string()),
   })
   .transform((values, ctx) => {
-    const script = parseScriptText(values.script);
+    // The Script text is only read as JSON here: the segment input's schema checks it, once, as `conditions`.
+    const script = readScriptJson(values.script);
     if (!script.ok) {
       for (const issue of script.issues) ctx.addIssue({ code: "custom", path: ["script"], message: scriptMessage(issue) });
     }
-    const parsed = segmentInputSchema.safeParse(segmentInputFromForm(values, script.ok ? script.value : null));
+    const parsed = segmentInputSchema.safeParse(segmentInputFromForm(values, script.ok ? script.value : null), { reportInput: true });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const path = formatPath(issue.path);
+      for (const raw of parsed.error.issues) {
+        const path = formatPath(raw.path);
         const field = formFieldOf(path);
-        const message = issue.code === "invalid_type" && issue.input === undefined ? "This is required." : issue.message;
-        ctx.addIssue({ code: "custom", path: [field], message: field === "script" ? scriptMessage({ path: path.replace(/^conditions\.?/, ""), message }) : formMessage(field, { path, message }) });
+        if (field === "script") {
+          // Inside the conditions, the words the Script's parser uses everywhere (unknown keys, expected types).
+          for (const issue of issuesFromZod(new z.ZodError([raw]))) ctx.addIssue({ code: "custom", path: [field], message: scriptMessage(scriptRelative(issue)) });
+          continue;
+        }
+        // The form's text made into the input's types: a value of the wrong type is one not entered (`limit: ""`).
+        const message = raw.code === "invalid_type" ? "This is required." : raw.message;
+        ctx.addIssue({ code: "custom", path: [field], message: formMessage(field, { path, message }) });
       }
       return z.NEVER;
     }
@@ -130,6 +137,14 @@ export const segmentFormSchema = z
   });
 
 export type SegmentInputParsed = z.output<typeof segmentInputSchema>;
+
+/**
+ * An issue at the rule's paths (`conditions.groups[0].conditions[1].value`, what the server and the
+ * API answer) as the builder marks it, relative to the Script it edits (`groups[0].conditions[1].value`).
+ */
+export function scriptRelative(issue: Issue): Issue {
+  return { ...issue, path: issue.path.replace(/^conditions(\.|$)/, "") };
+}
 
 /** `groups[1].conditions[0].value` in words: "Group 2, condition 1". */
 export function describeConditionPath(path: string): string {
@@ -156,7 +171,7 @@ export function formErrorsOf(failure: { message: string; issues?: readonly Issue
   for (const issue of failure.issues ?? []) {
     const field = formFieldOf(issue.path);
     if (field === "script" && issue.path !== "script") {
-      const relative = { ...issue, path: issue.path.replace(/^conditions\.?/, "") };
+      const relative = scriptRelative(issue);
       conditionIssues.push(relative);
       fieldErrors.script ??= scriptMessage(relative);
     } else fieldErrors[field] ??= formMessage(field, issue);

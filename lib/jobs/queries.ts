@@ -5,6 +5,7 @@ import { jobs, users, type Job, type JobStatus } from "@/db/schema";
 import { databaseVisible, dynamicSegmentVisible, staticSegmentVisible } from "@/lib/access/visibility";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { notFound } from "@/lib/errors";
+import { jobTargetParams } from "@/lib/segment-actions/registry";
 
 /** A job as the pages and the progress bar show it: no parameters, no file paths. */
 export type JobView = {
@@ -50,7 +51,7 @@ export function toJobView(job: Job, userName: string | null = null): JobView {
 }
 
 /** A job parameter that names an id (validated when queued), as a number for the visibility joins. */
-const paramId = (path: string[]) => {
+const paramId = (path: readonly string[]) => {
   const text = sql`(${jobs.params} #>> '{${sql.raw(path.join(","))}}')`;
   return sql`(case when ${text} ~ '^[0-9]{1,10}$' then (${text})::bigint end)`;
 };
@@ -58,8 +59,9 @@ const paramId = (path: string[]) => {
 /**
  * Jobs a user may see: their own (an admin: everyone's), and only while the user can still see what
  * the job read and wrote as it is now (SPEC §3): the source database, the saved source segment, the
- * target static segment or profile database. Narrowing access hides old jobs, their status and their
- * downloads (404). A scenario target belongs to the source database, so that check covers it.
+ * target static segment or profile database (where the parameters name them, the registry entries
+ * say: `targets`). Narrowing access hides old jobs, their status and their downloads (404). A scenario
+ * target belongs to the source database, so that check covers it.
  */
 function visibleJobs(user: ActingUser): SQL | undefined {
   if (user.role === "admin") return undefined;
@@ -67,8 +69,8 @@ function visibleJobs(user: ActingUser): SQL | undefined {
     eq(jobs.userId, user.id),
     sql`(${jobs.databaseId} is null or ${databaseVisible(user, jobs.databaseId)})`,
     sql`(${jobs.sourceSegmentId} is null or ${dynamicSegmentVisible(user, jobs.sourceSegmentId)})`,
-    staticSegmentVisible(user, paramId(["target", "staticSegmentId"])),
-    databaseVisible(user, paramId(["targetDatabaseId"])),
+    ...jobTargetParams.staticSegment.map((path) => staticSegmentVisible(user, paramId(path))),
+    ...jobTargetParams.database.map((path) => databaseVisible(user, paramId(path))),
   );
 }
 

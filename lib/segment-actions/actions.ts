@@ -2,30 +2,34 @@
 
 import { z } from "zod";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
-import { defineAction, type Action } from "@/lib/actions/define-action";
+import type { PolicyKey } from "@/lib/access/policy";
+import { defineAction, failure, type Action, type ActionResult } from "@/lib/actions/define-action";
+import { invalid } from "@/lib/errors";
 import { getJob, type JobView } from "@/lib/jobs/queries";
 import { idempotencyKeySchema } from "@/lib/jobs/queue";
 import { previewBulkEdit } from "./bulk-edit";
 import type { SelectionAction } from "./define";
 import { actionRunner, submitParsedAction } from "./jobs";
-import { selectionActions } from "./registry";
+import { selectionActionList, type SelectionActionKind, type SelectionActionParams } from "./registry";
 import { bulkEditSchema } from "./schema";
 import { actionTargets } from "./targets";
 
 /*
- * The actions on a selection, as the dialogs call them, made from the registry: each takes the
- * action's parameters (its schema, so a wrong field in a dialog fails `tsc`) with the idempotency key
- * made when the dialog opened — sending it twice answers the same job. The role (the entry's policy
- * key), the parameters and access to source and target are checked before anything is queued; the
- * job then runs in the background.
+ * The actions on a selection, as the dialogs call them, made from the registry — a new entry needs no
+ * line here: `submitSelectionAction(kind, params)` takes the action's parameters (its schema, so a
+ * wrong field in a dialog fails `tsc`) with the idempotency key made when the dialog opened — sending
+ * it twice answers the same job. The role (the entry's policy key), the parameters and access to
+ * source and target are checked before anything is queued; the job then runs in the background.
  */
+
+/** What a dialog sends for the action of `kind`: its parameters and the dialog's idempotency key. */
+export type SelectionActionInput<K extends SelectionActionKind> = SelectionActionParams<K> & { idempotencyKey: string };
 
 /**
  * A submission of a registry entry: its parameters plus the dialog's key, parsed once (issue paths as
- * in the parameters). Typed from the entry's own schema (spelled out: inferred through the generic
- * `safeExtend`, the input type would widen to any object).
+ * in the parameters), after the role check for the entry's own policy key.
  */
-function selectionAction<S extends z.ZodObject>(entry: SelectionAction & { schema: S }): Action<z.input<S> & { idempotencyKey: string }, JobView> {
+function selectionAction(entry: SelectionAction & { schema: z.ZodObject }): Action<Record<string, unknown>, JobView> {
   return defineAction({
     key: entry.policyKey,
     input: entry.schema.safeExtend({ idempotencyKey: idempotencyKeySchema }),
@@ -36,12 +40,17 @@ function selectionAction<S extends z.ZodObject>(entry: SelectionAction & { schem
   });
 }
 
-export const copyToStaticSegmentAction = selectionAction(selectionActions.copy_to_static_segment);
-export const copyToDatabaseAction = selectionAction(selectionActions.copy_to_database);
-export const bulkEditAction = selectionAction(selectionActions.bulk_edit);
-export const addToScenarioAction = selectionAction(selectionActions.add_to_scenario);
-export const exportProfilesAction = selectionAction(selectionActions.export_profiles);
-export const exportHistoryAction = selectionAction(selectionActions.export_history);
+const submissions = new Map(selectionActionList.map((entry) => [entry.kind as string, selectionAction(entry)]));
+
+/** Submits the action of `kind` on a selection (every entry of the registry; its own policy key). */
+export const submitSelectionAction = Object.assign(
+  async <K extends SelectionActionKind>(kind: K, input: SelectionActionInput<K>): Promise<ActionResult<JobView>> => {
+    const submit = submissions.get(kind);
+    if (!submit) return failure(invalid([{ path: "kind", message: "There is no such action." }]));
+    return submit(input);
+  },
+  { policyKeys: [...new Set(selectionActionList.map((entry) => entry.policyKey))] as readonly PolicyKey[] },
+);
 
 /** How many profiles a bulk edit would change, to confirm before applying. */
 export const previewBulkEditAction = defineAction({

@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { requireScenarioTarget } from "@/lib/scenarios/queries";
 import {
-  countSelection,
+  countForWork,
   emptySelection,
   inActionTransaction,
   lockKeys,
@@ -43,10 +43,7 @@ async function run(db: Db, user: ActingUser, params: AddToScenarioParams, ctx: R
     const scenario = await requireScenarioTarget(tx, user, params.scenarioId, source.databaseId);
     await lockTarget(tx, lockKeys.scenario(scenario.id), `Profiles are already being added to the scenario “${scenario.name}”. Wait for it to finish, then try again.`);
 
-    ctx.progress?.({ stage: "Counting the selection" });
-    const total = await countSelection(tx, source);
-    if (total === 0) throw emptySelection();
-    ctx.progress?.({ total, done: 0, stage: `Adding ${profilesWord(total)}` });
+    await countForWork(tx, source, ctx, (profiles) => `Adding ${profiles}`);
 
     const { selected, added } = await scalar(
       tx,

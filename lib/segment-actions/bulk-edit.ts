@@ -6,8 +6,8 @@ import { databaseFields } from "@/lib/databases/queries";
 import { invalid } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
 import {
+  countForWork,
   countSelection,
-  emptySelection,
   inActionTransaction,
   lockKeys,
   lockTarget,
@@ -48,7 +48,7 @@ async function plan(db: Db, user: ActingUser, params: BulkEditParams): Promise<A
   const source = await resolveSource(db, user, params.source);
   const changes = await checkedChanges(db, source, params.changes);
   return {
-    title: `Bulk edit profiles: ${describeChanges(changes)}`,
+    title: `${bulkEditEntry.label}: ${describeChanges(changes)}`,
     lockKey: lockKeys.profiles(source.databaseId),
     databaseId: source.databaseId,
     sourceSegmentId: source.segment?.id ?? null,
@@ -76,10 +76,7 @@ async function run(
 
   return inActionTransaction(db, { isolation: "repeatable read" }, async (tx) => {
       await lockTarget(tx, lockKeys.profiles(source.databaseId), "Another action is already changing the profiles of this database. Wait for it to finish, then try again.");
-      ctx.progress?.({ stage: "Counting the selection" });
-      const total = await countSelection(tx, source);
-      if (total === 0) throw emptySelection();
-      ctx.progress?.({ total, done: 0, stage: `Updating up to ${profilesWord(total)}` });
+      const total = await countForWork(tx, source, ctx, (profiles) => `Updating up to ${profiles}`);
 
       const targets = (o: string) => sql`${sql.raw(o)}.id in (${source.prepared.idsQuery}) and ${wouldChange(changes, o)}`;
       const history = changes.map((c) => sql`(${changedField(c)}::text, ${oldValue(c, "o")}, ${newValue(c)})`);

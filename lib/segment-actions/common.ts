@@ -172,6 +172,18 @@ export async function countSelection(tx: Db, source: ResolvedSource): Promise<nu
   return Number(row.count);
 }
 
+/**
+ * The first steps of a writing action's progress: "Counting the selection", the count (an empty
+ * selection is refused: nothing to do), then what it is doing to that many (`doing(…"1,234 profiles")`).
+ */
+export async function countForWork(tx: Db, source: ResolvedSource, ctx: RunContext, doing: (profiles: string) => string): Promise<number> {
+  ctx.progress?.({ stage: "Counting the selection" });
+  const total = await countSelection(tx, source);
+  if (total === 0) throw emptySelection();
+  ctx.progress?.({ total, done: 0, stage: doing(profilesWord(total)) });
+  return total;
+}
+
 export function emptySelection(): AppError {
   return new AppError("validation_failed", "The selection is empty: no profile matches it, so nothing was changed.", [
     { path: "source", message: "No profile matches this selection." },

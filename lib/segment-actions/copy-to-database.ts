@@ -7,8 +7,7 @@ import { databaseFields } from "@/lib/databases/queries";
 import { AppError, invalid, isAppError } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
 import {
-  countSelection,
-  emptySelection,
+  countForWork,
   inActionTransaction,
   lockKeys,
   lockTarget,
@@ -96,10 +95,7 @@ async function run(db: Db, user: ActingUser, params: CopyToDatabaseParams, ctx: 
   return inActionTransaction(db, {}, async (tx) => {
     await requireTargetDatabase(tx, user, target.id, source.databaseId);
     await lockTarget(tx, lockKeys.profiles(target.id), `Another action is already changing the profiles of “${target.name}”. Wait for it to finish, then try again.`);
-    ctx.progress?.({ stage: "Counting the selection" });
-    const total = await countSelection(tx, source);
-    if (total === 0) throw emptySelection();
-    ctx.progress?.({ total, done: 0, stage: `Copying ${profilesWord(total)}` });
+    await countForWork(tx, source, ctx, (profiles) => `Copying ${profiles}`);
 
     const { plain, custom } = updatedColumns(keys);
     const compared = [...plain, ...custom];
@@ -198,6 +194,7 @@ export const copyToDatabaseEntry = defineSelectionAction({
   policyKey: "segments.copyToDatabase",
   schema: copyToDatabaseSchema,
   label: "Copy profiles to profile database",
+  targets: { database: ["targetDatabaseId"] },
   plan,
   run,
 });

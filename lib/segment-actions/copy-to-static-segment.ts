@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { createStaticSegment, requireStaticSegmentTarget } from "@/lib/static-segments/queries";
 import {
-  countSelection,
+  countForWork,
   emptySelection,
   inActionTransaction,
   lockKeys,
@@ -53,10 +53,7 @@ async function run(db: Db, user: ActingUser, params: CopyToStaticSegmentParams, 
     const newName = "newName" in params.target ? params.target.newName : "";
     await lockTargetFor(tx, target ? lockKeys.staticSegment(target.id) : lockKeys.newStaticSegment(source.databaseId, newName), target?.name ?? newName);
 
-    ctx.progress?.({ stage: "Counting the selection" });
-    const total = await countSelection(tx, source);
-    if (total === 0) throw emptySelection();
-    ctx.progress?.({ total, done: 0, stage: `Copying ${profilesWord(total)}` });
+    await countForWork(tx, source, ctx, (profiles) => `Copying ${profiles}`);
 
     const segment =
       target ??
@@ -99,6 +96,7 @@ export const copyToStaticSegmentEntry = defineSelectionAction({
   policyKey: "segments.copyToStaticSegment",
   schema: copyToStaticSegmentSchema,
   label: "Copy profiles to static segment",
+  targets: { staticSegment: ["target", "staticSegmentId"] },
   plan,
   run,
 });

@@ -19,6 +19,12 @@ type EntryBase<K extends string, S extends z.ZodType> = {
   schema: S;
   /** What the action is called in menus, dialogs and job titles ("Copy profiles to static segment"). */
   label: string;
+  /**
+   * Where its parameters name a target the user must still see for the job to stay visible (SPEC §3),
+   * by the kind of target: `{ staticSegment: ["target", "staticSegmentId"] }`. A scenario belongs to the
+   * source database, which every job checks anyway.
+   */
+  targets?: { staticSegment?: readonly string[]; database?: readonly string[] };
   /** Checks access to source and target and the parameters; names the job and its target lock. */
   plan(db: Db, user: ActingUser, params: z.output<S>): Promise<ActionPlan>;
 };

@@ -1,28 +1,46 @@
 import "server-only";
 /**
  * The registry of actions on a selection: one entry per action (`define.ts`: kind, policy key, zod
- * schema, plan, run, label), each in its own file. It drives the job definitions and the submission
- * (`jobs.ts`), the server actions (`actions.ts`) and the download of an export. Adding an action is
- * its file plus its line below (docs/architecture.md, "Add a selection action").
+ * schema, plan, run, label, targets), each in its own file and listed by `definitions.ts`. It drives
+ * the job definitions and the submission (`jobs.ts`), the server action (`actions.ts`), the download of
+ * an export and which jobs stay visible (`lib/jobs/queries.ts`). Adding an action is its file plus its
+ * line in `definitions.ts` (docs/architecture.md, "Add a selection action").
  */
-import { addToScenarioEntry } from "./add-to-scenario";
-import { bulkEditEntry } from "./bulk-edit";
-import { copyToDatabaseEntry } from "./copy-to-database";
-import { copyToStaticSegmentEntry } from "./copy-to-static-segment";
+import type { z } from "zod";
 import type { SelectionAction } from "./define";
-import { exportHistoryEntry } from "./export-history";
-import { exportProfilesEntry } from "./export-profiles";
+import * as definitions from "./definitions";
 
-const entries = [copyToStaticSegmentEntry, copyToDatabaseEntry, bulkEditEntry, addToScenarioEntry, exportProfilesEntry, exportHistoryEntry] as const;
+type Entry = (typeof definitions)[keyof typeof definitions];
 
-export type SelectionActionKind = (typeof entries)[number]["kind"];
+/** Every entry, in no particular order. */
+export const selectionActionList: readonly Entry[] = Object.values(definitions);
+
+export type SelectionActionKind = Entry["kind"];
 
 /** Every action on a selection, by kind. */
-export const selectionActions = Object.fromEntries(entries.map((entry) => [entry.kind, entry])) as {
-  [K in SelectionActionKind]: Extract<(typeof entries)[number], { kind: K }>;
+export const selectionActions = Object.fromEntries(selectionActionList.map((entry) => [entry.kind, entry])) as {
+  [K in SelectionActionKind]: Extract<Entry, { kind: K }>;
 };
+
+/** What the dialog of an action sends: the parameters its schema takes. */
+export type SelectionActionParams<K extends SelectionActionKind> = z.input<(typeof selectionActions)[K]["schema"]>;
 
 /** The entry of a stored kind, or null for a kind this version of the app does not know. */
 export function selectionActionOf(kind: string): SelectionAction | null {
   return Object.hasOwn(selectionActions, kind) ? (selectionActions[kind as SelectionActionKind] as SelectionAction) : null;
+}
+
+/** The parameter paths of the targets jobs name, by the kind of target, as the entries declare them. */
+export const jobTargetParams = {
+  staticSegment: distinctPaths((entry) => entry.targets?.staticSegment),
+  database: distinctPaths((entry) => entry.targets?.database),
+};
+
+function distinctPaths(pick: (entry: SelectionAction) => readonly string[] | undefined): (readonly string[])[] {
+  const paths = new Map<string, readonly string[]>();
+  for (const entry of selectionActionList as readonly SelectionAction[]) {
+    const path = pick(entry);
+    if (path) paths.set(path.join("."), path);
+  }
+  return [...paths.values()];
 }

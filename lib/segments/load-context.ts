@@ -34,7 +34,7 @@ export async function loadValidationContext(db: Db, user: ActingUser, rule: Sele
       group.conditions.forEach((c, i) => {
         if (c.kind !== "segment") return;
         const target = into[c.segment_type];
-        if (!target.has(c.segment_id)) target.set(c.segment_id, via ?? formatPath(["groups", g, "conditions", i, "segment_id"]));
+        if (!target.has(c.segment_id)) target.set(c.segment_id, via ?? formatPath(["conditions", "groups", g, "conditions", i, "segment_id"]));
       }),
     );
   };
@@ -42,7 +42,7 @@ export async function loadValidationContext(db: Db, user: ActingUser, rule: Sele
 
   let frontier = [...wantedDynamic.keys()];
   for (let level = 0; frontier.length > 0; level++) {
-    if (level > 32) throw invalid([{ path: "", message: "Segments refer to each other too deeply." }]);
+    if (level > 32) throw invalid([{ path: "conditions", message: "Segments refer to each other too deeply." }]);
     const rows = await db
       .select({
         id: dynamicSegments.id,

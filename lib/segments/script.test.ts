@@ -51,53 +51,53 @@ describe("Script shape", () => {
 
   it("each problem comes back with its path and a plain message", () => {
     expect(issuesOf(one({ kind: "nonsense" }))).toEqual([
-      { path: "groups[0].conditions[0].kind", message: "Unknown condition kind. Use one of: field, subscription, interaction, event, segment." },
+      { path: "conditions.groups[0].conditions[0].kind", message: "Unknown condition kind. Use one of: field, subscription, interaction, event, segment." },
     ]);
     expect(issuesOf(one({ kind: "field", field: "city", op: "like", value: "x" }))).toEqual([
-      { path: "groups[0].conditions[0].op", message: expect.stringMatching(/^Unknown operator/) },
+      { path: "conditions.groups[0].conditions[0].op", message: expect.stringMatching(/^Unknown operator/) },
     ]);
     expect(issuesOf(one({ kind: "field", field: "city", op: "eq", value: { a: 1 } }))).toEqual([
-      { path: "groups[0].conditions[0].value", message: "Enter text, a number, true or false, or a list." },
+      { path: "conditions.groups[0].conditions[0].value", message: "Enter text, a number, true or false, or a list." },
     ]);
     expect(issuesOf(one({ kind: "field", field: "city", op: "eq", value: "x", colour: "red" }))).toEqual([
-      { path: "groups[0].conditions[0].colour", message: 'Unknown key "colour".' },
+      { path: "conditions.groups[0].conditions[0].colour", message: 'Unknown key "colour".' },
     ]);
     expect(issuesOf(one({ kind: "subscription", channel: "fax", status: "subscribed" }))).toEqual([
-      { path: "groups[0].conditions[0].channel", message: "Use one of: email, sms, push." },
+      { path: "conditions.groups[0].conditions[0].channel", message: "Use one of: email, sms, push." },
     ]);
     expect(issuesOf(one({ kind: "interaction", type: "opened", count: { op: "gte", value: 1.5 } }))).toEqual([
-      { path: "groups[0].conditions[0].count.value", message: "Enter a whole number." },
+      { path: "conditions.groups[0].conditions[0].count.value", message: "Enter a whole number." },
     ]);
     expect(issuesOf(one({ kind: "event", type: "purchase", period: { last_days: 7, from: "2026-01-01" } }))).toEqual([
-      { path: "groups[0].conditions[0].period.last_days", message: "Use either last_days or from/to, not both." },
+      { path: "conditions.groups[0].conditions[0].period.last_days", message: "Use either last_days or from/to, not both." },
     ]);
     expect(issuesOf(one({ kind: "event", type: "purchase", period: { from: "2026-02-01", to: "2026-01-01" } }))).toEqual([
-      { path: "groups[0].conditions[0].period.to", message: "The end of the period must be after its start." },
+      { path: "conditions.groups[0].conditions[0].period.to", message: "The end of the period must be after its start." },
     ]);
     expect(issuesOf(one({ kind: "event", type: "purchase", period: { from: "yesterday" } }))).toEqual([
-      { path: "groups[0].conditions[0].period.from", message: expect.stringMatching(/^Enter a date such as 2026-01-31/) },
+      { path: "conditions.groups[0].conditions[0].period.from", message: expect.stringMatching(/^Enter a date such as 2026-01-31/) },
     ]);
-    expect(issuesOf(one({ kind: "segment", segment_type: "static" }))).toEqual([{ path: "groups[0].conditions[0].segment_id", message: "This is required." }]);
-    expect(issuesOf(rule({ logic: "xor", groups: [] }))).toEqual([{ path: "logic", message: "Use and or or." }]);
+    expect(issuesOf(one({ kind: "segment", segment_type: "static" }))).toEqual([{ path: "conditions.groups[0].conditions[0].segment_id", message: "This is required." }]);
+    expect(issuesOf(rule({ logic: "xor", groups: [] }))).toEqual([{ path: "conditions.logic", message: "Use and or or." }]);
   });
 
   it("more than 50 groups, 50 conditions in a group or 1,000 characters are refused", () => {
     const condition = { kind: "subscription", channel: "email", status: "none" };
     expect(issuesOf(rule({ groups: Array.from({ length: 51 }, () => ({ conditions: [condition] })) }))).toEqual([
-      { path: "groups", message: "Use at most 50 condition groups." },
+      { path: "conditions.groups", message: "Use at most 50 condition groups." },
     ]);
     expect(issuesOf(rule({ groups: [{ conditions: Array.from({ length: 51 }, () => condition) }] }))).toEqual([
-      { path: "groups[0].conditions", message: "Use at most 50 conditions in a group." },
+      { path: "conditions.groups[0].conditions", message: "Use at most 50 conditions in a group." },
     ]);
     expect(issuesOf(rule({ groups: Array.from({ length: 50 }, () => ({ conditions: Array.from({ length: 50 }, () => condition) })) }))).toEqual([]);
     expect(issuesOf(one({ kind: "field", field: "city", op: "eq", value: "x".repeat(1001) }))).toEqual([
-      { path: "groups[0].conditions[0].value", message: "Use at most 1,000 characters." },
+      { path: "conditions.groups[0].conditions[0].value", message: "Use at most 1,000 characters." },
     ]);
     expect(issuesOf(one({ kind: "field", field: "city", op: "in", value: ["ok", "y".repeat(1001)] }))).toEqual([
-      { path: "groups[0].conditions[0].value[1]", message: "Use at most 1,000 characters." },
+      { path: "conditions.groups[0].conditions[0].value[1]", message: "Use at most 1,000 characters." },
     ]);
     expect(issuesOf(one({ kind: "field", field: "c".repeat(1001), op: "empty" }))).toEqual([
-      { path: "groups[0].conditions[0].field", message: "Use at most 1,000 characters." },
+      { path: "conditions.groups[0].conditions[0].field", message: "Use at most 1,000 characters." },
     ]);
   });
 

@@ -255,19 +255,12 @@ export function parseScript(input: unknown): Parsed<Script | null> {
 }
 
 /**
- * A selection rule (database, range, conditions, limit) from untrusted input. Paths inside the
- * conditions are relative to the Script (`groups[0].conditions[1].value`), as everywhere else;
- * the rest are `databaseId`, `range.from`, `range.to` and `limit`.
+ * A selection rule (database, range, conditions, limit) from untrusted input. Issues are at the rule's
+ * own paths — `databaseId`, `range.from`, `range.to`, `limit`, `conditions.groups[0].conditions[1].value` —
+ * the same as a segment's input and an API body's: the one convention of the engine's boundary.
  */
 export function parseSelectionRule(input: unknown): Parsed<SelectionRule> {
-  const result = selectionRuleSchema.safeParse(input, { reportInput: true });
-  if (result.success) return { ok: true, value: result.data };
-  const scriptRelative = new z.ZodError(
-    result.error.issues.map((issue) =>
-      issue.path[0] === "conditions" && issue.path.length > 1 ? { ...issue, path: issue.path.slice(1) } : issue,
-    ),
-  );
-  return { ok: false, issues: issuesFromZod(scriptRelative) };
+  return parseWith(selectionRuleSchema, input);
 }
 
 export type ScriptTextResult =
@@ -275,14 +268,13 @@ export type ScriptTextResult =
   | { ok: false; issues: Issue[]; syntax?: { line: number; column: number } };
 
 /**
- * A Script from the JSON editor's text. A syntax error answers with its line and column; an empty
- * text means no conditions.
+ * The JSON of a Script's text, not yet checked as a Script (the segment form's schema checks it as
+ * the segment's `conditions`). A syntax error answers with its line and column; an empty text is `null`.
  */
-export function parseScriptText(source: string): ScriptTextResult {
+export function readScriptJson(source: string): { ok: true; value: unknown } | { ok: false; issues: Issue[]; syntax: { line: number; column: number } } {
   if (source.trim() === "") return { ok: true, value: null };
-  let json: unknown;
   try {
-    json = JSON.parse(source);
+    return { ok: true, value: JSON.parse(source) };
   } catch {
     const located = locateJsonError(source) ?? { line: 1, column: 1, message: "This is not valid JSON." };
     return {
@@ -291,5 +283,13 @@ export function parseScriptText(source: string): ScriptTextResult {
       issues: [{ path: "", message: `Line ${located.line}, column ${located.column}: ${located.message}` }],
     };
   }
-  return parseScript(json);
+}
+
+/**
+ * A Script from the JSON editor's text. A syntax error answers with its line and column; an empty
+ * text means no conditions.
+ */
+export function parseScriptText(source: string): ScriptTextResult {
+  const json = readScriptJson(source);
+  return json.ok ? parseScript(json.value) : json;
 }

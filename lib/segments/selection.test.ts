@@ -419,11 +419,11 @@ describe("segments in conditions", () => {
       .where(eq(dynamicSegments.id, a.id));
     const error = await rejection(calculateSavedSegment(db, admin, a.id));
     expect(error.code).toBe("validation_failed");
-    expect(error.issues).toEqual([{ path: "groups[0].conditions[0].segment_id", message: 'Segments may not refer to each other in a cycle: "A" → "B" → "A".' }]);
+    expect(error.issues).toEqual([{ path: "conditions.groups[0].conditions[0].segment_id", message: 'Segments may not refer to each other in a cycle: "A" → "B" → "A".' }]);
     const quick = await rejection(
       prepareSelection(db, admin, { databaseId: database.id, conditions: script({ conditions: [{ kind: "segment", segment_type: "dynamic", segment_id: a.id }] }) }),
     );
-    expect(quick.issues[0].path).toBe("groups[0].conditions[0].segment_id");
+    expect(quick.issues[0].path).toBe("conditions.groups[0].conditions[0].segment_id");
     expect(quick.issues[0].message).toMatch(/cycle: "A" → "B" → "A"/);
     // saving B to refer to itself is a cycle of one
     const self = await rejection(
@@ -450,7 +450,7 @@ describe("segments in conditions", () => {
       }),
     );
     expect(error.code).toBe("validation_failed");
-    expect(error.issues.map((i) => i.path)).toEqual(["groups[0].conditions[0].segment_id", "groups[0].conditions[1].segment_id"]);
+    expect(error.issues.map((i) => i.path)).toEqual(["conditions.groups[0].conditions[0].segment_id", "conditions.groups[0].conditions[1].segment_id"]);
     expect(error.issues[0].message).toMatch(/bin/);
     expect(error.issues[1].message).toMatch(/another profile database/);
   });
@@ -493,7 +493,7 @@ describe("untrusted input", () => {
     for (const name of attacks) {
       const error = await rejection(calculateSelection(db, admin, { databaseId: database.id, conditions: script({ conditions: [field(name, "eq", "x")] }) }));
       expect(error.code).toBe("validation_failed");
-      expect(error.issues).toEqual([{ path: "groups[0].conditions[0].field", message: expect.stringContaining("Unknown field") }]);
+      expect(error.issues).toEqual([{ path: "conditions.groups[0].conditions[0].field", message: expect.stringContaining("Unknown field") }]);
     }
     expect(await db.select({ n: sql<number>`count(*)::int` }).from(profiles)).toEqual(before);
   });
@@ -503,13 +503,13 @@ describe("untrusted input", () => {
     const database = await makeDatabase(db, [{ key: "age", type: "number" }]);
     const bad = attacks[0];
     const cases: [unknown, string][] = [
-      [field("age", "eq", bad), "groups[0].conditions[0].value"],
-      [field("id", "in", [1, bad]), "groups[0].conditions[0].value[1]"],
-      [{ kind: "segment", segment_type: "static", segment_id: bad }, "groups[0].conditions[0].segment_id"],
-      [{ kind: "subscription", channel: bad, status: "none" }, "groups[0].conditions[0].channel"],
-      [{ kind: "interaction", type: bad }, "groups[0].conditions[0].type"],
-      [{ kind: "event", type: "x", period: { from: bad } }, "groups[0].conditions[0].period.from"],
-      [{ kind: "event", type: "x", where: [{ property: "p", op: bad, value: 1 }] }, "groups[0].conditions[0].where[0].op"],
+      [field("age", "eq", bad), "conditions.groups[0].conditions[0].value"],
+      [field("id", "in", [1, bad]), "conditions.groups[0].conditions[0].value[1]"],
+      [{ kind: "segment", segment_type: "static", segment_id: bad }, "conditions.groups[0].conditions[0].segment_id"],
+      [{ kind: "subscription", channel: bad, status: "none" }, "conditions.groups[0].conditions[0].channel"],
+      [{ kind: "interaction", type: bad }, "conditions.groups[0].conditions[0].type"],
+      [{ kind: "event", type: "x", period: { from: bad } }, "conditions.groups[0].conditions[0].period.from"],
+      [{ kind: "event", type: "x", where: [{ property: "p", op: bad, value: 1 }] }, "conditions.groups[0].conditions[0].where[0].op"],
     ];
     for (const [condition, path] of cases) {
       const error = await rejection(calculateSelection(db, admin, { databaseId: database.id, conditions: script({ conditions: [condition] }) }));
@@ -570,7 +570,7 @@ describe("access (SPEC §3)", () => {
       for (const run of [calculateSelection, showSelection]) {
         const error = await rejection(run(db, outsider, refer(type, id)));
         expect(error.code).toBe("not_found");
-        expect(error.issues[0].path).toBe("groups[0].conditions[0].segment_id");
+        expect(error.issues[0].path).toBe("conditions.groups[0].conditions[0].segment_id");
       }
     }
     expect((await calculateSelection(db, insider, refer("dynamic", wrapper.id))).count).toBe(1);

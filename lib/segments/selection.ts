@@ -61,8 +61,15 @@ function timeoutMs(opts: SelectionOptions): number {
 }
 
 /**
+ * How often the engine parsed a rule and prepared (authorized, validated, compiled) one, since the
+ * process started: tests read it to prove a request prepares its selection once.
+ */
+export const selectionWork = { parses: 0, preparations: 0 };
+
+/**
  * Parses, authorizes and validates a selection rule, and compiles it. Throws AppError: `not_found`
- * for an invisible or absent database or referenced segment, `validation_failed` with every issue.
+ * for an invisible or absent database or referenced segment, `validation_failed` with every issue at
+ * the rule's paths (`range.to`, `conditions.groups[0].conditions[1].value`).
  */
 export async function prepareSelection(db: Db, user: ActingUser, input: SelectionRuleInput | unknown, opts: SelectionOptions = {}): Promise<PreparedSelection> {
   const databaseId = (input as { databaseId?: unknown } | null)?.databaseId;
@@ -70,9 +77,23 @@ export async function prepareSelection(db: Db, user: ActingUser, input: Selectio
     // Access first, so that validation messages never reveal an invisible database's fields.
     await requireVisibleDatabase(db, user, databaseId);
   }
+  selectionWork.parses++;
   const parsed = parseSelectionRule(input);
   if (!parsed.ok) throw invalid(parsed.issues);
-  const rule = parsed.value;
+  return prepareParsedRule(db, user, parsed.value, opts, { accessChecked: true });
+}
+
+/**
+ * Authorizes, validates and compiles a rule that is already parsed (a segment's input parsed at the
+ * edge): the save path prepares its selection once with this and carries the result through.
+ */
+export async function prepareRule(db: Db, user: ActingUser, rule: SelectionRule, opts: SelectionOptions = {}): Promise<PreparedSelection> {
+  return prepareParsedRule(db, user, rule, opts, { accessChecked: false });
+}
+
+async function prepareParsedRule(db: Db, user: ActingUser, rule: SelectionRule, opts: SelectionOptions, { accessChecked }: { accessChecked: boolean }): Promise<PreparedSelection> {
+  if (!accessChecked) await requireVisibleDatabase(db, user, rule.databaseId);
+  selectionWork.preparations++;
   const ctx = await loadValidationContext(db, user, rule, opts.segmentId);
   const issues = validateSelection(rule, ctx);
   if (issues.length) throw invalid(issues);
@@ -147,6 +168,20 @@ export async function calculateSavedSegment(
     },
     { ...opts, segmentId },
   );
+  return countSavedSegment(db, user, segmentId, prepared, opts);
+}
+
+/**
+ * Counts a saved segment whose selection the caller prepared (a save, which prepared it at the edge)
+ * and records the count: the segment row and a "calculated" row in its update log, at `prepared.now`.
+ */
+export async function countSavedSegment(
+  db: Db,
+  user: ActingUser,
+  segmentId: number,
+  prepared: PreparedSelection,
+  opts: Pick<SelectionOptions, "timeoutMs"> = {},
+): Promise<{ count: number; calculatedAt: Date }> {
   const calculatedAt = prepared.now;
   // The count on the read replica when there is one (it waits for the primary's latest commit), the
   // count and the log row then written on the primary together.

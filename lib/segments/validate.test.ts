@@ -83,36 +83,36 @@ describe("validation against the database's fields", () => {
     [f("birthday", "within_last_days", 1.5), "value", /^Enter a whole number of days/],
     [f("birthday", "more_than_days_ago", -1), "value", /^Enter a whole number of days/],
   ])("%j is refused at its %s", (condition, key, message) => {
-    expect(single(condition)).toEqual([{ path: `groups[0].conditions[1].${key}`, message: expect.stringMatching(message) }]);
+    expect(single(condition)).toEqual([{ path: `conditions.groups[0].conditions[1].${key}`, message: expect.stringMatching(message) }]);
   });
 
   it("an in list reports the path of the bad item", () => {
-    expect(single(f("age", "in", [1, "two", 3]))).toEqual([{ path: "groups[0].conditions[1].value[1]", message: "Enter a number." }]);
+    expect(single(f("age", "in", [1, "two", 3]))).toEqual([{ path: "conditions.groups[0].conditions[1].value[1]", message: "Enter a number." }]);
   });
 
   it("event property filters are checked with the type their operator and value imply", () => {
     const event = (where: unknown[]) => ({ kind: "event", type: "purchase", where });
     expect(single(event([{ property: "amount", op: "gt", value: 50 }, { property: "sku", op: "contains", value: "x" }]))).toEqual([]);
     expect(single(event([{ property: "amount", op: "gt", value: "50" }]))).toEqual([
-      { path: "groups[0].conditions[1].where[0].value", message: "Enter a number." },
+      { path: "conditions.groups[0].conditions[1].where[0].value", message: "Enter a number." },
     ]);
     expect(single(event([{ property: "at", type: "date", op: "contains", value: "x" }]))).toEqual([
-      { path: "groups[0].conditions[1].where[0].op", message: expect.stringMatching(/does not apply to date properties/) },
+      { path: "conditions.groups[0].conditions[1].where[0].op", message: expect.stringMatching(/does not apply to date properties/) },
     ]);
   });
 
   it("every problem is reported, each with its own path", () => {
     expect(problems({ groups: [{ conditions: [f("nope", "eq", 1)] }, { conditions: [f("age", "eq", "x"), f("city", "in", [])] }] })).toEqual([
-      { path: "groups[0].conditions[0].field", message: expect.any(String) },
-      { path: "groups[1].conditions[0].value", message: "Enter a number." },
-      { path: "groups[1].conditions[1].value", message: "Add at least one value to the list." },
+      { path: "conditions.groups[0].conditions[0].field", message: expect.any(String) },
+      { path: "conditions.groups[1].conditions[0].value", message: "Enter a number." },
+      { path: "conditions.groups[1].conditions[1].value", message: "Add at least one value to the list." },
     ]);
   });
 });
 
 describe("validation of segment conditions", () => {
   it("refuses missing, foreign and binned segments", () => {
-    const at = "groups[0].conditions[0].segment_id";
+    const at = "conditions.groups[0].conditions[0].segment_id";
     expect(problems(refer(10, "static"))).toEqual([]);
     expect(problems(refer(20))).toEqual([]);
     expect(problems(refer(99, "static"))).toEqual([{ path: at, message: "This segment does not exist." }]);
@@ -125,16 +125,16 @@ describe("validation of segment conditions", () => {
 
   it("refuses a cycle through intermediate segments, and a segment that refers to itself", () => {
     expect(problems(refer(30))).toEqual([
-      { path: "groups[0].conditions[0].segment_id", message: 'Segments may not refer to each other in a cycle: "S30" → "S31" → "S32" → "S30".' },
+      { path: "conditions.groups[0].conditions[0].segment_id", message: 'Segments may not refer to each other in a cycle: "S30" → "S31" → "S32" → "S30".' },
     ]);
     expect(problems(refer(20), context({ segmentId: 20 }))).toEqual([
-      { path: "groups[0].conditions[0].segment_id", message: 'Segments may not refer to each other in a cycle: "S20" → "S20".' },
+      { path: "conditions.groups[0].conditions[0].segment_id", message: 'Segments may not refer to each other in a cycle: "S20" → "S20".' },
     ]);
   });
 
   it("refuses a segment whose own conditions are no longer valid", () => {
     expect(problems(refer(40))).toEqual([
-      { path: "groups[0].conditions[0].segment_id", message: expect.stringMatching(/^Segment "S40" has a condition that is not valid \(groups\[0\]\.conditions\[0\]\.field: Unknown field "gone"/) },
+      { path: "conditions.groups[0].conditions[0].segment_id", message: expect.stringMatching(/^Segment "S40" has a condition that is not valid \(groups\[0\]\.conditions\[0\]\.field: Unknown field "gone"/) },
     ]);
   });
 });

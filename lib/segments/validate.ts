@@ -52,9 +52,10 @@ type Path = (string | number)[];
 export function validateSelection(rule: SelectionRule, ctx: ValidationContext): Issue[] {
   const issues: Issue[] = [];
   const report = (path: Path, message: string) => issues.push({ path: formatPath(path), message });
-  if (rule.conditions) validateScript(rule.conditions, ctx, [], report, rule.databaseId);
+  // At the rule's paths (`conditions.groups[0].conditions[1].value`), like parseSelectionRule's.
+  if (rule.conditions) validateScript(rule.conditions, ctx, ["conditions"], report, rule.databaseId);
   if (issues.length === 0 && rule.conditions && expandedSize(rule.conditions, ctx, new Set()) > MAX_EXPANDED_CONDITIONS) {
-    report([], "This selection is too complex: its segment references expand to too many conditions.");
+    report(["conditions"], "This selection is too complex: its segment references expand to too many conditions.");
   }
   return issues;
 }

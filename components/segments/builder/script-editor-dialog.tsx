@@ -7,6 +7,7 @@ import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import type { Issue } from "@/lib/errors";
 import { checkConditionsAction } from "@/lib/dynamic-segments/builder-actions";
+import { scriptRelative } from "@/lib/dynamic-segments/segment-schema";
 import { emptyScript, parseScriptText, type Script } from "@/lib/segments/script";
 
 /**
@@ -42,7 +43,8 @@ function Editor({ script, databaseId, segmentId, onApply, onOpenChange }: Parame
     startTransition(async () => {
       const result = await checkConditionsAction({ databaseId, conditions: value, segmentId });
       if (!result.ok) return setIssues([{ path: "", message: result.message }]);
-      if (result.data.issues.length) return setIssues(result.data.issues);
+      // The server answers at the rule's paths; this editor holds the Script itself.
+      if (result.data.issues.length) return setIssues(result.data.issues.map(scriptRelative));
       onApply(value);
       onOpenChange(false);
     });

@@ -16,6 +16,7 @@ import {
   formFieldOf,
   formMessage,
   formErrorsOf,
+  scriptRelative,
   formValuesOf,
   segmentFormSchema,
   type BuilderFormValues,
@@ -154,7 +155,7 @@ export function SegmentForm({
     for (const issue of issues) {
       const field = formFieldOf(issue.path);
       if (field === "script") {
-        conditions.push({ ...issue, path: issue.path.replace(/^conditions\.?/, "") });
+        conditions.push(scriptRelative(issue));
         continue;
       }
       form.setError(field, { type: "server", message: formMessage(field, issue) }, { shouldFocus: !focused });

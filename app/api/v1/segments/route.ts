@@ -1,10 +1,10 @@
 import { withApiPaths } from "@/lib/api/errors";
 import { apiRoute, json } from "@/lib/api/handler";
 import { parseInput, queryObject, SEGMENT_PATHS } from "@/lib/api/parse";
-import { createSegmentBody, segmentListQuery } from "@/lib/api/schemas";
+import { createSegmentBody, segmentInputOfBody, segmentListQuery } from "@/lib/api/schemas";
 import { apiSegment, apiSegmentsByIds } from "@/lib/api/segments";
 import { listSegments } from "@/lib/dynamic-segments/list";
-import { createSegment } from "@/lib/dynamic-segments/save";
+import { insertSegment, prepareSegment } from "@/lib/dynamic-segments/save";
 
 export const GET = apiRoute("segments.list", async ({ db, user, url }) => {
   const q = parseInput(segmentListQuery, queryObject(url));
@@ -13,20 +13,9 @@ export const GET = apiRoute("segments.list", async ({ db, user, url }) => {
   return json({ data, page: page.page, page_size: page.pageSize, total: page.total });
 });
 
-/** Saves a segment and calculates it once (its `count`). */
+/** Saves a segment and calculates it once (its `count`): the body parsed once, its selection prepared once. */
 export const POST = apiRoute("segments.create", async ({ db, user, json: body }) => {
-  const input = parseInput(createSegmentBody, await body());
-  const saved = await withApiPaths(SEGMENT_PATHS, () =>
-    createSegment(db, user, {
-      name: input.name,
-      databaseId: input.database_id,
-      range: input.range,
-      conditions: input.conditions,
-      limit: input.limit,
-      description: input.description,
-      tags: input.tags,
-      accessGroupIds: input.access_groups,
-    }),
-  );
+  const input = segmentInputOfBody(parseInput(createSegmentBody, await body()));
+  const saved = await withApiPaths(SEGMENT_PATHS, async () => insertSegment(db, user, await prepareSegment(db, user, input)));
   return json(await apiSegment(db, user, saved.id), 201);
 });

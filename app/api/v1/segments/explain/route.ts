@@ -1,5 +1,6 @@
 import { apiRoute, json } from "@/lib/api/handler";
-import { parseInput, withRuleIssuePaths } from "@/lib/api/parse";
+import { withApiPaths } from "@/lib/api/errors";
+import { parseInput, SEGMENT_PATHS } from "@/lib/api/parse";
 import { explainBody } from "@/lib/api/schemas";
 import { explainSelection } from "@/lib/segments/explain";
 
@@ -7,5 +8,5 @@ import { explainSelection } from "@/lib/segments/explain";
 export const POST = apiRoute("segments.explain", async ({ db, user, json: body }) => {
   const input = parseInput(explainBody, await body());
   const rule = { databaseId: input.database_id, range: input.range, conditions: input.conditions, limit: input.limit };
-  return withRuleIssuePaths(async () => json(await explainSelection(db, user, rule, input.profile)));
+  return withApiPaths(SEGMENT_PATHS, async () => json(await explainSelection(db, user, rule, input.profile)));
 });

@@ -1,5 +1,6 @@
 import { apiRoute, json } from "@/lib/api/handler";
-import { parseInput, withRuleIssuePaths } from "@/lib/api/parse";
+import { withApiPaths } from "@/lib/api/errors";
+import { parseInput, SEGMENT_PATHS } from "@/lib/api/parse";
 import { previewBody } from "@/lib/api/schemas";
 import { funnelOfSelection, publicFunnel } from "@/lib/segments/funnel";
 
@@ -7,5 +8,5 @@ import { funnelOfSelection, publicFunnel } from "@/lib/segments/funnel";
 export const POST = apiRoute("segments.funnel", async ({ db, user, json: body }) => {
   const input = parseInput(previewBody, await body());
   const rule = { databaseId: input.database_id, range: input.range, conditions: input.conditions, limit: input.limit };
-  return withRuleIssuePaths(async () => json(publicFunnel(await funnelOfSelection(db, user, rule))));
+  return withApiPaths(SEGMENT_PATHS, async () => json(publicFunnel(await funnelOfSelection(db, user, rule))));
 });

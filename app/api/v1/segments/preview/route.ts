@@ -1,5 +1,6 @@
 import { apiRoute, json } from "@/lib/api/handler";
-import { parseInput, withRuleIssuePaths } from "@/lib/api/parse";
+import { withApiPaths } from "@/lib/api/errors";
+import { parseInput, SEGMENT_PATHS } from "@/lib/api/parse";
 import { previewBody } from "@/lib/api/schemas";
 import { calculateSelection, showSelection } from "@/lib/segments/selection";
 
@@ -7,7 +8,7 @@ import { calculateSelection, showSelection } from "@/lib/segments/selection";
 export const POST = apiRoute("segments.show", async ({ db, user, json: body }) => {
   const input = parseInput(previewBody, await body());
   const rule = { databaseId: input.database_id, range: input.range, conditions: input.conditions, limit: input.limit };
-  return withRuleIssuePaths(async () => {
+  return withApiPaths(SEGMENT_PATHS, async () => {
     const { count } = await calculateSelection(db, user, rule);
     const profiles = await showSelection(db, user, rule);
     return json({ count, profiles });

@@ -1,5 +1,6 @@
 import { apiRoute, json, pathId } from "@/lib/api/handler";
-import { withRuleIssuePaths } from "@/lib/api/parse";
+import { withApiPaths } from "@/lib/api/errors";
+import { SEGMENT_PATHS } from "@/lib/api/parse";
 import { segmentImpact } from "@/lib/dynamic-segments/impact";
 
 /**
@@ -9,5 +10,5 @@ import { segmentImpact } from "@/lib/dynamic-segments/impact";
 export const POST = apiRoute<{ id: string }>("segments.impact", async ({ db, user, params, json: body }) => {
   const id = pathId(params.id, "The segment");
   const draft = await body();
-  return json(await withRuleIssuePaths(() => segmentImpact(db, user, id, draft)));
+  return json(await withApiPaths(SEGMENT_PATHS, () => segmentImpact(db, user, id, draft)));
 });
