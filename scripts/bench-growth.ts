@@ -1,5 +1,4 @@
 import { performance } from "node:perf_hooks";
-import path from "node:path";
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
@@ -11,6 +10,7 @@ import type { ScriptInput } from "@/lib/segments/script";
 import { benchCases, type BenchCase } from "./bench-cases";
 import { BENCH_ADMIN, benchRefs } from "./bench-refs";
 import { writeMarkedSection } from "./bench-report";
+import { benchArgs, benchmarksFile, benchServerUrl, median, runBenchScript } from "./lib/bench-common";
 
 /**
  * How the engine's Calculate and Show grow with the size of the database: every benchmark script
@@ -43,11 +43,6 @@ const dialect = new PgDialect();
 const render = (query: SQL): Statement => {
   const { sql: text, params } = dialect.sqlToQuery(query);
   return { text, params };
-};
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
 type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; Plans?: PlanNode[] };
@@ -238,12 +233,8 @@ export function growthMarkdown(sizes: Size[], meta: { runs: number; largeRuns: n
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const option = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const serverUrl = process.env.DATABASE_URL;
+  const { has, option } = benchArgs();
+  const serverUrl = benchServerUrl();
   if (!serverUrl) {
     console.error("bench-growth needs DATABASE_URL pointing at the PostgreSQL server of the benchmark databases.");
     return 1;
@@ -259,7 +250,7 @@ async function main(): Promise<number> {
   const sizes: Size[] = [];
   try {
     for (const database of databases) {
-      const size = await measureSize(serverUrl, database, runs, largeRuns, only, args.includes("--wait"), (m) => console.log(m));
+      const size = await measureSize(serverUrl, database, runs, largeRuns, only, has("--wait"), (m) => console.log(m));
       if (size) sizes.push(size);
     }
   } finally {
@@ -269,19 +260,8 @@ async function main(): Promise<number> {
   const load = loads.length ? `${Math.min(...loads)}–${Math.max(...loads)} (1-minute, 2 cores)` : "not sampled";
   const section = growthMarkdown(sizes, { runs, largeRuns, at: new Date(), load });
   console.log(`\n${section}`);
-  if (args.includes("--write") && !only && sizes.length > 1) writeMarkedSection(path.join(process.cwd(), "docs", "benchmarks.md"), "bench-growth", section);
+  if (has("--write") && !only && sizes.length > 1) writeMarkedSection(benchmarksFile(), "bench-growth", section);
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename ?? "")) {
-  main()
-    .then(async (code) => {
-      await closeDb();
-      process.exit(code);
-    })
-    .catch(async (error: unknown) => {
-      console.error(error instanceof Error ? error.stack : error);
-      await closeDb().catch(() => {});
-      process.exit(1);
-    });
-}
+runBenchScript(import.meta.filename, main);

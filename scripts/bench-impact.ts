@@ -7,7 +7,7 @@ import { prepareSelection } from "@/lib/segments/selection";
 import { benchCases, rangeKeyBounds, type BenchCase, type BenchRefs } from "./bench-cases";
 import { BENCH_ADMIN, benchRefs } from "./bench-refs";
 import { writeMarkedSection } from "./bench-report";
-import { benchArgs, benchmarksFile, median, msText, openSeededBench, runBenchScript, timed, verdictText } from "./lib/bench-common";
+import { benchArgs, benchmarksFile, median, msText, openSeededBench, pairedRatio, runBenchScript, timed, verdictText } from "./lib/bench-common";
 
 /**
  * "Preview changes" (SPEC §6 impact) against the SQL a DBA would write by hand for the same set
@@ -122,9 +122,8 @@ export async function benchImpact(
   return pairs.map((p, i) => {
     const engineMs = median(samples[i].engine);
     const handMs = median(samples[i].hand);
-    // The median of the pairs' ratios (as the main bench does): a burst of load from other work hits
-    // both statements of a pair alike, so this is steadier than a ratio of medians.
-    const ratio = median(samples[i].engine.map((e, k) => e / Math.max(samples[i].hand[k], 0.001)));
+    // The median of the pairs' ratios, as the main bench takes it.
+    const ratio = pairedRatio(samples[i]);
     return { script: p.script, edit: p.edit, engineMs, handMs, ratio, changed: changed[i], mismatch: mismatches[i] };
   });
 }

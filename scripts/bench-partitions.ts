@@ -1,7 +1,7 @@
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import postgres from "postgres";
 import { writeMarkedSection } from "./bench-report";
+import { benchArgs, benchmarksFile, benchServerUrl, median, runBenchScript } from "./lib/bench-common";
 
 /**
  * Would partitioning `events` by month help the time-window conditions? Issue 11 asks for figures at
@@ -54,11 +54,6 @@ function questions(databaseId: number, now: Date): Question[] {
   ];
 }
 
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function build(client: postgres.Sql, log: (m: string) => void): Promise<number | null> {
   const [exists] = await client<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_class WHERE relname = ${COPY}`;
@@ -86,9 +81,8 @@ async function build(client: postgres.Sql, log: (m: string) => void): Promise<nu
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const option = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
-  const url = process.env.DATABASE_URL;
+  const { has, option } = benchArgs();
+  const url = benchServerUrl();
   if (!url) {
     console.error("Set DATABASE_URL to a finished benchmark database (e.g. …/segments_bench_10m).");
     return 1;
@@ -96,7 +90,7 @@ async function main(): Promise<number> {
   const runs = Math.max(1, Number(option("--runs") ?? 3) || 3);
   const client = postgres(url, { max: 1, prepare: false, onnotice: () => {} });
   try {
-    if (args.includes("--drop")) {
+    if (has("--drop")) {
       await client.unsafe(`DROP TABLE IF EXISTS ${COPY}`);
       return 0;
     }
@@ -152,17 +146,11 @@ async function main(): Promise<number> {
       "",
     ].join("\n");
     console.log(`\n${section}`);
-    if (args.includes("--write")) writeMarkedSection(path.join(process.cwd(), "docs", "benchmarks.md"), "bench-partitions", section);
+    if (has("--write")) writeMarkedSection(benchmarksFile(), "bench-partitions", section);
     return 0;
   } finally {
     await client.end();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exit(1);
-  },
-);
+runBenchScript(import.meta.filename, main);
