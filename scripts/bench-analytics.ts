@@ -6,7 +6,7 @@ import { dynamicSegments } from "@/db/schema";
 import { booleanCompositionQuery, dateCompositionQuery, numberCompositionQuery, stringCompositionQuery } from "@/lib/analytics/composition";
 import { engagementQuery, periodBounds, topMailingsQuery } from "@/lib/analytics/engagement";
 import { reachabilityQuery } from "@/lib/analytics/reachability";
-import { runFigure } from "@/lib/analytics/subject";
+import { runFigure, selectionSource } from "@/lib/analytics/subject";
 import { segmentSizeQuery } from "@/lib/analytics/size";
 import { compileSelection, type CompiledSelection } from "@/lib/segments/compile";
 import { RANGE_KEY_SPACE } from "@/lib/segments/range";
@@ -151,15 +151,16 @@ function handFigures(c: Case, databaseId: number, segmentId: number, now: Date):
 }
 
 function engineFigures(selection: CompiledSelection, segmentId: number, now: Date): { figure: string; query: SQL }[] {
+  const source = selectionSource(selection);
   return [
-    { figure: "Size over time", query: segmentSizeQuery(selection, segmentId) },
-    { figure: "Reachability", query: reachabilityQuery(selection) },
-    { figure: "Engagement", query: engagementQuery(selection, now, PERIOD_DAYS) },
-    { figure: "Top mailings by clicks", query: topMailingsQuery(selection, now, PERIOD_DAYS) },
-    { figure: "Composition: city (string)", query: stringCompositionQuery(selection, "city") },
-    { figure: "Composition: loyalty points (number)", query: numberCompositionQuery(selection, "loyalty_points") },
-    { figure: "Composition: birthday (date)", query: dateCompositionQuery(selection, "birthday") },
-    { figure: "Composition: VIP (boolean)", query: booleanCompositionQuery(selection, "vip") },
+    { figure: "Size over time", query: segmentSizeQuery(source, segmentId) },
+    { figure: "Reachability", query: reachabilityQuery(source) },
+    { figure: "Engagement", query: engagementQuery(source, now, PERIOD_DAYS) },
+    { figure: "Top mailings by clicks", query: topMailingsQuery(source, now, PERIOD_DAYS) },
+    { figure: "Composition: city (string)", query: stringCompositionQuery(source, "city") },
+    { figure: "Composition: loyalty points (number)", query: numberCompositionQuery(source, "loyalty_points") },
+    { figure: "Composition: birthday (date)", query: dateCompositionQuery(source, "birthday") },
+    { figure: "Composition: VIP (boolean)", query: booleanCompositionQuery(source, "vip") },
   ];
 }
 
