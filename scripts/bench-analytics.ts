@@ -33,8 +33,8 @@ export const PAGE_TARGET_MS = 2000;
 export const PAGE_ROW = "Whole page (every figure, one after another)";
 /** The page before lib/analytics/report.ts: its five figures over the selection, each its own statement, all at once over the pool. */
 export const PAGE_BEFORE_ROW = "Page before: its 5 figures at once, 5 connections";
-/** The page as it runs: one statement for every figure over the selection (lib/analytics/report.ts); the target row. */
-export const PAGE_NOW_ROW = "Page now: one statement (the page's report)";
+/** The page as it runs (lib/analytics/report.ts): one statement for size, top mailings, reachability and composition, engagement beside it; the target row. */
+export const PAGE_NOW_ROW = "Page now: report + engagement, 2 connections";
 const PAGE_ROWS = [PAGE_ROW, PAGE_BEFORE_ROW, PAGE_NOW_ROW];
 
 export type AnalyticsBenchRow = {
@@ -289,8 +289,8 @@ export async function benchAnalytics(
 /**
  * The page as a browser waits for it, per selection: before, its five figures over the selection (size,
  * engagement, top mailings, reachability, composition of the first field) as five statements at once on
- * five connections, as the page's Suspense boundaries ran them; now, the one statement of
- * lib/analytics/report.ts. Interleaved, median of `runs` after a warm-up. The range map (one small
+ * five connections, as the page's Suspense boundaries ran them; now, as lib/analytics/report.ts runs
+ * them: one statement for all but engagement over one evaluation of the selection, engagement beside it. Interleaved, median of `runs` after a warm-up. The range map (one small
  * read of saved segments) and the segment's access checks come on top of both, a few milliseconds.
  */
 async function benchPages(
@@ -314,12 +314,16 @@ async function benchPages(
       ];
       const report = analyticsReportQuery(selection, { segmentId: opts.segmentId, now: opts.now, days: PERIOD_DAYS, field: opts.field });
       const before = () => timed(() => Promise.all(five.map((q) => figure(pool.db, q))));
-      const now = () => timed(() => figure(opts.db, report));
+      const now = () => timed(() => Promise.all([figure(pool.db, report), figure(pool.db, five[1])]));
       const samples = { before: [] as number[], now: [] as number[] };
       for (let run = 0; run <= opts.runs; run++) {
         const [b, n] = run % 2 === 0 ? [await before(), await now()] : await now().then(async (nn) => [await before(), nn] as const);
-        if (run === 0) opts.log(`  page warm-up: ${name}: before ${b.ms.toFixed(0)} ms, now ${n.ms.toFixed(0)} ms`);
-        else samples.before.push(b.ms), samples.now.push(n.ms);
+        if (run === 0) {
+          opts.log(`  page warm-up: ${name}: before ${b.ms.toFixed(0)} ms, now ${n.ms.toFixed(0)} ms`);
+          continue;
+        }
+        samples.before.push(b.ms);
+        samples.now.push(n.ms);
       }
       const row = (figureName: string, ms: number): AnalyticsBenchRow => ({ selection: name, figure: figureName, engineMs: ms, handMs: NaN, ratio: NaN, mismatch: null });
       rows.push(row(PAGE_BEFORE_ROW, median(samples.before)), row(PAGE_NOW_ROW, median(samples.now)));
@@ -411,9 +415,10 @@ condition). After each selection's figures come three page rows:
 - **${PAGE_BEFORE_ROW}**: what the page did until issue 11, timed as a browser waits for it: the five
   figures over the selection (size, engagement, top mailings, reachability, composition of the first
   field) as five statements at once on five connections, each evaluating the selection again.
-- **${PAGE_NOW_ROW}**: what the page does now (lib/analytics/report.ts): the selection evaluated once,
-  as a materialized CTE of the columns the figures read, and the same five figures over it, in one
-  statement. **Target: ≤ ${PAGE_TARGET_MS / 1000} s.** The range map (a small read of saved segments) and the
+- **${PAGE_NOW_ROW}**: what the page does now (lib/analytics/report.ts): size, top mailings,
+  reachability and the composition in one statement over one evaluation of the selection (a
+  materialized CTE of the columns they read), and Engagement, unchanged, beside it on a second
+  connection. **Target: ≤ ${PAGE_TARGET_MS / 1000} s.** The range map (a small read of saved segments) and the
   access checks come on top, a few milliseconds.
 
 ${analyticsTable(rows)}
@@ -429,9 +434,10 @@ every delivery, open and click of the period, and top mailings reads each such e
 the table. Number and date histograms pass twice over every profile of a large selection (bounds, then
 buckets). On the page, before, each of the five figures evaluated the selection again, all five at
 once on two cores: for a selection on events (Lapsed buyers: every purchase, twice) that was five
-times the selection's cost. Now it is once; what remains is the selection plus the engagement
-figure's pass over the period's events, which no form of the statement avoids while the figure
-counts distinct profiles over raw events (docs/benchmarks.md, "Analytics: what was tried").
+times the selection's cost. Now it is twice (the report and Engagement); what remains is the
+selection plus Engagement's pass over the period's events, which no form of the statement tried
+avoids while the figure counts distinct profiles over raw events (below, "Analytics at 1M: what
+was measured and tried").
 `;
 }
 
