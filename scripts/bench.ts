@@ -9,7 +9,7 @@ import { benchCases, type BenchCase, type HandSql } from "./bench-cases";
 import { benchExplain, explainMarkdownSection, explainTable, explainVerdicts, writeExplainSection } from "./bench-explain";
 import { benchImpact, impactMarkdownSection, impactTable, impactVerdicts, writeImpactSection } from "./bench-impact";
 import { BENCH_ADMIN, benchRefs } from "./bench-refs";
-import { analyticsMarkdownSection, analyticsTable, analyticsVerdicts, benchAnalytics, writeAnalyticsSection } from "./bench-analytics";
+import { analyticsMarkdownSection, analyticsTable, analyticsVerdicts, benchAnalytics, loadAverage, pageSummary, writeAnalyticsSection } from "./bench-analytics";
 import { actionsMarkdown, benchActions } from "./bench-actions";
 import { ensureBenchDatabase } from "./bench-db";
 import { benchServerUrl, median, pairedRatio, runBenchScript, timed } from "./lib/bench-common";
@@ -338,14 +338,22 @@ async function main(): Promise<number> {
 
   let analyticsMissed: string[] = [];
   if (args.analytics && !args.only) {
+    const loadBefore = loadAverage();
     const rows = await benchAnalytics(db, { databaseId: info.databaseId, now, runs: 5, log: (m) => console.log(m) });
-    console.log(`\n${analyticsTable(rows)}\n`);
+    console.log(`\n${analyticsTable(rows)}\n\n${pageSummary(rows)}\n`);
     analyticsMissed = analyticsVerdicts(rows);
     console.log(analyticsMissed.length ? `Analytics targets missed:\n${analyticsMissed.map((m) => `  - ${m}`).join("\n")}` : "All analytics targets met.");
     if (args.write) {
       writeAnalyticsSection(
         out,
-        analyticsMarkdownSection(rows, { profiles: info.profiles, events: Number(info.events), postgres: summary.postgres, runs: 5, at: new Date() }),
+        analyticsMarkdownSection(rows, {
+          profiles: info.profiles,
+          events: Number(info.events),
+          postgres: summary.postgres,
+          runs: 5,
+          at: new Date(),
+          load: [loadBefore, loadAverage()],
+        }),
       );
     }
   }

@@ -1,11 +1,9 @@
-import { getDb } from "@/db/client";
-import { composition } from "@/lib/analytics/composition";
-import type { ActingUser } from "@/lib/access/acting-user";
+import type { AnalyticsReport } from "@/lib/analytics/report";
 import { formatCount } from "@/lib/format";
 import { CompositionChart } from "./composition-chart";
 import { compositionBars } from "./composition-bars";
 import { FigureCard, FigureData, FigureEmpty, FigureError } from "./figure-card";
-import { loadFigure } from "./figure-result";
+import { figureOf, type FigureResult } from "./figure-result";
 import { formatPercent } from "./format";
 
 export const COMPOSITION_TITLE = "Composition";
@@ -18,9 +16,8 @@ const KIND_WORDS = {
 } as const;
 
 /** How one custom field is distributed over the selection; the field is picked with `?field=`. */
-export async function CompositionFigure({ user, segmentId, fieldKey, action }: { user: ActingUser; segmentId: number; fieldKey?: string; action?: React.ReactNode }) {
-  const db = await getDb();
-  const result = await loadFigure(() => composition(db, user, segmentId, fieldKey));
+export async function CompositionFigure({ report, action }: { report: Promise<FigureResult<AnalyticsReport>>; action?: React.ReactNode }) {
+  const result = figureOf(await report, (r) => r.composition);
   const c = result.ok ? result.data : null;
   return (
     <FigureCard

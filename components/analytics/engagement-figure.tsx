@@ -1,11 +1,9 @@
-import { getDb } from "@/db/client";
-import { engagement, topMailings } from "@/lib/analytics/engagement";
 import type { EngagementPeriod } from "@/lib/analytics/labels";
-import type { ActingUser } from "@/lib/access/acting-user";
+import type { AnalyticsReport } from "@/lib/analytics/report";
 import { formatCount } from "@/lib/format";
 import { EngagementChart, TopMailingsChart } from "./engagement-chart";
 import { FigureCard, FigureData, FigureEmpty, FigureError, Stat } from "./figure-card";
-import { loadFigure } from "./figure-result";
+import { figureOf, type FigureResult } from "./figure-result";
 import { formatAmount, formatPercent } from "./format";
 
 export const ENGAGEMENT_TITLE = "Engagement";
@@ -14,9 +12,8 @@ export const TOP_MAILINGS_TITLE = "Top mailings by clicks";
 const rateDetail = (name: string, rate: number | null, database: number | null) => `${name} ${formatPercent(rate)} · database ${formatPercent(database)}`;
 
 /** Deliveries, opens, clicks and their rates against the whole database; purchases and their sum. */
-export async function EngagementFigure({ user, segmentId, days, action }: { user: ActingUser; segmentId: number; days: EngagementPeriod; action?: React.ReactNode }) {
-  const db = await getDb();
-  const result = await loadFigure(() => engagement(db, user, segmentId, days));
+export async function EngagementFigure({ report, days, action }: { report: Promise<FigureResult<AnalyticsReport>>; days: EngagementPeriod; action?: React.ReactNode }) {
+  const result = figureOf(await report, (r) => r.engagement);
   return (
     <FigureCard
       slug="engagement"
@@ -69,9 +66,8 @@ export async function EngagementFigure({ user, segmentId, days, action }: { user
 }
 
 /** The mailings this selection clicked most in the period. */
-export async function TopMailingsFigure({ user, segmentId, days }: { user: ActingUser; segmentId: number; days: EngagementPeriod }) {
-  const db = await getDb();
-  const result = await loadFigure(() => topMailings(db, user, segmentId, days));
+export async function TopMailingsFigure({ report, days }: { report: Promise<FigureResult<AnalyticsReport>>; days: EngagementPeriod }) {
+  const result = figureOf(await report, (r) => r.topMailings);
   return (
     <FigureCard slug="top-mailings" title={TOP_MAILINGS_TITLE} description={`Clicks by profiles of this segment in the last ${days} days.`}>
       {!result.ok ? (

@@ -24,3 +24,8 @@ export async function loadFigure<T>(work: () => Promise<T>): Promise<FigureResul
     return { ok: false, message: error.message };
   }
 }
+
+/** One figure's part of the page's report (lib/analytics/report.ts), or the report's error message. */
+export function figureOf<R, T>(result: FigureResult<R>, pick: (report: R) => T): FigureResult<T> {
+  return result.ok ? { ok: true, data: pick(result.data) } : result;
+}

@@ -1,19 +1,16 @@
-import { getDb } from "@/db/client";
 import { CHANNEL_LABELS } from "@/lib/analytics/labels";
-import { reachability } from "@/lib/analytics/reachability";
-import type { ActingUser } from "@/lib/access/acting-user";
+import type { AnalyticsReport } from "@/lib/analytics/report";
 import { formatCount } from "@/lib/format";
 import { FigureCard, FigureData, FigureEmpty, FigureError, Stat } from "./figure-card";
-import { loadFigure } from "./figure-result";
+import { figureOf, type FigureResult } from "./figure-result";
 import { formatPercent } from "./format";
 import { ReachabilityChart } from "./reachability-chart";
 
 export const REACHABILITY_TITLE = "Reachability";
 
 /** Subscription status per channel, and who can be written to at all. */
-export async function ReachabilityFigure({ user, segmentId }: { user: ActingUser; segmentId: number }) {
-  const db = await getDb();
-  const result = await loadFigure(() => reachability(db, user, segmentId));
+export async function ReachabilityFigure({ report }: { report: Promise<FigureResult<AnalyticsReport>> }) {
+  const result = figureOf(await report, (r) => r.reachability);
   return (
     <FigureCard slug="reachability" title={REACHABILITY_TITLE} description="Subscription status per channel, and how many profiles have an email address or a phone number.">
       {!result.ok ? (

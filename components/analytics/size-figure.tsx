@@ -1,18 +1,15 @@
-import { getDb } from "@/db/client";
-import { segmentSize } from "@/lib/analytics/size";
-import type { ActingUser } from "@/lib/access/acting-user";
+import type { AnalyticsReport } from "@/lib/analytics/report";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { FigureCard, FigureData, FigureEmpty, FigureError, Stat } from "./figure-card";
-import { loadFigure } from "./figure-result";
+import { figureOf, type FigureResult } from "./figure-result";
 import { formatPercent } from "./format";
 import { SizeChart } from "./size-chart";
 
 export const SIZE_TITLE = "Size over time";
 
 /** Headline count and share of the database, and the segment's calculations as a line. */
-export async function SizeFigure({ user, segmentId, databaseName }: { user: ActingUser; segmentId: number; databaseName: string }) {
-  const db = await getDb();
-  const result = await loadFigure(() => segmentSize(db, user, segmentId));
+export async function SizeFigure({ report, databaseName }: { report: Promise<FigureResult<AnalyticsReport>>; databaseName: string }) {
+  const result = figureOf(await report, (r) => r.size);
   return (
     <FigureCard slug="size" title={SIZE_TITLE} description="Every calculation of the segment from its update log, and its count right now." className="lg:col-span-2">
       {!result.ok ? (

@@ -9,6 +9,7 @@ import { composition } from "./composition";
 import { engagement, topMailings } from "./engagement";
 import { rangeMap } from "./range-map";
 import { reachability } from "./reachability";
+import { analyticsReport } from "./report";
 import { segmentSize } from "./size";
 import { NOW } from "./testing";
 
@@ -32,6 +33,7 @@ const everyFigure = (segmentId: number, user = admin) => {
     () => topMailings(db, user, segmentId, 30, opts),
     () => composition(db, user, segmentId, undefined, opts),
     () => rangeMap(db, user, segmentId),
+    () => analyticsReport(db, user, segmentId, { days: 30, fieldKey: undefined }, opts),
   ];
   return run;
 };

@@ -9,12 +9,11 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { databaseFields } from "@/lib/databases/queries";
-import type { CompiledSelection } from "@/lib/segments/compile";
 import type { FieldType } from "@/lib/segments/fields";
 import { jsonKey } from "@/lib/segments/predicate";
 import { TOP_VALUES } from "./labels";
 import { fillDateBuckets, numberBuckets, type DateUnit } from "./buckets";
-import { loadAnalyticsSubject, num, runFigure, selectedProfiles, type AnalyticsOptions } from "./subject";
+import { loadAnalyticsSubject, num, runFigure, selectionSource, type AnalyticsOptions, type FigureSource } from "./subject";
 
 export type CompositionField = { key: string; label: string; type: FieldType };
 
@@ -29,10 +28,10 @@ export type Composition =
 const isEmpty = (text: SQL) => sql`coalesce(${text}, '') = ''`;
 
 /** Top values: one grouped pass; the window sums see every group before the limit cuts them. */
-export function stringCompositionQuery(selection: CompiledSelection, key: string, top = TOP_VALUES): SQL {
+export function stringCompositionQuery(source: FigureSource, key: string, top = TOP_VALUES): SQL {
   const text = sql`("p"."fields" ->> ${jsonKey(key)})`;
   return sql`select g.value, g.n::bigint as n, (sum(g.n) over ())::bigint as total, (count(*) over ())::int as groups
-    from (select nullif(${text}, '') as value, count(*) as n from ${selectedProfiles(selection)} group by 1) g
+    from (select nullif(${text}, '') as value, count(*) as n from ${source.profiles} group by 1) g
     order by (g.value is null) desc, g.n desc, g.value collate "C"
     limit ${top + 1}::int`;
 }
@@ -41,13 +40,13 @@ export function stringCompositionQuery(selection: CompiledSelection, key: string
  * A histogram with "nice" equal-width buckets (1, 2 or 5 × a power of ten, at least 1 for whole
  * numbers) over [min, max], about ten of them; the last bucket includes the maximum.
  */
-export function numberCompositionQuery(selection: CompiledSelection, key: string): SQL {
+export function numberCompositionQuery(source: FigureSource, key: string): SQL {
   const k = jsonKey(key);
   // `grid` is one row computed from all of `v`; MATERIALIZED keeps the planner from recomputing it
   // for every profile row it is joined with.
   return sql`with v as (
       select segment_number("p"."fields" -> ${k}) as x, ${isEmpty(sql`("p"."fields" ->> ${k})`)} as empty
-      from ${selectedProfiles(selection)}
+      from ${source.profiles}
     ),
     grid as materialized (
       select step, floor(lo / step) * step as start, greatest(ceil((hi - floor(lo / step) * step) / step), 1) as nb
@@ -76,11 +75,11 @@ export function numberCompositionQuery(selection: CompiledSelection, key: string
 }
 
 /** A histogram by calendar unit (UTC), the unit chosen from the span: day, month, year or decade. */
-export function dateCompositionQuery(selection: CompiledSelection, key: string): SQL {
+export function dateCompositionQuery(source: FigureSource, key: string): SQL {
   const k = jsonKey(key);
   return sql`with v as (
       select segment_instant("p"."fields" ->> ${k}) as t, ${isEmpty(sql`("p"."fields" ->> ${k})`)} as empty
-      from ${selectedProfiles(selection)}
+      from ${source.profiles}
     ),
     s as materialized (
       select case when span is null or span <= 92 then 'day' when span <= 2922 then 'month' when span <= 36525 then 'year' else 'decade' end as unit
@@ -93,31 +92,31 @@ export function dateCompositionQuery(selection: CompiledSelection, key: string):
     group by 1, 2, s.unit`;
 }
 
-export function booleanCompositionQuery(selection: CompiledSelection, key: string): SQL {
+export function booleanCompositionQuery(source: FigureSource, key: string): SQL {
   const k = jsonKey(key);
   return sql`select count(*)::bigint as total,
       count(*) filter (where ("p"."fields" -> ${k}) = 'true'::jsonb)::bigint as yes,
       count(*) filter (where ("p"."fields" -> ${k}) = 'false'::jsonb)::bigint as no,
       count(*) filter (where ${isEmpty(sql`("p"."fields" ->> ${k})`)})::bigint as empty
-    from ${selectedProfiles(selection)}`;
+    from ${source.profiles}`;
 }
 
-export function compositionQuery(selection: CompiledSelection, field: CompositionField): SQL {
+export function compositionQuery(source: FigureSource, field: CompositionField): SQL {
   switch (field.type) {
     case "string":
-      return stringCompositionQuery(selection, field.key);
+      return stringCompositionQuery(source, field.key);
     case "number":
-      return numberCompositionQuery(selection, field.key);
+      return numberCompositionQuery(source, field.key);
     case "date":
-      return dateCompositionQuery(selection, field.key);
+      return dateCompositionQuery(source, field.key);
     case "boolean":
-      return booleanCompositionQuery(selection, field.key);
+      return booleanCompositionQuery(source, field.key);
   }
 }
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
-function toComposition(field: CompositionField, rows: Row[]): Composition {
+export function toComposition(field: CompositionField, rows: Row[]): Composition {
   if (field.type === "string") {
     const total = num(rows[0]?.total);
     const groups = num(rows[0]?.groups);
@@ -154,6 +153,12 @@ function toComposition(field: CompositionField, rows: Row[]): Composition {
   return { kind: "date", ...common, unit, buckets };
 }
 
+/** The field `fieldKey` names, or the database's first field; null when it declares none. */
+export function compositionField(fields: readonly { key: string; label: string; type: string }[], fieldKey: string | undefined): CompositionField | null {
+  const field = fields.find((f) => f.key === fieldKey) ?? fields[0];
+  return field ? { key: field.key, label: field.label, type: field.type as FieldType } : null;
+}
+
 /**
  * The composition of one custom field of the segment's database over its selection. `fieldKey`
  * names the field; an unknown or absent key falls back to the first field. `null` when the
@@ -167,10 +172,8 @@ export async function composition(
   opts: AnalyticsOptions = {},
 ): Promise<Composition | null> {
   const { selection } = await loadAnalyticsSubject(db, user, segmentId, opts);
-  const fields = await databaseFields(db, selection.databaseId);
-  const field = fields.find((f) => f.key === fieldKey) ?? fields[0];
-  if (!field) return null;
-  const picked: CompositionField = { key: field.key, label: field.label, type: field.type as FieldType };
-  const rows = await runFigure(db, opts, (tx) => queryRows<Row>(tx, compositionQuery(selection, picked)));
+  const picked = compositionField(await databaseFields(db, selection.databaseId), fieldKey);
+  if (!picked) return null;
+  const rows = await runFigure(db, opts, (tx) => queryRows<Row>(tx, compositionQuery(selectionSource(selection), picked)));
   return toComposition(picked, rows);
 }

@@ -10,9 +10,8 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
-import type { CompiledSelection } from "@/lib/segments/compile";
 import { TOP_MAILINGS, type EngagementPeriod } from "./labels";
-import { loadAnalyticsSubject, num, ratio, runFigure, selectedProfiles, type AnalyticsOptions } from "./subject";
+import { loadAnalyticsSubject, num, ratio, runFigure, selectionSource, type AnalyticsOptions, type FigureSource } from "./subject";
 
 export type EngagementTotals = {
   /** Profiles in the population (the selection, or the whole database). */
@@ -62,9 +61,9 @@ const TOTALS = ["profiles", "deliveries", "delivered_profiles", "opens", "opener
  * distinct profile for the whole database and for the profiles that join the selection; purchases
  * (which need `properties.amount` from the table) in a second pass over their own index range.
  */
-export function engagementQuery(selection: CompiledSelection, now: Date, days: number): SQL {
+export function engagementQuery(source: FigureSource, now: Date, days: number): SQL {
   const { from, to } = periodBounds(now, days);
-  const scope = (types: SQL) => periodEvents(selection.databaseId, from, to, types);
+  const scope = (types: SQL) => periodEvents(source.databaseId, from, to, types);
   const interaction = (type: string, name: string, people: string) => {
     const t = sql.raw(`'${type}'`);
     return sql`count(*) filter (where "e"."type" = ${t})::bigint as ${sql.raw(`db_${name}`)},
@@ -72,10 +71,10 @@ export function engagementQuery(selection: CompiledSelection, now: Date, days: n
       count(s.id) filter (where "e"."type" = ${t})::bigint as ${sql.raw(`sel_${name}`)},
       count(distinct s.id) filter (where "e"."type" = ${t})::int as ${sql.raw(`sel_${people}`)}`;
   };
-  return sql`with sel as (select "p"."id" from ${selectedProfiles(selection)})
+  return sql`with sel as (select "p"."id" from ${source.profiles})
     select
       (select count(*)::int from sel) as sel_profiles,
-      (select count(*)::int from profiles d where d.database_id = ${selection.databaseId}::int) as db_profiles,
+      (select count(*)::int from profiles d where d.database_id = ${source.databaseId}::int) as db_profiles,
       i.*, b.*
     from (
       select ${interaction("delivered", "deliveries", "delivered_profiles")},
@@ -122,7 +121,11 @@ export async function engagement(
   opts: AnalyticsOptions = {},
 ): Promise<Engagement> {
   const { selection, now } = await loadAnalyticsSubject(db, user, segmentId, opts);
-  const [row] = await runFigure(db, opts, (tx) => queryRows<Record<string, unknown>>(tx, engagementQuery(selection, now, days)));
+  const [row] = await runFigure(db, opts, (tx) => queryRows<Record<string, unknown>>(tx, engagementQuery(selectionSource(selection), now, days)));
+  return engagementFromRow(row, now, days);
+}
+
+export function engagementFromRow(row: Record<string, unknown>, now: Date, days: EngagementPeriod): Engagement {
   const { from, to } = periodBounds(now, days);
   return { days, from: from.toISOString(), to: to.toISOString(), selection: toTotals(row, "sel"), database: toTotals(row, "db") };
 }
@@ -133,7 +136,7 @@ export type MailingEngagement = { mailingId: number; name: string; deliveries: n
  * The selection's top mailings by clicks in the period (mailings without a click are left out), with
  * their deliveries and opens. A mailing of another database never lends its name.
  */
-export function topMailingsQuery(selection: CompiledSelection, now: Date, days: number, limit = TOP_MAILINGS): SQL {
+export function topMailingsQuery(source: FigureSource, now: Date, days: number, limit = TOP_MAILINGS): SQL {
   const { from, to } = periodBounds(now, days);
   const types = sql`"e"."type" in ('delivered', 'opened', 'clicked') and "e"."mailing_id" is not null`;
   return sql`select "e"."mailing_id" as mailing_id, m.name as name,
@@ -142,9 +145,9 @@ export function topMailingsQuery(selection: CompiledSelection, now: Date, days: 
       count(*) filter (where "e"."type" = 'clicked')::int as clicks,
       count(distinct "e"."profile_id") filter (where "e"."type" = 'clicked')::int as clickers
     from events "e"
-    join (select "p"."id" from ${selectedProfiles(selection)}) s on s.id = "e"."profile_id"
-    left join mailings m on m.id = "e"."mailing_id" and m.database_id = ${selection.databaseId}::int
-    where ${periodEvents(selection.databaseId, from, to, types)}
+    join (select "p"."id" from ${source.profiles}) s on s.id = "e"."profile_id"
+    left join mailings m on m.id = "e"."mailing_id" and m.database_id = ${source.databaseId}::int
+    where ${periodEvents(source.databaseId, from, to, types)}
     group by "e"."mailing_id", m.name
     having count(*) filter (where "e"."type" = 'clicked') > 0
     order by clicks desc, "e"."mailing_id"
@@ -162,18 +165,19 @@ export async function topMailings(
   const rows = await runFigure(db, opts, (tx) =>
     queryRows<{ mailing_id: number; name: string | null; deliveries: number; opens: number; clicks: number; clickers: number }>(
       tx,
-      topMailingsQuery(selection, now, days),
+      topMailingsQuery(selectionSource(selection), now, days),
     ),
   );
-  return {
-    days,
-    mailings: rows.map((r) => ({
-      mailingId: num(r.mailing_id),
-      name: r.name ?? `Mailing #${r.mailing_id}`,
-      deliveries: num(r.deliveries),
-      opens: num(r.opens),
-      clicks: num(r.clicks),
-      clickers: num(r.clickers),
-    })),
-  };
+  return { days, mailings: mailingsFromRows(rows) };
+}
+
+export function mailingsFromRows(rows: { mailing_id: number; name: string | null; deliveries: number; opens: number; clicks: number; clickers: number }[]): MailingEngagement[] {
+  return rows.map((r) => ({
+    mailingId: num(r.mailing_id),
+    name: r.name ?? `Mailing #${r.mailing_id}`,
+    deliveries: num(r.deliveries),
+    opens: num(r.opens),
+    clicks: num(r.clicks),
+    clickers: num(r.clickers),
+  }));
 }

@@ -2,9 +2,8 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
-import type { CompiledSelection } from "@/lib/segments/compile";
 import { CHANNELS, type Channel } from "./labels";
-import { loadAnalyticsSubject, num, runFigure, selectedProfiles, type AnalyticsOptions } from "./subject";
+import { loadAnalyticsSubject, num, runFigure, selectionSource, type AnalyticsOptions, type FigureSource } from "./subject";
 
 export type ChannelReach = { channel: Channel; subscribed: number; unsubscribed: number; none: number };
 
@@ -24,17 +23,21 @@ const statusCounts = (channel: Channel): SQL => {
 };
 
 /** One pass over the selection: subscription status per channel, and who has an email / a phone. */
-export function reachabilityQuery(selection: CompiledSelection): SQL {
+export function reachabilityQuery(source: FigureSource): SQL {
   return sql`select count(*)::int as total,
     ${sql.join(CHANNELS.map(statusCounts), sql`, `)},
     count(*) filter (where "p"."email" <> '')::int as has_email,
     count(*) filter (where "p"."phone" <> '')::int as has_phone
-    from ${selectedProfiles(selection)}`;
+    from ${source.profiles}`;
 }
 
 export async function reachability(db: Db, user: ActingUser, segmentId: number, opts: AnalyticsOptions = {}): Promise<Reachability> {
   const { selection } = await loadAnalyticsSubject(db, user, segmentId, opts);
-  const [row] = await runFigure(db, opts, (tx) => queryRows<Record<string, number | string>>(tx, reachabilityQuery(selection)));
+  const [row] = await runFigure(db, opts, (tx) => queryRows<Record<string, number | string>>(tx, reachabilityQuery(selectionSource(selection))));
+  return reachabilityFromRow(row);
+}
+
+export function reachabilityFromRow(row: Record<string, unknown>): Reachability {
   return {
     total: num(row.total),
     channels: CHANNELS.map((channel) => ({

@@ -2,8 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
-import { selectionCountQuery, type CompiledSelection } from "@/lib/segments/compile";
-import { loadAnalyticsSubject, num, ratio, runFigure, type AnalyticsOptions } from "./subject";
+import { loadAnalyticsSubject, num, ratio, runFigure, selectionSource, type AnalyticsOptions, type FigureSource } from "./subject";
 
 /** How many calculations the chart shows at most (the latest ones). */
 export const SIZE_HISTORY_LIMIT = 500;
@@ -26,21 +25,25 @@ export type SegmentSize = {
  * One statement: the selection's count now (as Calculate counts it), the database's size and the
  * segment's calculations from the update log.
  */
-export function segmentSizeQuery(selection: CompiledSelection, segmentId: number): SQL {
+export function segmentSizeQuery(source: FigureSource, segmentId: number): SQL {
   return sql`select
-    (${selectionCountQuery(selection)}) as count,
-    (select count(*)::int from profiles d where d.database_id = ${selection.databaseId}::int) as total,
+    (${source.count}) as count,
+    (select count(*)::int from profiles d where d.database_id = ${source.databaseId}::int) as total,
     (select coalesce(json_agg(json_build_object('at', l.at, 'count', l.count) order by l.at, l.id), '[]'::json)
        from (select id, at, count from segment_update_log
               where segment_id = ${segmentId}::int and kind = 'calculated' and count is not null
               order by at desc, id desc limit ${SIZE_HISTORY_LIMIT}) l) as history`;
 }
 
-type SizeRow = { count: number | string; total: number | string; history: { at: string; count: number | string }[] | string };
+export type SizeRow = { count: number | string; total: number | string; history: { at: string; count: number | string }[] | string };
 
 export async function segmentSize(db: Db, user: ActingUser, segmentId: number, opts: AnalyticsOptions = {}): Promise<SegmentSize> {
   const { selection, now } = await loadAnalyticsSubject(db, user, segmentId, opts);
-  const [row] = await runFigure(db, opts, (tx) => queryRows<SizeRow>(tx, segmentSizeQuery(selection, segmentId)));
+  const [row] = await runFigure(db, opts, (tx) => queryRows<SizeRow>(tx, segmentSizeQuery(selectionSource(selection), segmentId)));
+  return sizeFromRow(row, now);
+}
+
+export function sizeFromRow(row: SizeRow, now: Date): SegmentSize {
   const history = typeof row.history === "string" ? (JSON.parse(row.history) as { at: string; count: number }[]) : row.history;
   const count = num(row.count);
   const databaseTotal = num(row.total);

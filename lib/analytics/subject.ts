@@ -5,12 +5,12 @@ import "server-only";
  * aggregates over that SQL in one statement; no profile is ever loaded into Node.
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { queryRows, type Db } from "@/db/client";
 import { withReadDb } from "@/db/replica";
 import type { dynamicSegments } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/access/acting-user";
-import { selectionStatement, type CompiledSelection } from "@/lib/segments/compile";
+import { selectionCountQuery, selectionStatement, type CompiledSelection } from "@/lib/segments/compile";
 import { prepareSelection, withStatementTimeout } from "@/lib/segments/selection";
 import { env } from "@/lib/env";
 
@@ -59,12 +59,33 @@ export function selectedProfiles(selection: CompiledSelection): SQL {
 }
 
 /**
+ * What a figure's statement reads: the selection's profiles as a FROM item aliased `p`, the statement
+ * that counts them, and their database. Alone, a figure reads the compiled selection itself
+ * (`selectionSource`); on the page, every figure reads one materialized copy of it (lib/analytics/report.ts).
+ */
+export type FigureSource = { databaseId: number; profiles: SQL; count: SQL };
+
+export function selectionSource(selection: CompiledSelection): FigureSource {
+  return { databaseId: selection.databaseId, profiles: selectedProfiles(selection), count: selectionCountQuery(selection) };
+}
+
+/**
  * Runs one figure's statement under the selection engine's statement timeout, on the read replica
  * when there is one (the segment was loaded and checked on the primary).
  */
 export function runFigure<T>(db: Db, opts: AnalyticsOptions, work: (tx: Db) => Promise<T>): Promise<T> {
   const ms = opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS;
-  return withReadDb(db, (reader) => withStatementTimeout(reader, ms, work));
+  return withReadDb(db, (reader) =>
+    withStatementTimeout(reader, ms, async (tx) => {
+      // Aggregates over every event of a period are costly enough for the JIT to compile them, which
+      // costs more than it saves on statements of a second or two (docs/benchmarks.md).
+      // Restored after, in case this runs inside a caller's transaction (then it is a savepoint).
+      const [before] = await queryRows<{ jit: string }>(tx, sql`select current_setting('jit') as jit, set_config('jit', 'off', true)`);
+      const result = await work(tx);
+      await tx.execute(sql`select set_config('jit', ${before.jit}, true)`);
+      return result;
+    }),
+  );
 }
 
 /** A count or sum as the drivers hand it over (bigint and numeric come back as text) → number. */

@@ -5,6 +5,7 @@ import { Suspense } from "react";
 import { COMPOSITION_TITLE, CompositionFigure } from "@/components/analytics/composition-figure";
 import { ENGAGEMENT_TITLE, EngagementFigure, TOP_MAILINGS_TITLE, TopMailingsFigure } from "@/components/analytics/engagement-figure";
 import { FigureSkeleton } from "@/components/analytics/figure-card";
+import { loadFigure } from "@/components/analytics/figure-result";
 import { FieldPicker, PeriodPicker } from "@/components/analytics/pickers";
 import { RANGE_MAP_TITLE, RangeMapFigure } from "@/components/analytics/range-map-figure";
 import { REACHABILITY_TITLE, ReachabilityFigure } from "@/components/analytics/reachability-figure";
@@ -16,6 +17,7 @@ import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import { parsePeriod } from "@/lib/analytics/labels";
+import { analyticsReport } from "@/lib/analytics/report";
 import { requireUser } from "@/lib/auth/session";
 import { e2eSlowPage } from "@/lib/e2e/slow-page";
 import { getDatabase } from "@/lib/databases/queries";
@@ -30,9 +32,11 @@ const orNotFound = (error: unknown): never => {
 };
 
 /**
- * The report a marketer reads before sending: each figure is its own query in its own Suspense
- * boundary, so the page shows at once and every chart streams in when it is ready. Period and field
- * are search parameters (links and a GET form), so every view has an address and works without JS.
+ * The report a marketer reads before sending. The page shows at once; the figures stream into their
+ * own Suspense boundaries. Those over the selection come from lib/analytics/report.ts, which evaluates
+ * the selection twice instead of five times (seconds each for event conditions at a million
+ * profiles), so they arrive together; the range map reads no profiles and comes on its own. Period and field are search parameters (links and a GET form), so every view
+ * has an address and works without JS.
  */
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ period?: string | string[]; field?: string | string[] }> };
 
@@ -51,6 +55,9 @@ async function SegmentAnalytics({ params, searchParams }: Props) {
   const field = database.fields.find((f) => f.key === wanted)?.key ?? database.fields[0]?.key;
   const basePath = `/segments/dynamic/${id}/analytics`;
   const limit = segment.limit === null ? "no limit" : `limit ${formatCount(segment.limit)}`;
+  // Started here, awaited by each figure inside its boundary; an unexpected fault still reaches the error page.
+  const report = loadFigure(() => analyticsReport(db, user, id, { days: period, fieldKey: field }));
+  report.catch(() => {}); // handled where a figure awaits it; this only keeps Node from calling it unhandled meanwhile
 
   return (
     <>
@@ -72,22 +79,20 @@ async function SegmentAnalytics({ params, searchParams }: Props) {
 
       <div className="grid gap-6 lg:grid-cols-2">
         <Suspense fallback={<FigureSkeleton slug="size" title={SIZE_TITLE} className="lg:col-span-2" height={320} />}>
-          <SizeFigure user={user} segmentId={id} databaseName={database.name} />
+          <SizeFigure report={report} databaseName={database.name} />
         </Suspense>
         <Suspense key={`engagement-${period}`} fallback={<FigureSkeleton slug="engagement" title={ENGAGEMENT_TITLE} height={300} />}>
-          <EngagementFigure user={user} segmentId={id} days={period} action={<PeriodPicker basePath={basePath} period={period} field={field} />} />
+          <EngagementFigure report={report} days={period} action={<PeriodPicker basePath={basePath} period={period} field={field} />} />
         </Suspense>
         <Suspense key={`top-mailings-${period}`} fallback={<FigureSkeleton slug="top-mailings" title={TOP_MAILINGS_TITLE} height={300} />}>
-          <TopMailingsFigure user={user} segmentId={id} days={period} />
+          <TopMailingsFigure report={report} days={period} />
         </Suspense>
         <Suspense fallback={<FigureSkeleton slug="reachability" title={REACHABILITY_TITLE} height={280} />}>
-          <ReachabilityFigure user={user} segmentId={id} />
+          <ReachabilityFigure report={report} />
         </Suspense>
         <Suspense key={`composition-${field ?? ""}`} fallback={<FigureSkeleton slug="composition" title={COMPOSITION_TITLE} height={280} />}>
           <CompositionFigure
-            user={user}
-            segmentId={id}
-            fieldKey={field}
+            report={report}
             action={database.fields.length ? <FieldPicker basePath={basePath} period={period} fields={database.fields} selected={field} /> : undefined}
           />
         </Suspense>
