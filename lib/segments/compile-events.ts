@@ -194,9 +194,21 @@ function otherFilters(condition: AnyEventCondition, e: string, env: Pick<EventEn
   if (condition.period) filters.push(...periodFilters(condition.period, column(e, "occurred_at"), env.now));
   for (const filter of condition.where ?? []) {
     const type = propertyFilterType(filter);
-    filters.push(fieldPredicate(type, filter.op, filter.value, jsonValueSource(column(e, "properties"), filter.property, { numberAsJsonb: true }), env.now, false));
+    filters.push(neutralEstimate(fieldPredicate(type, filter.op, filter.value, jsonValueSource(column(e, "properties"), filter.property, { numberAsJsonb: true }), env.now, false)));
   }
   return filters;
+}
+
+/**
+ * A property filter as `coalesce(<filter>, false)`: the same rows (a WHERE drops NULL and false
+ * alike), but PostgreSQL, which has no statistics on event properties, estimates it as keeping half
+ * the events instead of guessing from the operator — `sku ilike '%BERLIN'` alone was estimated at 1 row
+ * of 3,724, and an anti-join against that "one-row" set became a nested loop comparing every profile
+ * with every matching event (plan guard, FC_SEED=540855069: 5,158 × 421 rows in one node). With a
+ * neutral estimate the join is hashed. See docs/selection-sql.md ("Property filters").
+ */
+function neutralEstimate(filter: Predicate): Predicate {
+  return typeof filter === "boolean" ? filter : sql`coalesce(${filter}, false)`;
 }
 
 /** `last_days` ends now; `from`/`to` is half-open (a date-only bound is the start of its UTC day). */
