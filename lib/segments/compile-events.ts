@@ -115,7 +115,8 @@ export function decidingProfiles(condition: AnyEventCondition, env: EventEnv, ne
   const shape = eventShape(condition, negate);
   if (shape === "true" || shape === "false") return null;
   const e = env.aliases.next("e");
-  const grouped = sql`select ${column(e, "profile_id")} as profile_id from events ${sql.raw(e)} where ${toSql(matching([condition.type], condition, e, env))} group by ${column(e, "profile_id")}`;
+  // No join to profiles here, so the planner's own estimates of property filters are kept (see neutralEstimate).
+  const grouped = sql`select ${column(e, "profile_id")} as profile_id from events ${sql.raw(e)} where ${toSql(matching([condition.type], condition, e, env, [], false))} group by ${column(e, "profile_id")}`;
   if (shape === "exists" || shape === "not exists") return { query: grouped, complement: shape === "not exists" };
   const { op, value } = effectiveCount(condition, negate);
   const withoutEvents = holds(0, op, value);
@@ -177,24 +178,25 @@ function existsPredicate(
 }
 
 /** The events a condition counts: of one of `types`, with the condition's other filters. */
-function matching(types: string[], condition: AnyEventCondition, e: string, env: Pick<EventEnv, "databaseId" | "now">, extra: SQL[] = []): Predicate {
+function matching(types: string[], condition: AnyEventCondition, e: string, env: Pick<EventEnv, "databaseId" | "now">, extra: SQL[] = [], neutral = true): Predicate {
   const type = column(e, "type");
   const typeFilter =
     types.length === 1 ? sql`${type} = ${types[0]}::text` : sql`${type} in (${sql.join(types.map((t) => sql`${t}::text`), sql`, `)})`;
   // `e.database_id` is implied by the profile, but stating it lets the planner read the events of one
   // type and period from the (database_id, type, occurred_at) INCLUDE (profile_id) index alone.
-  return allOf([...extra, sql`${column(e, "database_id")} = ${env.databaseId}::int`, typeFilter, ...otherFilters(condition, e, env)]);
+  return allOf([...extra, sql`${column(e, "database_id")} = ${env.databaseId}::int`, typeFilter, ...otherFilters(condition, e, env, neutral)]);
 }
 
 /** The event's own filters except its type: channel, mailing, period and property filters. */
-function otherFilters(condition: AnyEventCondition, e: string, env: Pick<EventEnv, "now">): Predicate[] {
+function otherFilters(condition: AnyEventCondition, e: string, env: Pick<EventEnv, "now">, neutral = true): Predicate[] {
   const filters: Predicate[] = [];
   if (condition.channel) filters.push(sql`${column(e, "channel")} = ${condition.channel}::event_channel`);
   if (condition.mailing_id) filters.push(sql`${column(e, "mailing_id")} = ${condition.mailing_id}::int`);
   if (condition.period) filters.push(...periodFilters(condition.period, column(e, "occurred_at"), env.now));
   for (const filter of condition.where ?? []) {
     const type = propertyFilterType(filter);
-    filters.push(neutralEstimate(fieldPredicate(type, filter.op, filter.value, jsonValueSource(column(e, "properties"), filter.property, { numberAsJsonb: true }), env.now, false)));
+    const predicate = fieldPredicate(type, filter.op, filter.value, jsonValueSource(column(e, "properties"), filter.property, { numberAsJsonb: true }), env.now, false);
+    filters.push(neutral ? neutralEstimate(predicate) : predicate);
   }
   return filters;
 }
@@ -205,7 +207,10 @@ function otherFilters(condition: AnyEventCondition, e: string, env: Pick<EventEn
  * the events instead of guessing from the operator — `sku ilike '%BERLIN'` alone was estimated at 1 row
  * of 3,724, and an anti-join against that "one-row" set became a nested loop comparing every profile
  * with every matching event (plan guard, FC_SEED=540855069: 5,158 × 421 rows in one node). With a
- * neutral estimate the join is hashed. See docs/selection-sql.md ("Property filters").
+ * neutral estimate the join is hashed. Only where the events are joined to profiles: the count over
+ * events alone (`decidingProfiles`) keeps the raw filter, since "bought ≥ 3 times over 50" relies on
+ * the planner's low estimate of its jsonb number test for its parallel plan (4.5× slower with the
+ * neutral estimate). See docs/selection-sql.md.
  */
 function neutralEstimate(filter: Predicate): Predicate {
   return typeof filter === "boolean" ? filter : sql`coalesce(${filter}, false)`;
