@@ -107,8 +107,10 @@ describe.runIf(isPostgres())("jobs when the database drops mid-job (PostgreSQL, 
     await sleep(1_500);
     await proxy.up();
 
-    const ended = await until("the job to end", async () => ((await statusOf(w, job.id)).status === "running" ? null : statusOf(w, job.id)), LEASE_MS + 5_000);
-    expect(Date.now() - cutAt).toBeLessThan(LEASE_MS + 3_000);
+    const ended = await until("the job to end", async () => ((await statusOf(w, job.id)).status === "running" ? null : statusOf(w, job.id)), LEASE_MS + 10_000);
+    // Within its lease, not after TCP's minutes; the slack is for a loaded 2-core machine (7.2 s was
+    // seen with two suites running beside this one).
+    expect(Date.now() - cutAt).toBeLessThan(LEASE_MS + 7_000);
     expect(ended.status).toBe("failed");
     expect(ended.error).toMatch(/connection to the database was lost/);
     expect(await fingerprint(w)).toEqual(before);
