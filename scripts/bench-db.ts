@@ -9,7 +9,8 @@ import { seedDemoData, startOfUtcDay } from "@/db/seed";
  * A comment on the database marks it as ours and records what it holds; a database of that name
  * without the marker is never touched.
  */
-const MARKER = "dynamic-segments bench";
+/** How the bench marks its own databases (a database comment: this, then the seed and when it ended). */
+export const MARKER = "dynamic-segments bench";
 
 export type BenchDatabase = { url: string; name: string; seededAt: Date; seedSeconds: number | null };
 

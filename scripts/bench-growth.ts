@@ -3,6 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { closeDb, getDb, queryRows } from "@/db/client";
+import { databaseUrl } from "@/db/testing/pg-admin";
 import { selectionCountQuery } from "@/lib/segments/compile";
 import { setFieldIndexed } from "@/lib/segments/field-index";
 import { prepareSelection, selectionPageQuery, SHOW_LIMIT } from "@/lib/segments/selection";
@@ -10,7 +11,8 @@ import type { ScriptInput } from "@/lib/segments/script";
 import { benchCases, type BenchCase } from "./bench-cases";
 import { BENCH_ADMIN, benchRefs } from "./bench-refs";
 import { writeMarkedSection } from "./bench-report";
-import { benchArgs, benchmarksFile, benchServerUrl, median, runBenchScript } from "./lib/bench-common";
+import { MARKER } from "./bench-db";
+import { benchArgs, benchmarksFile, benchServerUrl, median, planShape, runBenchScript, seqScans, type PlanNode } from "./lib/bench-common";
 
 /**
  * How the engine's Calculate and Show grow with the size of the database: every benchmark script
@@ -25,7 +27,6 @@ import { benchArgs, benchmarksFile, benchServerUrl, median, runBenchScript } fro
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx --conditions=react-server scripts/bench-growth.ts \
  *     [--databases segments_bench_100k,segments_bench,segments_bench_10m] [--runs 3] [--large-runs 1] [--only TEXT] [--wait] [--write]
  */
-const MARKER = "dynamic-segments bench";
 const GROWTH_TARGET = 12;
 
 type Statement = { text: string; params: unknown[] };
@@ -45,14 +46,6 @@ const render = (query: SQL): Statement => {
   return { text, params };
 };
 
-type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; Plans?: PlanNode[] };
-const shape = (n: PlanNode): string => {
-  const target = n["Index Name"] ?? n["Relation Name"];
-  const label = target ? `${n["Node Type"]} ${target}` : n["Node Type"];
-  return n.Plans?.length ? `${label}(${n.Plans.map(shape).join(", ")})` : label;
-};
-const seqScanOfProfiles = (n: PlanNode): boolean => (n["Node Type"] === "Seq Scan" && n["Relation Name"] === "profiles") || (n.Plans ?? []).some(seqScanOfProfiles);
-
 /** Two rules on custom fields marked as indexed: an equality and a numeric range. */
 const INDEXED_FIELDS = ["city", "loyalty_points"];
 const indexedRules = (): Case[] => {
@@ -65,14 +58,8 @@ const indexedRules = (): Case[] => {
   ];
 };
 
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 async function measureSize(serverUrl: string, database: string, runs: number, largeRuns: number, only: string | undefined, wait: boolean, log: (m: string) => void): Promise<Size | null> {
-  const admin = postgres(withDatabase(serverUrl, "postgres"), { max: 1, onnotice: () => {} });
+  const admin = postgres(databaseUrl(serverUrl, "postgres"), { max: 1, onnotice: () => {} });
   const comment = async () => (await admin<{ comment: string | null }[]>`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = ${database}`)[0];
   let row = await comment();
   // --wait: a seed still running elsewhere (its database marked incomplete) is waited for, never touched.
@@ -89,8 +76,8 @@ async function measureSize(serverUrl: string, database: string, runs: number, la
   }
   const now = new Date(match[2]);
   // At 10M profiles a pass over every script takes tens of minutes: one measured pass there.
-  runs = Number(match[1]) >= 5_000_000 ? Math.min(runs, largeRuns) : runs;
-  const url = withDatabase(serverUrl, database);
+  const passes = Number(match[1]) >= 5_000_000 ? Math.min(runs, largeRuns) : runs;
+  const url = databaseUrl(serverUrl, database);
   await closeDb();
   process.env.DATABASE_URL = url;
   process.env.DATABASE_POOL_SIZE = "1";
@@ -122,7 +109,7 @@ async function measureSize(serverUrl: string, database: string, runs: number, la
     const prepared = [];
     for (const c of list) prepared.push(await prepare(c));
     const samples = prepared.map(() => ({ calc: [] as number[], show: [] as number[], count: 0 }));
-    for (let pass = 0; pass <= runs; pass++) {
+    for (let pass = 0; pass <= passes; pass++) {
       for (const [i, p] of prepared.entries()) {
         const calc = await run(p.count);
         const show = await run(p.show);
@@ -131,20 +118,21 @@ async function measureSize(serverUrl: string, database: string, runs: number, la
           samples[i].calc.push(calc.ms);
           samples[i].show.push(show.ms);
         }
-        log(`  ${database} ${label} ${pass === 0 ? "warm-up" : `run ${pass}/${runs}`} ${i + 1}/${prepared.length} ${p.name}: ${calc.ms.toFixed(0)} / ${show.ms.toFixed(0)} ms`);
+        log(`  ${database} ${label} ${pass === 0 ? "warm-up" : `run ${pass}/${passes}`} ${i + 1}/${prepared.length} ${p.name}: ${calc.ms.toFixed(0)} / ${show.ms.toFixed(0)} ms`);
       }
     }
     const out = [];
     for (const [i, p] of prepared.entries()) {
-      out.push({ name: p.name, count: samples[i].count, calculateMs: median(samples[i].calc), showMs: median(samples[i].show), calculatePlan: shape(await planOf(p.count)), countPlan: await planOf(p.count) });
+      const countPlan = await planOf(p.count);
+      out.push({ name: p.name, count: samples[i].count, calculateMs: median(samples[i].calc), showMs: median(samples[i].show), calculatePlan: planShape(countPlan), countPlan });
     }
     return out;
   };
 
-  log(`${database}: ${info.profiles.toLocaleString("en")} profiles, ~${Number(info.events).toLocaleString("en")} events; ${cases.length} scripts, 1 warm-up + ${runs} runs`);
+  log(`${database}: ${info.profiles.toLocaleString("en")} profiles, ~${Number(info.events).toLocaleString("en")} events; ${cases.length} scripts, 1 warm-up + ${passes} runs`);
   const rows = await timeCases(cases, "scripts");
   const rangeOnly = rows.find((r) => r.name.startsWith("Range slice"));
-  const rangeOnlyIndexOnly = rangeOnly ? !seqScanOfProfiles(rangeOnly.countPlan) && /Index Only Scan/.test(rangeOnly.calculatePlan) : false;
+  const rangeOnlyIndexOnly = rangeOnly ? !seqScans(rangeOnly.countPlan).includes("profiles") && /Index Only Scan/.test(rangeOnly.calculatePlan) : false;
 
   // Custom fields marked as indexed (the owner's switch, PUT /api/v1/databases/{id}/fields/{key}/index),
   // measured, then unmarked so that the database stays as the seed left it.
@@ -156,7 +144,7 @@ async function measureSize(serverUrl: string, database: string, runs: number, la
     try {
       for (const r of await timeCases(indexedRules(), "indexed fields")) {
         indexedRows.push(r);
-        indexedFieldsUseIndex.push({ name: r.name, usesIndex: !seqScanOfProfiles(r.countPlan) && /idx|Index|Bitmap/.test(r.calculatePlan), plan: r.calculatePlan });
+        indexedFieldsUseIndex.push({ name: r.name, usesIndex: !seqScans(r.countPlan).includes("profiles") && /idx|Index|Bitmap/.test(r.calculatePlan), plan: r.calculatePlan });
       }
     } finally {
       for (const key of INDEXED_FIELDS) await setFieldIndexed(db, BENCH_ADMIN, { databaseId: info.databaseId, key, indexed: false });

@@ -14,6 +14,7 @@ import { actionsMarkdown, benchActions } from "./bench-actions";
 import { ensureBenchDatabase } from "./bench-db";
 import { benchServerUrl, median, pairedRatio, runBenchScript, timed } from "./lib/bench-common";
 import { consoleTable, markdownSection, verdicts, writeBenchSection, writeMarkedSection, type BenchResult } from "./bench-report";
+import { planShape, seqScans, type PlanNode } from "./lib/bench-common";
 
 /**
  * `npm run bench`: the selection engine's Calculate and Show against hand-written SQL on 1,000,000
@@ -79,20 +80,6 @@ function parseArgs(argv: string[]): Args | string {
   return args;
 }
 
-
-type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Parent Relationship"?: string; Plans?: PlanNode[] };
-
-/** A plan as one line: node types with their index or table, children in parentheses. */
-function planShape(node: PlanNode): string {
-  const target = node["Index Name"] ?? node["Relation Name"];
-  const label = target ? `${node["Node Type"]} ${target}` : node["Node Type"];
-  return node.Plans?.length ? `${label}(${node.Plans.map(planShape).join(", ")})` : label;
-}
-
-function seqScans(node: PlanNode): string[] {
-  const own = node["Node Type"] === "Seq Scan" ? [node["Relation Name"] ?? "?"] : [];
-  return [...own, ...(node.Plans ?? []).flatMap(seqScans)];
-}
 
 /**
  * Runs a statement as a one-off: parsed and planned at every execution (postgres.js `prepare: false`),

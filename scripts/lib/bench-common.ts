@@ -86,6 +86,22 @@ export async function openSeededBench(): Promise<SeededBench> {
   };
 }
 
+/** The part of an EXPLAIN (FORMAT JSON) plan node the benchmarks read. */
+export type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Parent Relationship"?: string; Plans?: PlanNode[] };
+
+/** A plan as one line: node types with their index or table, children in parentheses. */
+export function planShape(node: PlanNode): string {
+  const target = node["Index Name"] ?? node["Relation Name"];
+  const label = target ? `${node["Node Type"]} ${target}` : node["Node Type"];
+  return node.Plans?.length ? `${label}(${node.Plans.map(planShape).join(", ")})` : label;
+}
+
+/** The tables a plan reads by a sequential scan. */
+export function seqScans(node: PlanNode): string[] {
+  const own = node["Node Type"] === "Seq Scan" ? [node["Relation Name"] ?? "?"] : [];
+  return [...own, ...(node.Plans ?? []).flatMap(seqScans)];
+}
+
 /** docs/benchmarks.md, where the scripts write their sections. */
 export const benchmarksFile = (): string => path.join(process.cwd(), "docs", "benchmarks.md");
 
