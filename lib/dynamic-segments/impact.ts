@@ -11,7 +11,7 @@ import { withReadDb } from "@/db/replica";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { invalid } from "@/lib/errors";
-import { impactFromRow, impactQuery, type Impact, type ImpactRow } from "@/lib/segments/impact";
+import { impactFromRow, impactStatement, type Impact, type ImpactRow } from "@/lib/segments/impact";
 import { issuesFromZod, limitSchema, rangeSchema, scriptSchema } from "@/lib/segments/script";
 import { prepareSelection, withStatementTimeout, type SelectionOptions } from "@/lib/segments/selection";
 import { env } from "@/lib/env";
@@ -50,6 +50,6 @@ export async function segmentImpact(db: Db, user: ActingUser, segmentId: number,
   );
   const timeout = opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS;
   // One read-only statement (both definitions on one snapshot): on the read replica when there is one.
-  const [row] = await withReadDb(db, (reader) => withStatementTimeout(reader, timeout, (tx) => queryRows<ImpactRow>(tx, impactQuery(saved.selection, next.selection))));
+  const [row] = await withReadDb(db, (reader) => withStatementTimeout(reader, timeout, (tx) => queryRows<ImpactRow>(tx, impactStatement(saved, next))));
   return impactFromRow(row);
 }

@@ -5,7 +5,7 @@
  * docs/selection-sql.md ("Calculate of one event condition") for the plans and the measurements.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { decidingProfiles, type EventEnv } from "./compile-events";
+import { decidingProfiles, eventShape, type EventEnv } from "./compile-events";
 import { allOf, anyOf, column, toSql, type Predicate } from "./predicate";
 import { RANGE_KEY_SPACE, rangeBounds, type Range } from "./range";
 import type { Condition, SelectionRule } from "./script";
@@ -43,6 +43,14 @@ function soleCondition(rule: SelectionRule): { condition: Condition; negate: boo
 export function eventOnlyCountQuery(rule: SelectionRule, env: EventEnv): SQL | null {
   const sole = soleCondition(rule);
   if (!sole || (sole.condition.kind !== "interaction" && sole.condition.kind !== "event")) return null;
+  // "Did not" across a channel or a period (no matching event at all): the selection's own anti-join —
+  // a parallel hash anti-join of the database's profiles with the matching events — beats the total
+  // minus a serial, spilling count of distinct profiles. With one mailing the events are few and their
+  // index yields the profiles in order, so the total minus the distinct ones stays ahead (at 1M: "did not
+  // open an email in 90 days" 1.32× → 0.89–0.96× the best hand SQL; "did not open mailing 7" 0.91× this
+  // way, 2.19× as an anti-join; docs/selection-sql.md).
+  const oneMailing = sole.condition.kind === "interaction" && sole.condition.mailing_id != null;
+  if (!oneMailing && eventShape(sole.condition, sole.negate) === "not exists") return null;
   const deciding = decidingProfiles(sole.condition, env, sole.negate);
   if (!deciding) return null;
   const d = env.aliases.next("c");

@@ -188,17 +188,25 @@ describe("Calculate of a rule that is one event condition counts over events alo
     expect(sql).toMatch(/group by "e\d+"\."profile_id" having count\(\*\) >= \$\d+::bigint/);
   });
 
-  it("did not, eq 0, lt and lte: the profiles inside the range minus the deciding ones", () => {
-    for (const c of [didNot(opened), didNot(opened, "lt", 3), didNot(opened, "lte", 2)]) {
+  it("did not with one mailing, lt and lte: the profiles inside the range minus the deciding ones", () => {
+    for (const c of [didNot({ ...opened, mailing_id: 7 }), didNot(opened, "lt", 3), didNot(opened, "lte", 2)]) {
       const { sql } = count({ conditions: [c] }, { from: 10, to: 20 });
       expect(sql).toMatch(/^select \(\(select count\(\*\) from profiles p\d+ where .*"range_key" >= .*\) - \(select count\(\*\) from \(select "e\d+"\."profile_id"/);
       expect(sql).toMatch(/md5\(\("c\d+"\."profile_id"\)::text\)/);
     }
   });
 
+  it("did not across a channel or period: the selection's own anti-join over profiles, not total minus distinct", () => {
+    for (const group of [{ conditions: [didNot({ ...opened, ...last30 })] }, { not: true, conditions: [opened] }]) {
+      const { sql } = count(group, { from: 10, to: 20 });
+      expect(sql).toMatch(/^select count\(\*\)::int as count from profiles p where .*not exists \(select 1 from events/);
+      expect(sql).not.toMatch(/group by/);
+    }
+  });
+
   it("a limit caps the count; a negated group counts the complement; other rules keep the WHERE over profiles", () => {
     expect(count({ conditions: [opened] }, undefined, 50).sql).toMatch(/^select least\(n\.count, \$\d+::bigint\)::int as count from \(select/);
-    expect(count({ not: true, conditions: [opened] }).sql).toMatch(/^select \(\(select count\(\*\) from profiles/);
+    expect(count({ not: true, conditions: [{ ...opened, mailing_id: 7 }] }).sql).toMatch(/^select \(\(select count\(\*\) from profiles/);
     expect(count({ conditions: [opened, { kind: "field", field: "city", op: "eq", value: "Berlin" }] }).sql).toMatch(/from profiles p where/);
   });
 });
