@@ -156,7 +156,9 @@ export function impactMarkdownSection(rows: ImpactBenchRow[], meta: { profiles: 
 and stay in one statement, so on one snapshot (lib/segments/impact.ts): the saved and the draft
 selections, each compiled as Calculate compiles it (a limited side as its first n matches by \`id\`), are
 materialized CTEs; one full join of the two id sets counts entering, leaving and staying, and two
-anti-joins give the first ${IMPACT_SAMPLE_SIZE} ids of each change. Here each benchmark script is the saved rule,
+anti-joins give the first ${IMPACT_SAMPLE_SIZE} ids of each change. An edit of the range alone (the same conditions, no
+limit) selects the profiles of both ranges once and sorts them by range key instead
+(docs/selection-sql.md, "Impact of an edit"). Here each benchmark script is the saved rule,
 paired with a small edit, against the SQL a DBA would write by hand for the same set differences (both
 id sets as materialized CTEs, anti-joins), on ${meta.profiles.toLocaleString("en")} profiles (${meta.postgres}, one connection, median of
 ${meta.runs} interleaved runs after a warm-up; the ratio is the median of the pairs' ratios). Target: engine ≤ ${IMPACT_TARGET}× hand-written. Measured

@@ -24,6 +24,44 @@ async function selectionIds(db: Db, databaseId: number, rule: Rule): Promise<num
   return (await queryRows<{ id: number | string }>(db, selectionIdsQuery(prepared.selection))).map((r) => Number(r.id));
 }
 
+/** The impact of editing `subject` from `saved` to `draft`, and the same from two selections: [engine, independent]. */
+async function bothWays(db: Db, databaseId: number, subject: number, saved: Rule, draft: Rule) {
+  await db.update(dynamicSegments).set({ rangeFrom: saved.range.from, rangeTo: saved.range.to, conditions: saved.conditions, limit: saved.limit }).where(eq(dynamicSegments.id, subject));
+  const impact = await segmentImpact(db, admin, subject, draft, { now: NOW });
+  const before = new Set(await selectionIds(db, databaseId, saved));
+  const after = await selectionIds(db, databaseId, draft);
+  const afterSet = new Set(after);
+  const entering = after.filter((id) => !before.has(id));
+  const leaving = [...before].filter((id) => !afterSet.has(id)).sort((a, b) => a - b);
+  const staying = after.filter((id) => before.has(id));
+  const independent = { entering: entering.length, leaving: leaving.length, staying: staying.length, samples: { entering: entering.slice(0, 20), leaving: leaving.slice(0, 20) } };
+  return [impact, independent] as const;
+}
+
+describe("impact of a range edit of one event condition (profiles read from events alone)", () => {
+  it("agrees with two separate selections for counted, plain and negated event conditions", async () => {
+    const db = await getDb();
+    const world = await createWorld(db, SEED, PROFILES);
+    const subject = await addDynamicSegment(db, world, { range: { from: 0, to: 100 }, conditions: null, limit: null }, "Subject");
+    const one = (condition: Json, not = false): Json => ({ logic: "and", groups: [{ logic: "and", not, conditions: [condition] }] });
+    const rules = [
+      one({ kind: "interaction", type: "opened", period: { last_days: 30 } }),
+      one({ kind: "interaction", type: "clicked", count: { op: "gte", value: 2 } }),
+      one({ kind: "event", type: "purchase", where: [{ property: "amount", op: "gt", value: 50 }], count: { op: "eq", value: 1 } }),
+      one({ kind: "interaction", type: "opened", period: { last_days: 30 } }, true),
+    ];
+    let changed = 0;
+    for (const conditions of rules) {
+      for (const [from, to] of [[[0, 100], [20, 60]], [[0, 50], [50, 100]], [[12.34, 56.78], [0, 33.33]]] as const) {
+        const [impact, independent] = await bothWays(db, world.databaseId, subject, { range: { from: from[0], to: from[1] }, conditions, limit: null }, { range: { from: to[0], to: to[1] }, conditions, limit: null });
+        expect(impact, JSON.stringify({ conditions, from, to })).toEqual(independent);
+        if (independent.entering + independent.leaving > 0) changed++;
+      }
+    }
+    expect(changed).toBeGreaterThan(8);
+  }, 120_000);
+});
+
 describe("impact agrees with two separate selections and their set differences", () => {
   it(`on random pairs of saved and draft rules (FC_SEED=${SEED}, ${RUNS} pairs)`, async () => {
     const db = await getDb();

@@ -61,3 +61,18 @@ export function eventOnlyCountQuery(rule: SelectionRule, env: EventEnv): SQL | n
   const inside = toSql(allOf([sql`${column(q, "database_id")} = ${rule.databaseId}::int`, rangeKeyPredicate(rule.range, column(q, "range_key"), false)]));
   return sql`select ((select count(*) from profiles ${sql.raw(q)} where ${inside}) - (${decided}))::int as count`;
 }
+
+/**
+ * The profiles of a rule that is one event condition holding only for profiles with events ("at least
+ * once", `gte 2`, `eq 3`), with their range keys — `SELECT id, range_key` over events alone, the range
+ * not applied — or null for any other rule. For statements that sort a selection's profiles by range
+ * key without needing their rows (the impact of a range edit, lib/segments/impact.ts).
+ */
+export function eventOnlyKeysQuery(rule: SelectionRule, env: EventEnv): SQL | null {
+  const sole = soleCondition(rule);
+  if (!sole || (sole.condition.kind !== "interaction" && sole.condition.kind !== "event")) return null;
+  const deciding = decidingProfiles(sole.condition, env, sole.negate);
+  if (!deciding || deciding.complement) return null;
+  const d = env.aliases.next("c");
+  return sql`select ${column(d, "profile_id")} as id, ${rangeKeyOf(column(d, "profile_id"))} as range_key from (${deciding.query}) ${sql.raw(d)}`;
+}

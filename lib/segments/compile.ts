@@ -9,7 +9,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { profiles } from "@/db/schema/profiles";
 import { dateToMicros } from "./dates";
-import { eventOnlyCountQuery, rangeKeyPredicate } from "./compile-count";
+import { eventOnlyCountQuery, eventOnlyKeysQuery, rangeKeyPredicate } from "./compile-count";
 import { eventPredicate, eventShape, mergedEventPredicate, mergeKey, type EventEnv, type MergeDimension } from "./compile-events";
 import { fieldPredicate, jsonValueSource, systemValueSource } from "./compile-field";
 import { resolveField } from "./fields";
@@ -27,8 +27,8 @@ export type CompileOptions = { now: Date };
 /**
  * A compiled selection: its WHERE over `p` (database, range, conditions) and its limit, plus what the
  * WHERE needs around it when the rule refers to a dynamic segment with a limit — that segment's first
- * `limit` ids as a `MATERIALIZED` CTE (`with`), left-joined to `p` by id (`from`). Build statements
- * with `selectionStatement`, or put `with` first and `from` after FROM yourself.
+ * `limit` ids as a `MATERIALIZED` CTE (`with`), which the WHERE tests by `IN` (or, above
+ * `HASHED_LIMIT`, by a left join in `from`) — and the FROM item (`from`). Build statements with `selectionStatement`, or put `with` first and `from` after FROM yourself.
  */
 export type CompiledSelection = {
   databaseId: number;
@@ -38,7 +38,12 @@ export type CompiledSelection = {
   with: SQL;
   /** A cheaper statement of the count before the limit (`count` column), when the rule allows one. */
   countQuery: SQL | null;
-  /** `profiles p` and a left join per limited segment the WHERE tests: the FROM item. */
+  /**
+   * `SELECT id, range_key` of the profiles the conditions select, over events alone (the range not
+   * applied), when the rule is one event condition that needs events (`eventOnlyKeysQuery`); else null.
+   */
+  eventKeys?: SQL | null;
+  /** `profiles p`, a left join per limited segment above `HASHED_LIMIT` the WHERE tests (and explain's lateral memberships): the FROM item. */
   from: SQL;
 };
 
@@ -53,7 +58,7 @@ type Env = {
   /** Dynamic segments being inlined, as a guard against cycles that validation should have caught. */
   inlining: number[];
   limited: LimitedSets;
-  /** The left joins of the query level being compiled: limited segment id → join alias. */
+  /** The left joins of the query level being compiled (limited segments too large to hash): segment id → join alias. */
   joins: Map<number, string>;
   /** Explain only: each limited segment's ids are computed up to this profile id (see `compileRuleParts`). */
   limitedUpTo: SQL | null;
@@ -92,10 +97,10 @@ function frameOf(env: Env): { with: SQL; from: SQL } {
 export function compileSelection(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection {
   const env = newEnv(ctx, rule.databaseId, options);
   const where = selectionWhere(rule, env);
-  return { databaseId: rule.databaseId, where, limit: rule.limit, ...frameOf(env), countQuery: eventOnlyCountQuery(rule, eventEnv(env)) };
+  return { databaseId: rule.databaseId, where, limit: rule.limit, ...frameOf(env), countQuery: eventOnlyCountQuery(rule, eventEnv(env)), eventKeys: eventOnlyKeysQuery(rule, eventEnv(env)) };
 }
 
-/** `profiles <p>` left-joined to each limited segment's ids that the level's WHERE tests. */
+/** `profiles <p>` left-joined to the ids of each limited segment too large to hash that the level tests. */
 function profilesWithJoins(p: string, joins: Map<number, string>): SQL {
   const parts = [...joins].map(
     ([segmentId, j]) => sql` left join ${sql.raw(`"${limitedName(segmentId)}"`)} ${sql.raw(j)} on ${column(j, "id")} = ${column(p, "id")}`,
@@ -236,12 +241,20 @@ function staticMembership(segmentId: number, p: string, env: Env, member: boolea
 /**
  * Membership in another dynamic segment, evaluated with its own range, conditions and limit. Without
  * a limit it is simply its predicate on the same profile row. With one, its first `limit` ids are
- * computed once per statement — a `MATERIALIZED` CTE, left-joined to this level's profiles by id — and
- * membership is a null test on the joined id. A correlated `EXISTS` over `… ORDER BY id LIMIT n` let
- * the planner re-run the whole inner selection once per outer profile (a quadratic plan); the CTE is
- * evaluated exactly once, and the join is a hash or merge join (an anti-join for non-members) that
- * also works inside OR and NOT. See docs/selection-sql.md.
+ * computed once per statement — a `MATERIALIZED` CTE — and membership is `p.id IN (those ids)`, kept a
+ * hashed SubPlan: the ids are read once into a hash table that each profile probes, inside AND, OR
+ * and NOT alike (above `HASHED_LIMIT` ids, a left join to the CTE and a null test). A correlated `EXISTS` over `… ORDER BY id LIMIT n` let the planner re-run the whole
+ * inner selection once per outer profile (a quadratic plan); a join to the CTE could still become a
+ * nested loop that rescans it per outer row. See docs/selection-sql.md.
  */
+/**
+ * The largest limit whose ids are tested as a hashed SubPlan. PostgreSQL hashes an `IN (subquery)` only
+ * when its estimated rows × 32 bytes fit the hash memory (`work_mem` × `hash_mem_multiplier`, 8 MB
+ * with the defaults: 262,144 ids) and otherwise scans the ids once per profile; the estimate never
+ * exceeds the limit, so up to here every statement gets the hash, whatever its `work_mem`.
+ */
+export const HASHED_LIMIT = 250_000;
+
 function dynamicMembership(segmentId: number, p: string, env: Env, member: boolean): Predicate {
   const segment = env.ctx.dynamicSegments.get(segmentId);
   if (!segment || env.inlining.includes(segmentId) || env.inlining.length > 64) {
@@ -256,7 +269,7 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
   }
   if (env.profileLevel) return lazyMembership(segment, segmentId, parsed.value, p, env, member);
   if (!env.limited.has(segmentId)) {
-    // Its own query level, with its own joins; limited segments inside it become CTEs before it.
+    // Its own query level; limited segments inside it become CTEs before it.
     const q = env.aliases.next("p");
     const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false };
     const where = allOf([
@@ -265,15 +278,32 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
       scriptPredicate(parsed.value, q, inner, false),
       env.limitedUpTo === null ? true : sql`${column(q, "id")} <= ${env.limitedUpTo}`,
     ]);
-    const body = sql`select ${column(q, "id")} from ${profilesWithJoins(q, inner.joins)} where ${toSql(where)} order by ${column(q, "id")} limit ${segment.limit}::bigint`;
+    // A segment of one event condition that needs events takes its first ids from the events alone (a
+    // parallel aggregate, no join to profiles), as its Calculate counts them (compile-count.ts).
+    const keys = env.limitedUpTo === null ? eventOnlyKeysQuery({ databaseId: segment.databaseId, range, conditions: parsed.value, limit: segment.limit }, eventEnv(env)) : null;
+    const k = env.aliases.next("c");
+    const body = keys
+      ? sql`select ${column(k, "id")} from (${keys}) ${sql.raw(k)} where ${toSql(rangeKeyPredicate(range, column(k, "range_key"), false))} order by ${column(k, "id")} limit ${segment.limit}::bigint`
+      : sql`select ${column(q, "id")} from ${profilesWithJoins(q, inner.joins)} where ${toSql(where)} order by ${column(q, "id")} limit ${segment.limit}::bigint`;
     env.limited.set(segmentId, { name: limitedName(segmentId), body });
   }
-  let j = env.joins.get(segmentId);
-  if (j === undefined) {
-    j = env.aliases.next("c");
-    env.joins.set(segmentId, j);
+  if (segment.limit > HASHED_LIMIT) {
+    // Too many ids to be sure of a hash table in memory: a left join (hash joins spill to disk), and
+    // membership a null test on the joined id.
+    let j = env.joins.get(segmentId);
+    if (j === undefined) {
+      j = env.aliases.next("c");
+      env.joins.set(segmentId, j);
+    }
+    return member ? sql`${column(j, "id")} is not null` : sql`${column(j, "id")} is null`;
   }
-  return member ? sql`${column(j, "id")} is not null` : sql`${column(j, "id")} is null`;
+  // A hashed SubPlan: the CTE is read once into a hash table that every profile of the level probes.
+  // Wrapped in coalesce() (the ids are never null, so the value is the same) so that PostgreSQL does not
+  // pull the IN up into a join, which it may plan as a nested loop rescanning the CTE per outer row when
+  // it misestimates the outer side as one row (plan guard, FC_SEED=216574682 batch 1).
+  const m = env.aliases.next("c");
+  const inSet = sql`coalesce(${column(p, "id")} in (select ${column(m, "id")} from ${sql.raw(`"${limitedName(segmentId)}"`)} ${sql.raw(m)}), false)`;
+  return member ? inSet : sql`not ${inSet}`;
 }
 
 /**

@@ -40,6 +40,30 @@ const ctx: ValidationContext = {
         limit: null,
       },
     ],
+    [
+      13,
+      {
+        id: 13,
+        name: "Recent openers, first 300,000",
+        databaseId: DB,
+        binned: false,
+        range: { from: 0, to: 100 },
+        conditions: { logic: "and", groups: [{ logic: "and", not: false, conditions: [{ kind: "interaction", type: "opened", period: { last_days: 30 } }] }] },
+        limit: 300_000,
+      },
+    ],
+    [
+      14,
+      {
+        id: 14,
+        name: "Berliners, first 10",
+        databaseId: DB,
+        binned: false,
+        range: { from: 0, to: 100 },
+        conditions: { logic: "and", groups: [{ logic: "and", not: false, conditions: [{ kind: "field", field: "city", op: "eq", value: "Berlin" }] }] },
+        limit: 10,
+      },
+    ],
   ]),
 };
 
@@ -88,7 +112,7 @@ describe("every compiled statement joins profile-keyed tables on the profile id 
     const selection = everything();
     const text = renderQuery(selectionIdsQuery(selection)).sql;
     // The example reaches every construct the check knows.
-    for (const construct of [/from events e\d+/, /from \(select "e\d+"\."profile_id" from events/, /from static_segment_members m\d+/, /"limited_11" as materialized/, /left join "limited_11"/]) {
+    for (const construct of [/from events e\d+/, /from \(select "e\d+"\."profile_id" from events/, /from static_segment_members m\d+/, /"limited_11" as materialized/, /"p"\."id" in \(select "c\d+"\."id" from "limited_11" c\d+\)/]) {
       expect(text).toMatch(construct);
     }
     expect(distributionViolations(renderQuery(selectionIdsQuery(selection)), DB)).toEqual([]);
@@ -142,13 +166,33 @@ describe("every compiled statement joins profile-keyed tables on the profile id 
     ]);
   });
 
-  it("fails profiles without the database filter, a limited segment joined on anything but the id, and a CTE that selects more", () => {
+  it("fails profiles without the database filter, a limited segment tested on anything but the id, and a CTE that selects more", () => {
     expect(distributionViolations(edit(ids(), /"p"\."database_id" = \$\d+::int and /, ""), DB)).toEqual(['profiles "p": no filter on database_id = 7']);
-    expect(distributionViolations(edit(ids(), /on "c(\d+)"\."id" = "p"\."id"/, `on "c$1"."id" = "p"."range_key"`), DB)).toEqual([
-      expect.stringMatching(/^"limited_11" "c\d+": not left-joined on id = <profiles>\.id$/),
+    expect(distributionViolations(edit(ids(), /"p"\."id" in \(select "c(\d+)"\."id" from "limited_11"/, `"p"."range_key" in (select "c$1"."id" from "limited_11"`), DB)).toEqual([
+      expect.stringMatching(/^"limited_11" "c\d+": neither left-joined on id = <profiles>\.id nor tested as <profiles>\.id in \(its ids\)$/),
     ]);
-    expect(distributionViolations(edit(ids(), /as materialized \(select "p(\d+)"\."id" from/, `as materialized (select "p$1"."id", "p$1"."email" from`), DB)).toEqual([
+    const berliners = renderQuery(selectionIdsQuery(compile([group([{ kind: "segment", segment_type: "dynamic", segment_id: 14, member: true }])])));
+    expect(distributionViolations(berliners, DB)).toEqual([]);
+    expect(distributionViolations(edit(berliners, /as materialized \(select "p(\d+)"\."id" from/, `as materialized (select "p$1"."id", "p$1"."email" from`), DB)).toEqual([
       expect.stringMatching(/^profiles "p\d+": a limited segment's CTE must select only the profile id$/),
+    ]);
+  });
+
+  it("a limited segment of one event condition takes its ids from the events alone; other events there fail", () => {
+    const text = ids();
+    expect(text.sql).toMatch(/"limited_11" as materialized \(select "c\d+"\."id" from \(select "c\d+"\."profile_id" as id, .* as range_key from \(select "e\d+"\."profile_id" as profile_id from events e\d+ where .* group by "e\d+"\."profile_id" having count\(\*\) >= /);
+    expect(text.sql).not.toMatch(/"limited_11" as materialized \(select "p\d+"/);
+    expect(distributionViolations(edit(text, /as materialized \(select "c(\d+)"\."id" from \(select "c(\d+)"\."profile_id" as id,/, `as materialized (select "c$1"."id" from (select "c$2"."profile_id" + 1 as id,`), DB)).toEqual([
+      expect.stringMatching(/^events "e\d+": its counted profiles "c\d+" are not joined on profile_id/),
+    ]);
+  });
+
+  it("a limited segment above HASHED_LIMIT is left-joined on the id, and a join on anything else fails", () => {
+    const big = renderQuery(selectionIdsQuery(compile([group([{ kind: "segment", segment_type: "dynamic", segment_id: 13, member: false }])])));
+    expect(big.sql).toMatch(/from profiles p left join "limited_13" c\d+ on "c\d+"\."id" = "p"\."id" where .*"c\d+"\."id" is null/);
+    expect(distributionViolations(big, DB)).toEqual([]);
+    expect(distributionViolations(edit(big, /on "c(\d+)"\."id" = "p"\."id"/, `on "c$1"."id" = "p"."range_key"`), DB)).toEqual([
+      expect.stringMatching(/^"limited_13" "c\d+": neither left-joined on id = <profiles>\.id nor tested as <profiles>\.id in \(its ids\)$/),
     ]);
   });
 

@@ -126,9 +126,13 @@ export function rangeEditImpactQuery(conditions: CompiledSelection, saved: Range
       ? sql`'[]'::json`
       : sql`(select coalesce(json_agg(x.id order by x.id), '[]'::json) from (
           select sel.id from sel where ${inIntervals(intervals, key)} order by sel.id limit ${sampleSize}::int) x)`;
-  return sql`with sel as materialized (
-      ${conditions.with}select ${sql.raw(p)}.id, ${sql.raw(p)}.range_key from ${conditions.from}
-      where (${conditions.where}) and ${inIntervals(union(o, n), sql.raw(`${p}.range_key`))})
+  // A rule of one event condition reads its profiles from events alone, as its Calculate does
+  // (compile-count.ts), each range key computed from the id: no join to profiles.
+  const selected = conditions.eventKeys
+    ? sql`select k.id, k.range_key from (${conditions.eventKeys}) k where ${inIntervals(union(o, n), sql.raw("k.range_key"))}`
+    : sql`${conditions.with}select ${sql.raw(p)}.id, ${sql.raw(p)}.range_key from ${conditions.from}
+      where (${conditions.where}) and ${inIntervals(union(o, n), sql.raw(`${p}.range_key`))}`;
+  return sql`with sel as materialized (${selected})
     select count(*) filter (where ${inN} and not ${inO}) as entering,
       count(*) filter (where ${inO} and not ${inN}) as leaving,
       count(*) filter (where ${inO} and ${inN}) as staying,

@@ -9,11 +9,14 @@
  * `e1`, `m1`, `c1`, `limited_7`) and requires, per FROM item:
  * - `profiles "p"` at the statement's own level: `"p"."database_id" = <database id>`;
  * - `profiles "pN"` only as the body of a limited segment's CTE (`"limited_N" as materialized (select
- *   "pN"."id" from profiles "pN" …)`), with its database filter; every join of such a CTE is
+ *   "pN"."id" from profiles "pN" …)`), with its database filter; every use of such a CTE is
+ *   `"<profiles alias>"."id" in (select "cK"."id" from "limited_N" "cK")` or
  *   `left join "limited_N" "cK" on "cK"."id" = "<profiles alias>"."id"`;
  * - `events "eN"`: `"eN"."database_id" = <database id>` and `"eN"."profile_id" = "<profiles alias>"."id"`,
  *   or, in a derived table grouped by `"eN"."profile_id"` that selects only it, the derived table's
- *   alias correlated as `"cK"."profile_id" = "<profiles alias>"."id"`;
+ *   alias correlated as `"cK"."profile_id" = "<profiles alias>"."id"` — or that table is a limited
+ *   segment's CTE's only source (`select "cJ"."id" from (select "cK"."profile_id" as id, … as range_key
+ *   from (<grouped>) cK) cJ`: ids grouped by the distribution column);
  * - `static_segment_members "mN"`: `"mN"."profile_id" = "<profiles alias>"."id"`;
  * - no other table, and no comma joins.
  * A level whose WHERE the compiler folded to `false` reads nothing and needs nothing.
@@ -169,14 +172,18 @@ export function distributionViolations(query: RenderedQuery, databaseId: number)
         const body = text.slice(start, end);
         const grouped =
           table !== undefined &&
-          new RegExp(`^\\s*select ${escape(q(item.alias, "profile_id"))} from events`).test(body) &&
+          new RegExp(`^\\s*select ${escape(q(item.alias, "profile_id"))}( as profile_id)? from events`).test(body) &&
           new RegExp(` group by ${escape(q(item.alias, "profile_id"))}( having |$)`).test(body);
         if (!grouped) {
           violations.push(`${name}: not joined to a profile on profile_id = <profiles>.id`);
           break;
         }
         const outer = whereConjuncts(text, table.close + 1);
-        if (!correlated(outer, table.alias, "profile_id")) violations.push(`${name}: its counted profiles "${table.alias}" are not joined on profile_id = <profiles>.id`);
+        // A limited segment's first ids taken from its events alone: the CTE selects only the grouped profile ids.
+        const limitedIds = new RegExp(
+          `"limited_\\d+" as materialized \\(select "(c\\d+)"\\."id" from \\(select ${escape(q(table.alias, "profile_id"))} as id, (?:(?! from ).)* as range_key from \\($`,
+        ).test(text.slice(0, table.open + 1));
+        if (!limitedIds && !correlated(outer, table.alias, "profile_id")) violations.push(`${name}: its counted profiles "${table.alias}" are not joined on profile_id = <profiles>.id`);
         break;
       }
       case "static_segment_members":
@@ -185,7 +192,9 @@ export function distributionViolations(query: RenderedQuery, databaseId: number)
       default:
         if (/^limited_\d+$/.test(item.table)) {
           const on = new RegExp(`^"?${item.table}"? "?${item.alias}"? on "${item.alias}"\\."id" = "([a-z][a-z0-9_]*)"\\."id"( |$)`).exec(text.slice(item.pos + 5));
-          if (!on || !profileAliases.has(on[1])) violations.push(`"${item.table}" "${item.alias}": not left-joined on id = <profiles>.id`);
+          const inSet = new RegExp(`"([a-z][a-z0-9_]*)"\\."id" in \\(select "${item.alias}"\\."id" $`).exec(text.slice(0, item.pos));
+          const tied = [on, inSet].some((m) => m !== null && profileAliases.has(m[1]));
+          if (!tied) violations.push(`"${item.table}" "${item.alias}": neither left-joined on id = <profiles>.id nor tested as <profiles>.id in (its ids)`);
         } else {
           violations.push(`${item.table}: a table the distribution plan does not know`);
         }
