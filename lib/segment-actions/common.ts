@@ -17,7 +17,7 @@ import { AppError, formatDuration, invalid } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
 import { selectionCountQuery } from "@/lib/segments/compile";
 import { issuesFromZod } from "@/lib/segments/script";
-import { prepareSelection, type PreparedSelection } from "@/lib/segments/selection";
+import { prepareSavedSegment, prepareSelection, type PreparedSelection } from "@/lib/segments/selection";
 import { inlineSql } from "./literals";
 import type { ActionSource } from "./schema";
 import { env } from "@/lib/env";
@@ -71,15 +71,8 @@ export async function resolveSource(db: Db, user: ActingUser, source: ActionSour
   if ("segmentId" in source) {
     const segment = await requireVisibleDynamicSegment(db, user, source.segmentId);
     // Versions are immutable, so the recorded one reads the same whenever the job runs.
-    const definition = ctx.version
-      ? await getSegmentVersion(db, user, segment.id, ctx.version)
-      : { range: { from: segment.rangeFrom, to: segment.rangeTo }, conditions: segment.conditions, limit: segment.limit };
-    const prepared = await prepareSelection(
-      db,
-      user,
-      { databaseId: segment.databaseId, range: definition.range, conditions: definition.conditions, limit: definition.limit },
-      { segmentId: segment.id, now: ctx.now },
-    );
+    const definition = ctx.version ? await getSegmentVersion(db, user, segment.id, ctx.version) : undefined;
+    const prepared = await prepareSavedSegment(db, user, segment, { now: ctx.now, definition });
     return { prepared, databaseId: segment.databaseId, segment: { id: segment.id, name: segment.name } };
   }
   const prepared = await prepareSelection(db, user, source.rule, { now: ctx.now });

@@ -144,18 +144,27 @@ export async function calculateSavedSegment(
   opts: Omit<SelectionOptions, "segmentId"> = {},
 ): Promise<{ count: number; calculatedAt: Date }> {
   const segment = await requireVisibleDynamicSegment(db, user, segmentId);
-  const prepared = await prepareSelection(
-    db,
-    user,
-    {
-      databaseId: segment.databaseId,
-      range: { from: segment.rangeFrom, to: segment.rangeTo },
-      conditions: segment.conditions,
-      limit: segment.limit,
-    },
-    { ...opts, segmentId },
-  );
+  const prepared = await prepareSavedSegment(db, user, segment, opts);
   return countSavedSegment(db, user, segmentId, prepared, opts);
+}
+
+type SavedSegment = Pick<typeof dynamicSegments.$inferSelect, "id" | "databaseId" | "rangeFrom" | "rangeTo" | "conditions" | "limit">;
+type SegmentDefinition = { range: { from: number; to: number }; conditions: unknown; limit: number | null };
+
+/**
+ * Prepares a saved segment's selection (the caller checked that the user may see it): its rule — the
+ * current definition, or `definition` (a version's) — checked, validated and compiled like any rule, a
+ * reference back to the segment itself reported as a cycle.
+ */
+export function prepareSavedSegment(
+  db: Db,
+  user: ActingUser,
+  segment: SavedSegment,
+  opts: Omit<SelectionOptions, "segmentId"> & { definition?: SegmentDefinition } = {},
+): Promise<PreparedSelection> {
+  const { definition = { range: { from: segment.rangeFrom, to: segment.rangeTo }, conditions: segment.conditions, limit: segment.limit }, ...options } = opts;
+  const rule = { databaseId: segment.databaseId, range: definition.range, conditions: definition.conditions, limit: definition.limit };
+  return prepareSelection(db, user, rule, { ...options, segmentId: segment.id });
 }
 
 /**
