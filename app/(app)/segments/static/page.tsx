@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateStaticSegmentForm } from "@/components/static-segments/create-static-segment-form";
+import { ListTable, ListWithCreateForm } from "@/components/shell/list-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
 import { loadBuilderOptions } from "@/lib/dynamic-segments/builder-options";
@@ -18,39 +18,31 @@ export default async function StaticSegmentsPage() {
   return (
     <>
       <PageHeader title="Static segments" description="Stored lists of profiles of one database. Fill them from a dynamic segment with “Copy profiles to static segment”." />
-      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        {segments.length ? (
-          <div className="rounded-lg border">
-            <Table>
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Name</TableHead>
-                  <TableHead>Source</TableHead>
-                  <TableHead className="text-right">Profiles</TableHead>
-                  <TableHead>Created</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {segments.map((s) => (
-                  <TableRow key={s.id}>
-                    <TableCell className="font-medium">
-                      <Link href={`/segments/static/${s.id}`} className="hover:underline">
-                        {s.name}
-                      </Link>
-                    </TableCell>
-                    <TableCell className="text-muted-foreground">{s.databaseName}</TableCell>
-                    <TableCell className="text-right tabular-nums">{formatCount(s.memberCount)}</TableCell>
-                    <TableCell className="text-muted-foreground">{formatDateTime(s.createdAt)}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </div>
-        ) : (
-          <EmptyState title="No static segments yet">Create one here, or copy the profiles of a dynamic segment into a new one.</EmptyState>
-        )}
-        <CreateStaticSegmentForm databases={options.databases.map((d) => ({ id: d.id, name: d.name }))} accessGroups={options.accessGroups} />
-      </div>
+      <ListWithCreateForm
+        list={
+          segments.length ? (
+            <ListTable
+              rows={segments}
+              columns={[
+                {
+                  header: "Name",
+                  className: "font-medium",
+                  cell: (s) => (
+                    <Link href={`/segments/static/${s.id}`} className="hover:underline">
+                      {s.name}
+                    </Link>
+                  ),
+                },
+                { header: "Source", className: "text-muted-foreground", cell: (s) => s.databaseName },
+                { header: "Profiles", headerClassName: "text-right", className: "text-right tabular-nums", cell: (s) => formatCount(s.memberCount) },
+                { header: "Created", className: "text-muted-foreground", cell: (s) => formatDateTime(s.createdAt) },
+              ]}
+            />
+          ) : null
+        }
+        empty={<EmptyState title="No static segments yet">Create one here, or copy the profiles of a dynamic segment into a new one.</EmptyState>}
+        form={<CreateStaticSegmentForm databases={options.databases.map((d) => ({ id: d.id, name: d.name }))} accessGroups={options.accessGroups} />}
+      />
     </>
   );
 }
