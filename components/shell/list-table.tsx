@@ -1,7 +1,9 @@
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { formatDateTime } from "@/lib/format";
 import { cn } from "@/lib/utils";
+import { PageHeader } from "./page-header";
 
 /** A column of a list: its heading (words, or an `sr-only` label) and what each row shows in it. */
 export type ListColumn<T> = {
@@ -11,6 +13,12 @@ export type ListColumn<T> = {
   /** Classes of every cell ("text-right tabular-nums" for numbers, with a "text-right" heading). */
   className?: string;
 };
+
+/** Which profile database an item belongs to. */
+export const sourceColumn: ListColumn<{ databaseName: string }> = { header: "Source", className: "text-muted-foreground", cell: (row) => row.databaseName };
+
+/** When an item was made. */
+export const createdColumn: ListColumn<{ createdAt: Date }> = { header: "Created", className: "text-muted-foreground", cell: (row) => formatDateTime(row.createdAt) };
 
 /**
  * A list page's table: one heading row, one row per item, in a bordered frame. `highlight` marks the
@@ -45,13 +53,27 @@ export function ListTable<T extends { id: number }>({ columns, rows, highlight }
   );
 }
 
-/** A list page's body: the list (or, while it is empty, what to do first) beside the form that creates an item. */
-export function ListWithCreateForm({ list, empty, form }: { list: React.ReactNode | null; empty: React.ReactNode; form: React.ReactNode }) {
+/**
+ * A list page with a create form: its heading, the list as a table (or, while it is empty, what to do
+ * first), and beside it the form that creates an item.
+ */
+export function ListPage<T extends { id: number }>(props: {
+  title: string;
+  description: string;
+  rows: readonly T[];
+  columns: ListColumn<T>[];
+  highlight?: number;
+  empty: React.ReactNode;
+  form: React.ReactNode;
+}) {
   return (
-    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-      {list ?? empty}
-      {form}
-    </div>
+    <>
+      <PageHeader title={props.title} description={props.description} />
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        {props.rows.length ? <ListTable rows={props.rows} columns={props.columns} highlight={props.highlight} /> : props.empty}
+        {props.form}
+      </div>
+    </>
   );
 }
 

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import { PageLink } from "@/components/shell/page-link";
 import { CampaignForm } from "@/components/scenarios/campaign-form";
-import { ListTable, ListWithCreateForm } from "@/components/shell/list-table";
-import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { createdColumn, ListPage, sourceColumn } from "@/components/shell/list-table";
+import { EmptyState } from "@/components/shell/page-header";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
 import { loadBuilderOptions } from "@/lib/dynamic-segments/builder-options";
-import { formatDateTime } from "@/lib/format";
 import { createMailingAction } from "@/lib/mailings/actions";
 import { listMailings, type MailingRow } from "@/lib/mailings/queries";
 import { versionHref } from "@/components/segments/versions/version-link";
@@ -34,26 +33,19 @@ export default async function MailingsPage({ searchParams }: { searchParams: Pro
   const db = await getDb();
   const [mailings, options] = await Promise.all([listMailings(db, user), loadBuilderOptions(db, user)]);
   return (
-    <>
-      <PageHeader title="Mailings" description="Sends to a profile database, or to one of its dynamic segments (the segment then lists the mailing among its dependent objects)." />
-      <ListWithCreateForm
-        list={
-          mailings.length ? (
-            <ListTable
-              rows={mailings}
-              highlight={Number((await searchParams).highlight)}
-              columns={[
-                { header: "Name", className: "font-medium", cell: (m) => m.name },
-                { header: "Source", className: "text-muted-foreground", cell: (m) => m.databaseName },
-                { header: "Segment", cell: (m) => <SegmentCell m={m} /> },
-                { header: "Created", className: "text-muted-foreground", cell: (m) => formatDateTime(m.createdAt) },
-              ]}
-            />
-          ) : null
-        }
-        empty={<EmptyState title="No mailings yet">Create one with a segment; the segment then shows it among its dependent objects.</EmptyState>}
-        form={<CampaignForm heading="Create mailing" idPrefix="mailing" action={createMailingAction} databases={options.databases} segments={options.dynamicSegments} />}
-      />
-    </>
+    <ListPage
+      title="Mailings"
+      description="Sends to a profile database, or to one of its dynamic segments (the segment then lists the mailing among its dependent objects)."
+      rows={mailings}
+      highlight={Number((await searchParams).highlight)}
+      columns={[
+        { header: "Name", className: "font-medium", cell: (m) => m.name },
+        sourceColumn,
+        { header: "Segment", cell: (m) => <SegmentCell m={m} /> },
+        createdColumn,
+      ]}
+      empty={<EmptyState title="No mailings yet">Create one with a segment; the segment then shows it among its dependent objects.</EmptyState>}
+      form={<CampaignForm heading="Create mailing" idPrefix="mailing" action={createMailingAction} databases={options.databases} segments={options.dynamicSegments} />}
+    />
   );
 }

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { PageLink } from "@/components/shell/page-link";
 import { CampaignForm } from "@/components/scenarios/campaign-form";
-import { ListTable, ListWithCreateForm } from "@/components/shell/list-table";
-import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { createdColumn, ListPage, sourceColumn } from "@/components/shell/list-table";
+import { EmptyState } from "@/components/shell/page-header";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
 import { loadBuilderOptions } from "@/lib/dynamic-segments/builder-options";
-import { formatCount, formatDateTime } from "@/lib/format";
+import { formatCount } from "@/lib/format";
 import { createScenarioAction } from "@/lib/scenarios/actions";
 import { listScenarios } from "@/lib/scenarios/queries";
 
@@ -17,38 +17,31 @@ export default async function ScenariosPage({ searchParams }: { searchParams: Pr
   const db = await getDb();
   const [scenarios, options] = await Promise.all([listScenarios(db, user), loadBuilderOptions(db, user)]);
   return (
-    <>
-      <PageHeader title="Scenarios" description="Automated journeys that profiles enter from a segment. Add profiles with “Add profiles to scenario”." />
-      <ListWithCreateForm
-        list={
-          scenarios.length ? (
-            <ListTable
-              rows={scenarios}
-              highlight={Number((await searchParams).highlight)}
-              columns={[
-                {
-                  header: "Name",
-                  className: "font-medium",
-                  cell: (s) => (
-                    <PageLink href={`/scenarios/${s.id}`} className="hover:underline">
-                      {s.name}
-                    </PageLink>
-                  ),
-                },
-                { header: "Source", className: "text-muted-foreground", cell: (s) => s.databaseName },
-                {
-                  header: "Segment",
-                  cell: (s) => (s.segmentName ? <PageLink href={`/segments/dynamic/${s.segmentId}`} className="hover:underline">{s.segmentName}</PageLink> : "—"),
-                },
-                { header: "Participants", headerClassName: "text-right", className: "text-right tabular-nums", cell: (s) => formatCount(s.participantCount) },
-                { header: "Created", className: "text-muted-foreground", cell: (s) => formatDateTime(s.createdAt) },
-              ]}
-            />
-          ) : null
-        }
-        empty={<EmptyState title="No scenarios yet">Create one, then add profiles to it from a dynamic segment.</EmptyState>}
-        form={<CampaignForm heading="Create scenario" idPrefix="scenario" action={createScenarioAction} databases={options.databases} segments={options.dynamicSegments} />}
-      />
-    </>
+    <ListPage
+      title="Scenarios"
+      description="Automated journeys that profiles enter from a segment. Add profiles with “Add profiles to scenario”."
+      rows={scenarios}
+      highlight={Number((await searchParams).highlight)}
+      columns={[
+        {
+          header: "Name",
+          className: "font-medium",
+          cell: (s) => (
+            <PageLink href={`/scenarios/${s.id}`} className="hover:underline">
+              {s.name}
+            </PageLink>
+          ),
+        },
+        sourceColumn,
+        {
+          header: "Segment",
+          cell: (s) => (s.segmentName ? <PageLink href={`/segments/dynamic/${s.segmentId}`} className="hover:underline">{s.segmentName}</PageLink> : "—"),
+        },
+        { header: "Participants", headerClassName: "text-right", className: "text-right tabular-nums", cell: (s) => formatCount(s.participantCount) },
+        createdColumn,
+      ]}
+      empty={<EmptyState title="No scenarios yet">Create one, then add profiles to it from a dynamic segment.</EmptyState>}
+      form={<CampaignForm heading="Create scenario" idPrefix="scenario" action={createScenarioAction} databases={options.databases} segments={options.dynamicSegments} />}
+    />
   );
 }

@@ -5,8 +5,8 @@ import { useMemo, useState, useTransition } from "react";
 import { History, RotateCcw } from "lucide-react";
 import { describeCondition } from "@/lib/segments/describe";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
+import { LabeledField } from "@/components/forms/form-bits";
 import { Button } from "@/components/ui/button";
-import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
@@ -25,8 +25,7 @@ export type VersionView = Omit<SegmentVersion, "createdAt" | "createdBy"> & { cr
 /** One side of "Compare version … with version …". */
 function VersionSelect({ id, label, versions, value, onChange }: { id: string; label: string; versions: VersionView[]; value: number; onChange: (n: number) => void }) {
   return (
-    <div className="grid gap-1.5">
-      <Label htmlFor={id}>{label}</Label>
+    <LabeledField id={id} label={label}>
       <NativeSelect id={id} value={value} onChange={(e) => onChange(Number(e.target.value))} className="w-28">
         {versions.map((v) => (
           <option key={v.n} value={v.n}>
@@ -34,7 +33,7 @@ function VersionSelect({ id, label, versions, value, onChange }: { id: string; l
           </option>
         ))}
       </NativeSelect>
-    </div>
+    </LabeledField>
   );
 }
 

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateStaticSegmentForm } from "@/components/static-segments/create-static-segment-form";
-import { ListTable, ListWithCreateForm } from "@/components/shell/list-table";
-import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { createdColumn, ListPage, sourceColumn } from "@/components/shell/list-table";
+import { EmptyState } from "@/components/shell/page-header";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
 import { loadBuilderOptions } from "@/lib/dynamic-segments/builder-options";
-import { formatCount, formatDateTime } from "@/lib/format";
+import { formatCount } from "@/lib/format";
 import { listStaticSegments } from "@/lib/static-segments/queries";
 
 export const metadata: Metadata = { title: "Static segments" };
@@ -16,33 +16,26 @@ export default async function StaticSegmentsPage() {
   const db = await getDb();
   const [segments, options] = await Promise.all([listStaticSegments(db, user), loadBuilderOptions(db, user)]);
   return (
-    <>
-      <PageHeader title="Static segments" description="Stored lists of profiles of one database. Fill them from a dynamic segment with “Copy profiles to static segment”." />
-      <ListWithCreateForm
-        list={
-          segments.length ? (
-            <ListTable
-              rows={segments}
-              columns={[
-                {
-                  header: "Name",
-                  className: "font-medium",
-                  cell: (s) => (
-                    <Link href={`/segments/static/${s.id}`} className="hover:underline">
-                      {s.name}
-                    </Link>
-                  ),
-                },
-                { header: "Source", className: "text-muted-foreground", cell: (s) => s.databaseName },
-                { header: "Profiles", headerClassName: "text-right", className: "text-right tabular-nums", cell: (s) => formatCount(s.memberCount) },
-                { header: "Created", className: "text-muted-foreground", cell: (s) => formatDateTime(s.createdAt) },
-              ]}
-            />
-          ) : null
-        }
-        empty={<EmptyState title="No static segments yet">Create one here, or copy the profiles of a dynamic segment into a new one.</EmptyState>}
-        form={<CreateStaticSegmentForm databases={options.databases.map((d) => ({ id: d.id, name: d.name }))} accessGroups={options.accessGroups} />}
-      />
-    </>
+    <ListPage
+      title="Static segments"
+      description="Stored lists of profiles of one database. Fill them from a dynamic segment with “Copy profiles to static segment”."
+      rows={segments}
+      columns={[
+        {
+          header: "Name",
+          className: "font-medium",
+          cell: (s) => (
+            <Link href={`/segments/static/${s.id}`} className="hover:underline">
+              {s.name}
+            </Link>
+          ),
+        },
+        sourceColumn,
+        { header: "Profiles", headerClassName: "text-right", className: "text-right tabular-nums", cell: (s) => formatCount(s.memberCount) },
+        createdColumn,
+      ]}
+      empty={<EmptyState title="No static segments yet">Create one here, or copy the profiles of a dynamic segment into a new one.</EmptyState>}
+      form={<CreateStaticSegmentForm databases={options.databases.map((d) => ({ id: d.id, name: d.name }))} accessGroups={options.accessGroups} />}
+    />
   );
 }
