@@ -1,3 +1,4 @@
+import { berlinVip, emailSubscribed, group, neverBouncedOrUnsubscribed, oneGroup, type ConditionInput } from "@/db/seed/demo-rules";
 import type { ScriptInput } from "@/lib/segments/script";
 
 /**
@@ -46,24 +47,12 @@ export function benchSegments(idOf: (name: string) => number): { name: string; c
   return [
     {
       name: LIMITED_BUYERS,
-      conditions: { logic: "and", groups: [{ logic: "and", not: false, conditions: [{ kind: "event", type: "purchase", period: { last_days: 90 } }] }] },
+      conditions: oneGroup([{ kind: "event", type: "purchase", period: { last_days: 90 } }]),
       limit: 100_000,
     },
     {
       name: SUBSCRIBED_BUYERS,
-      conditions: {
-        logic: "and",
-        groups: [
-          {
-            logic: "and",
-            not: false,
-            conditions: [
-              { kind: "segment", segment_type: "dynamic", segment_id: idOf(LIMITED_BUYERS), member: true },
-              { kind: "subscription", channel: "email", status: "subscribed" },
-            ],
-          },
-        ],
-      },
+      conditions: oneGroup([{ kind: "segment", segment_type: "dynamic", segment_id: idOf(LIMITED_BUYERS), member: true }, emailSubscribed]),
       limit: 20_000,
     },
   ];
@@ -82,15 +71,6 @@ export function rangeKeyBounds(from: number, to: number): { lo: bigint; hi: bigi
     hi: (BigInt(Math.round(to * 100)) * space) / 10000n,
   };
 }
-
-type GroupInput = NonNullable<ScriptInput["groups"]>[number];
-type ConditionInput = NonNullable<GroupInput["conditions"]>[number];
-
-const group = (conditions: ConditionInput[], extra: { logic?: "and" | "or"; not?: boolean } = {}): GroupInput => ({
-  logic: extra.logic ?? "and",
-  not: extra.not ?? false,
-  conditions,
-});
 
 const SHOW = 100;
 
@@ -128,7 +108,6 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
   const limitedBuyers = refs.segment(LIMITED_BUYERS);
   const subscribedBuyers = refs.segment(SUBSCRIBED_BUYERS);
   const invitees = refs.staticSegment("Store opening invitees (Berlin)");
-  const cond = (conditions: ConditionInput[], extra: { logic?: "and" | "or"; not?: boolean } = {}): ScriptInput => ({ logic: "and", groups: [group(conditions, extra)] });
   const total = `(SELECT count(*) FROM profiles p WHERE p.database_id = ${db})`;
   // The first 100,000 recent buyers, as a DBA would write the saved segment: by the events index.
   const recentBuyers = `SELECT p.id FROM profiles p WHERE p.database_id = ${db} AND EXISTS (SELECT 1 FROM events e WHERE e.profile_id = p.id AND e.database_id = ${db} AND e.type = 'purchase' AND ${within(90)}) ORDER BY p.id LIMIT 100000`;
@@ -153,7 +132,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
   };
 
   add("Range slice 20–30 %", { range: { from: 20, to: 30 }, conditions: null }, `p.database_id = ${db} AND p.range_key >= ${slice.lo} AND p.range_key < ${slice.hi}`);
-  add("Custom field: city = Berlin", { conditions: cond([{ kind: "field", field: "city", op: "eq", value: "Berlin" }]) }, `p.database_id = ${db} AND p.fields ->> 'city' = 'Berlin'`);
+  add("Custom field: city = Berlin", { conditions: oneGroup([{ kind: "field", field: "city", op: "eq", value: "Berlin" }]) }, `p.database_id = ${db} AND p.fields ->> 'city' = 'Berlin'`);
   {
     const munich = `p.fields ->> 'city' = 'Munich' AND p.fields ->> 'loyalty_tier' IN ('gold', 'platinum')`;
     const vip = `p.fields -> 'vip' = 'true' AND (p.fields ->> 'loyalty_points')::numeric >= 10000`;
@@ -184,7 +163,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
     const openers = `SELECT e.profile_id FROM events e WHERE e.database_id = ${db} AND e.type = 'opened' AND e.channel = 'email' AND ${within(30)}`;
     add(
       "Email subscribed and opened an email in the last 30 days",
-      { conditions: cond([{ kind: "subscription", channel: "email", status: "subscribed" }, { kind: "interaction", channel: "email", type: "opened", period: { last_days: 30 } }]) },
+      { conditions: oneGroup([emailSubscribed, { kind: "interaction", channel: "email", type: "opened", period: { last_days: 30 } }]) },
       `p.database_id = ${db} AND p.email_subscription = 'subscribed' AND p.id IN (${openers})`,
       {
         count: [
@@ -198,7 +177,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
     const clickers = `SELECT e.profile_id FROM events e WHERE e.database_id = ${db} AND e.mailing_id = ${blackFriday} AND e.type = 'clicked' GROUP BY e.profile_id HAVING count(*) >= 2`;
     add(
       "Clicked the Black Friday mailing at least twice",
-      { conditions: cond([{ kind: "interaction", type: "clicked", mailing_id: blackFriday, count: { op: "gte", value: 2 } }]) },
+      { conditions: oneGroup([{ kind: "interaction", type: "clicked", mailing_id: blackFriday, count: { op: "gte", value: 2 } }]) },
       `p.database_id = ${db} AND p.id IN (${clickers})`,
       { count: [{ label: "aggregate over events alone", sql: `SELECT count(*)::int AS count FROM (${clickers}) c` }], show: [showOfIds("ids from events", clickers)] },
     );
@@ -207,7 +186,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
     const openers = `SELECT DISTINCT e.profile_id FROM events e WHERE e.database_id = ${db} AND e.type = 'opened' AND e.channel = 'email' AND ${within(90)}`;
     add(
       "Did not open an email in the last 90 days",
-      { conditions: cond([{ kind: "interaction", channel: "email", type: "opened", count: { op: "eq", value: 0 }, period: { last_days: 90 } }]) },
+      { conditions: oneGroup([{ kind: "interaction", channel: "email", type: "opened", count: { op: "eq", value: 0 }, period: { last_days: 90 } }]) },
       `p.database_id = ${db} AND NOT EXISTS (SELECT 1 FROM events e WHERE e.profile_id = p.id AND e.database_id = ${db} AND e.type = 'opened' AND e.channel = 'email' AND ${within(90)})`,
       { count: [{ label: "total minus distinct openers", sql: `SELECT (${total} - (SELECT count(*) FROM (${openers}) o))::int AS count` }] },
     );
@@ -216,7 +195,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
     const buyers = `SELECT e.profile_id FROM events e WHERE e.database_id = ${db} AND e.type = 'purchase' AND ${within(180)} AND (e.properties ->> 'amount')::numeric > 50 GROUP BY e.profile_id HAVING count(*) >= 3`;
     add(
       "Bought at least 3 times for over 50 in the last 180 days",
-      { conditions: cond([{ kind: "event", type: "purchase", where: [{ property: "amount", op: "gt", value: 50 }], count: { op: "gte", value: 3 }, period: { last_days: 180 } }]) },
+      { conditions: oneGroup([{ kind: "event", type: "purchase", where: [{ property: "amount", op: "gt", value: 50 }], count: { op: "gte", value: 3 }, period: { last_days: 180 } }]) },
       `p.database_id = ${db} AND p.id IN (${buyers})`,
       {
         count: [
@@ -242,17 +221,11 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
           logic: "and",
           groups: [
             group([
-              { kind: "subscription", channel: "email", status: "subscribed" },
+              emailSubscribed,
               { kind: "field", field: "city", op: "in", value: ["Berlin", "Hamburg", "Munich"] },
               { kind: "event", type: "purchase", period: { last_days: 90 } },
             ]),
-            group(
-              [
-                { kind: "interaction", channel: "email", type: "bounced" },
-                { kind: "interaction", channel: "email", type: "unsubscribed" },
-              ],
-              { logic: "or", not: true },
-            ),
+            neverBouncedOrUnsubscribed,
           ],
         },
       },
@@ -265,7 +238,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
     const lapsed = `SELECT e.profile_id FROM events e WHERE e.database_id = ${db} AND e.type = 'purchase' GROUP BY e.profile_id HAVING count(*) FILTER (WHERE ${within(180)}) = 0`;
     add(
       "Lapsed buyers: bought before, but not in the last 180 days",
-      { conditions: cond([{ kind: "event", type: "purchase" }, { kind: "event", type: "purchase", count: { op: "eq", value: 0 }, period: { last_days: 180 } }]) },
+      { conditions: oneGroup([{ kind: "event", type: "purchase" }, { kind: "event", type: "purchase", count: { op: "eq", value: 0 }, period: { last_days: 180 } }]) },
       `p.database_id = ${db} AND EXISTS (SELECT 1 FROM events e WHERE e.database_id = ${db} AND e.profile_id = p.id AND e.type = 'purchase')` +
         ` AND NOT EXISTS (SELECT 1 FROM events e WHERE e.database_id = ${db} AND e.profile_id = p.id AND e.type = 'purchase' AND ${within(180)})`,
       { count: [{ label: "one aggregate over purchases", sql: `SELECT count(*)::int AS count FROM (${lapsed}) l` }], show: [showOfIds("ids from one aggregate", lapsed)] },
@@ -277,7 +250,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
     const openers = `SELECT e.profile_id FROM events e WHERE e.database_id = ${db} AND e.type = 'opened' AND e.channel = 'email' AND ${within(30)}`;
     add(
       "Nested dynamic segment without a limit (member of Engaged openers, in Berlin)",
-      { conditions: cond([{ kind: "segment", segment_type: "dynamic", segment_id: engaged, member: true }, { kind: "field", field: "city", op: "eq", value: "Berlin" }]) },
+      { conditions: oneGroup([{ kind: "segment", segment_type: "dynamic", segment_id: engaged, member: true }, { kind: "field", field: "city", op: "eq", value: "Berlin" }]) },
       `p.database_id = ${db} AND p.fields ->> 'city' = 'Berlin' AND p.email_subscription = 'subscribed' AND p.id IN (${openers})`,
       { count: [{ label: "EXISTS per profile", sql: `SELECT count(*)::int AS count FROM profiles p WHERE p.database_id = ${db} AND p.fields ->> 'city' = 'Berlin' AND p.email_subscription = 'subscribed' AND EXISTS (SELECT 1 FROM events e WHERE e.profile_id = p.id AND e.database_id = ${db} AND e.type = 'opened' AND e.channel = 'email' AND ${within(30)})` }] },
     );
@@ -286,7 +259,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
     const join = (buyers: string) => `SELECT count(*)::int AS count FROM profiles p JOIN (${buyers}) b ON b.id = p.id WHERE p.email_subscription = 'subscribed'`;
     add(
       "Nested dynamic segment with a limit, members (first 100,000 recent buyers, subscribed)",
-      { conditions: cond([{ kind: "segment", segment_type: "dynamic", segment_id: limitedBuyers, member: true }, { kind: "subscription", channel: "email", status: "subscribed" }]) },
+      { conditions: oneGroup([{ kind: "segment", segment_type: "dynamic", segment_id: limitedBuyers, member: true }, emailSubscribed]) },
       null,
       {
         count: [
@@ -305,7 +278,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
       `WITH b AS MATERIALIZED (${buyers}) ${tail} FROM profiles p WHERE p.database_id = ${db} AND p.fields ->> 'city' = 'Berlin' AND NOT EXISTS (SELECT 1 FROM b WHERE b.id = p.id)`;
     add(
       "Nested dynamic segment with a limit, non-members (not among the first 100,000 recent buyers, in Berlin)",
-      { conditions: cond([{ kind: "segment", segment_type: "dynamic", segment_id: limitedBuyers, member: false }, { kind: "field", field: "city", op: "eq", value: "Berlin" }]) },
+      { conditions: oneGroup([{ kind: "segment", segment_type: "dynamic", segment_id: limitedBuyers, member: false }, { kind: "field", field: "city", op: "eq", value: "Berlin" }]) },
       null,
       {
         count: [
@@ -324,7 +297,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
     const inner = (buyers: string) => subscribedOfBuyers(buyers);
     add(
       "Nested dynamic segments two levels deep (member of a limited segment that refers to another limited one)",
-      { conditions: cond([{ kind: "segment", segment_type: "dynamic", segment_id: subscribedBuyers, member: true }]) },
+      { conditions: oneGroup([{ kind: "segment", segment_type: "dynamic", segment_id: subscribedBuyers, member: true }]) },
       null,
       {
         count: [
@@ -342,23 +315,23 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
     const members = `SELECT m.profile_id FROM static_segment_members m WHERE m.segment_id = ${invitees}`;
     add(
       "Static segment membership (Store opening invitees)",
-      { conditions: cond([{ kind: "segment", segment_type: "static", segment_id: invitees, member: true }]) },
+      { conditions: oneGroup([{ kind: "segment", segment_type: "static", segment_id: invitees, member: true }]) },
       `p.database_id = ${db} AND p.id IN (${members})`,
       { count: [{ label: "join from the members", sql: `SELECT count(*)::int AS count FROM static_segment_members m JOIN profiles p ON p.id = m.profile_id WHERE m.segment_id = ${invitees} AND p.database_id = ${db}` }] },
     );
     add(
       "Static segment non-membership (not an invitee, in Berlin)",
-      { conditions: cond([{ kind: "segment", segment_type: "static", segment_id: invitees, member: false }, { kind: "field", field: "city", op: "eq", value: "Berlin" }]) },
+      { conditions: oneGroup([{ kind: "segment", segment_type: "static", segment_id: invitees, member: false }, { kind: "field", field: "city", op: "eq", value: "Berlin" }]) },
       `p.database_id = ${db} AND p.fields ->> 'city' = 'Berlin' AND NOT EXISTS (SELECT 1 FROM static_segment_members m WHERE m.segment_id = ${invitees} AND m.profile_id = p.id)`,
     );
   }
-  add("Subscription status none (no SMS status recorded)", { conditions: cond([{ kind: "subscription", channel: "sms", status: "none" }]) }, `p.database_id = ${db} AND p.sms_subscription IS NULL`);
+  add("Subscription status none (no SMS status recorded)", { conditions: oneGroup([{ kind: "subscription", channel: "sms", status: "none" }]) }, `p.database_id = ${db} AND p.sms_subscription IS NULL`);
   {
     const buyers = `SELECT e.profile_id FROM events e WHERE e.database_id = ${db} AND e.type = 'purchase' AND (e.properties ->> 'amount')::numeric > 100 AND e.properties ->> 'currency' = 'EUR'`;
     add(
       "Event with two property filters (a purchase over 100 in EUR)",
       {
-        conditions: cond([
+        conditions: oneGroup([
           {
             kind: "event",
             type: "purchase",
@@ -380,7 +353,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
     const openers = `SELECT DISTINCT e.profile_id FROM events e WHERE e.database_id = ${db} AND e.mailing_id = ${blackFriday} AND e.type = 'opened'`;
     add(
       "Count eq 0 on a mailing (did not open Black Friday deals)",
-      { conditions: cond([{ kind: "interaction", type: "opened", mailing_id: blackFriday, count: { op: "eq", value: 0 } }]) },
+      { conditions: oneGroup([{ kind: "interaction", type: "opened", mailing_id: blackFriday, count: { op: "eq", value: 0 } }]) },
       `p.database_id = ${db} AND NOT EXISTS (SELECT 1 FROM events e WHERE e.profile_id = p.id AND e.database_id = ${db} AND e.mailing_id = ${blackFriday} AND e.type = 'opened')`,
       { count: [{ label: "total minus distinct openers", sql: `SELECT (${total} - (SELECT count(*) FROM (${openers}) o))::int AS count` }] },
     );
@@ -389,7 +362,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
     const many = `SELECT e.profile_id FROM events e WHERE e.database_id = ${db} AND e.type = 'opened' AND e.channel = 'email' AND ${within(180)} GROUP BY e.profile_id HAVING count(*) >= 3`;
     add(
       "Count lt 3 (opened fewer than 3 emails in the last 180 days, none included)",
-      { conditions: cond([{ kind: "interaction", channel: "email", type: "opened", count: { op: "lt", value: 3 }, period: { last_days: 180 } }]) },
+      { conditions: oneGroup([{ kind: "interaction", channel: "email", type: "opened", count: { op: "lt", value: 3 }, period: { last_days: 180 } }]) },
       `p.database_id = ${db} AND p.id NOT IN (${many})`,
       {
         count: [
@@ -403,19 +376,19 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
     const few = `SELECT e.profile_id FROM events e WHERE e.database_id = ${db} AND e.type = 'clicked' GROUP BY e.profile_id HAVING count(*) > 2`;
     add(
       "Count lte 2 (clicked at most twice ever, none included)",
-      { conditions: cond([{ kind: "interaction", type: "clicked", count: { op: "lte", value: 2 } }]) },
+      { conditions: oneGroup([{ kind: "interaction", type: "clicked", count: { op: "lte", value: 2 } }]) },
       `p.database_id = ${db} AND p.id NOT IN (${few})`,
       { count: [{ label: "total minus those with more than 2", sql: `SELECT (${total} - (SELECT count(*) FROM (${few}) m))::int AS count` }] },
     );
   }
   add(
     "Date field within the last 30 days (last order)",
-    { conditions: cond([{ kind: "field", field: "last_order_at", op: "within_last_days", value: 30 }]) },
+    { conditions: oneGroup([{ kind: "field", field: "last_order_at", op: "within_last_days", value: 30 }]) },
     `p.database_id = ${db} AND segment_instant(p.fields ->> 'last_order_at') >= ${ago(30)} AND segment_instant(p.fields ->> 'last_order_at') <= ${now}`,
   );
   add(
     "A not group (not a Berlin VIP)",
-    { conditions: cond([{ kind: "field", field: "city", op: "eq", value: "Berlin" }, { kind: "field", field: "vip", op: "is_true" }], { not: true }) },
+    { conditions: oneGroup(berlinVip, { not: true }) },
     `p.database_id = ${db} AND NOT coalesce(p.fields ->> 'city' = 'Berlin' AND p.fields -> 'vip' = 'true', false)`,
   );
   {
@@ -432,7 +405,7 @@ export function benchCases(refs: BenchRefs): BenchCase[] {
       `p.database_id = ${db} AND (p.fields ->> 'city' IN (${cities30.map(quote).join(", ")}) OR p.fields ->> 'loyalty_tier' IN ('gold', 'platinum')` +
       ` OR (p.fields ->> 'loyalty_points')::numeric >= 20000 OR p.fields -> 'vip' = 'true' OR p.push_subscription = 'subscribed'` +
       ` OR EXISTS (SELECT 1 FROM events e WHERE e.profile_id = p.id AND e.database_id = ${db} AND e.type = 'clicked' AND e.mailing_id IN (${mailings5.join(", ")})))`;
-    add(`An OR group of ${conditions.length} conditions (20 cities, tiers, points, VIP, 5 mailings clicked, push)`, { conditions: cond(conditions, { logic: "or" }) }, where);
+    add(`An OR group of ${conditions.length} conditions (20 cities, tiers, points, VIP, 5 mailings clicked, push)`, { conditions: oneGroup(conditions, { logic: "or" }) }, where);
   }
   return cases;
 }

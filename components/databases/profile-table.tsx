@@ -6,7 +6,8 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import type { Profile, ProfilePage } from "@/lib/profiles/queries";
+import type { Profile } from "@/lib/profiles/profile";
+import type { ProfilePage } from "@/lib/profiles/queries";
 import type { FieldDefinition } from "@/lib/profiles/schema";
 
 /** How many custom fields the table shows; the rest would make it too wide to read. */

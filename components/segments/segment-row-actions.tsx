@@ -3,15 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { MoreHorizontal } from "lucide-react";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { Button } from "@/components/ui/button";
 import {
   DropdownMenu,
@@ -83,37 +75,35 @@ export function SegmentRowActions({ id, name, dependents }: { id: number; name: 
       <BulkEditDialog {...dialogProps("update")} title="Update profiles" />
       <ExportProfilesDialog {...dialogProps("export")} />
       <ExportHistoryDialog {...dialogProps("history")} />
-      <AlertDialog open={confirmOpen} onOpenChange={setConfirmOpen}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Move “{name}” to the bin?</AlertDialogTitle>
-            <AlertDialogDescription asChild>
-              <div>
-                {dependents.length ? (
-                  <>
-                    <p>This segment is used by:</p>
-                    <ul className="my-2 list-disc pl-5">
-                      {dependents.map((d) => (
-                        <li key={d}>{d}</li>
-                      ))}
-                    </ul>
-                    <p>They will keep pointing to it while it is in the bin.</p>
-                  </>
-                ) : (
-                  <p>No mailing or scenario uses it.</p>
-                )}
-                <p className="mt-2">You can restore it from the bin at any time.</p>
-              </div>
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <Button variant="destructive" onClick={bin} disabled={pending}>
-              Move to bin
-            </Button>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmDialog
+        open={confirmOpen}
+        onOpenChange={setConfirmOpen}
+        title={<>Move “{name}” to the bin?</>}
+        block
+        description={
+          <>
+            {dependents.length ? (
+              <>
+                <p>This segment is used by:</p>
+                <ul className="my-2 list-disc pl-5">
+                  {dependents.map((d) => (
+                    <li key={d}>{d}</li>
+                  ))}
+                </ul>
+                <p>They will keep pointing to it while it is in the bin.</p>
+              </>
+            ) : (
+              <p>No mailing or scenario uses it.</p>
+            )}
+            <p className="mt-2">You can restore it from the bin at any time.</p>
+          </>
+        }
+        confirm={
+          <Button variant="destructive" onClick={bin} disabled={pending}>
+            Move to bin
+          </Button>
+        }
+      />
       {error ? (
         <p role="alert" className="mt-1 text-xs text-destructive">
           {error}

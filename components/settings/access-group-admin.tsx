@@ -2,16 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -69,25 +60,22 @@ export function AccessGroupAdmin({ group, candidates }: { group: { id: number; n
         </Button>
       </fieldset>
       <div className="flex flex-wrap items-center gap-3">
-        <AlertDialog open={confirmOpen} onOpenChange={setConfirmOpen}>
-          <AlertDialogTrigger asChild>
+        <ConfirmDialog
+          open={confirmOpen}
+          onOpenChange={setConfirmOpen}
+          trigger={
             <Button size="sm" variant="ghost" className="text-destructive" aria-label={`Delete group ${group.name}`}>
               Delete group
             </Button>
-          </AlertDialogTrigger>
-          <AlertDialogContent>
-            <AlertDialogHeader>
-              <AlertDialogTitle>Delete the group “{group.name}”?</AlertDialogTitle>
-              <AlertDialogDescription>Its members lose the access it gave them. A group that still controls databases or segments cannot be deleted.</AlertDialogDescription>
-            </AlertDialogHeader>
-            <AlertDialogFooter>
-              <AlertDialogCancel>Cancel</AlertDialogCancel>
-              <Button variant="destructive" disabled={pending} onClick={() => run(() => deleteAccessGroupAction({ groupId: group.id }), "Deleted.")}>
-                Delete group
-              </Button>
-            </AlertDialogFooter>
-          </AlertDialogContent>
-        </AlertDialog>
+          }
+          title={<>Delete the group “{group.name}”?</>}
+          description="Its members lose the access it gave them. A group that still controls databases or segments cannot be deleted."
+          confirm={
+            <Button variant="destructive" disabled={pending} onClick={() => run(() => deleteAccessGroupAction({ groupId: group.id }), "Deleted.")}>
+              Delete group
+            </Button>
+          }
+        />
         {message ? (
           <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-sm text-success" : "text-sm text-destructive"}>
             {message.text}

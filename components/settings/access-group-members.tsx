@@ -1,29 +1,20 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useRef, useState, useTransition } from "react";
 import { UserPlus } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { addAccessGroupMemberAction, removeAccessGroupMemberAction } from "@/lib/access-groups/actions";
-import { FieldError, FormMessage } from "./form-bits";
+import { useRowAction } from "@/components/forms/confirm-dialog";
+import { describedBy, FormMessage, LabeledField, useResettingForm } from "@/components/forms/form-bits";
 
 export type MemberRow = { userId: number; name: string; email: string; isLead: boolean };
 
 function RemoveButton({ groupId, groupName, member, canRemoveLeads }: { groupId: number; groupName: string; member: MemberRow; canRemoveLeads: boolean }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { pending, error, run } = useRowAction();
   if (member.isLead && !canRemoveLeads) return null;
-  const remove = () =>
-    startTransition(async () => {
-      const result = await removeAccessGroupMemberAction({ groupId, memberId: member.userId });
-      if (result.ok) router.refresh();
-      else setError(result.message);
-    });
+  const remove = () => run(() => removeAccessGroupMemberAction({ groupId, memberId: member.userId }));
   return (
     <>
       <Button size="sm" variant="ghost" className="text-destructive" disabled={pending} onClick={remove} aria-label={`Remove ${member.name} from ${groupName}`}>
@@ -40,16 +31,8 @@ function RemoveButton({ groupId, groupName, member, canRemoveLeads }: { groupId:
 
 /** The members of a group, for those who manage them: add by email, remove members (leads: admins only). */
 export function AccessGroupMembers({ groupId, groupName, members, canRemoveLeads }: { groupId: number; groupName: string; members: MemberRow[]; canRemoveLeads: boolean }) {
-  const [state, formAction, pending] = useActionState(addAccessGroupMemberAction, null);
-  const formRef = useRef<HTMLFormElement>(null);
-  const router = useRouter();
-  const emailError = state && !state.ok ? state.fieldErrors?.email : undefined;
-  useEffect(() => {
-    if (state?.ok) {
-      formRef.current?.reset();
-      router.refresh();
-    }
-  }, [state, router]);
+  const { state, formAction, pending, formRef, errors } = useResettingForm(addAccessGroupMemberAction, { refresh: true });
+  const emailError = errors.email;
   const inputId = `member-email-${groupId}`;
   return (
     <div className="space-y-4">
@@ -88,11 +71,9 @@ export function AccessGroupMembers({ groupId, groupName, members, canRemoveLeads
       </Table>
       <form ref={formRef} action={formAction} className="flex flex-wrap items-end gap-3">
         <input type="hidden" name="groupId" value={groupId} />
-        <div className="grid min-w-72 gap-1.5">
-          <Label htmlFor={inputId}>Member email</Label>
-          <Input id={inputId} name="email" type="email" required placeholder="name@example.com" aria-invalid={Boolean(emailError)} aria-describedby={`${inputId}-error`} />
-          <FieldError id={`${inputId}-error`} message={emailError} />
-        </div>
+        <LabeledField id={inputId} label="Member email" error={emailError} className="min-w-72">
+          <Input id={inputId} name="email" type="email" required placeholder="name@example.com" {...describedBy(inputId, emailError)} />
+        </LabeledField>
         <Button type="submit" variant="outline" disabled={pending}>
           <UserPlus aria-hidden />
           Add member

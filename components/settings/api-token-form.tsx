@@ -5,9 +5,8 @@ import { Check, Copy, KeyRound } from "lucide-react";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { createApiTokenAction } from "@/lib/api-tokens/actions";
-import { FieldError } from "./form-bits";
+import { describedBy, LabeledField } from "@/components/forms/form-bits";
 
 /** "Create token": the new token is shown here once, with a copy button, and never again. */
 export function ApiTokenForm() {
@@ -23,11 +22,9 @@ export function ApiTokenForm() {
   return (
     <div className="space-y-4">
       <form action={formAction} className="flex flex-wrap items-end gap-3" onSubmit={() => setCopied(false)}>
-        <div className="grid min-w-64 gap-1.5">
-          <Label htmlFor="token-name">Token name</Label>
-          <Input id="token-name" name="name" placeholder="e.g. Nightly CRM sync" required maxLength={100} aria-invalid={Boolean(nameError)} aria-describedby="token-name-error" />
-          <FieldError id="token-name-error" message={nameError} />
-        </div>
+        <LabeledField id="token-name" label="Token name" error={nameError} className="min-w-64">
+          <Input id="token-name" name="name" placeholder="e.g. Nightly CRM sync" required maxLength={100} {...describedBy("token-name", nameError)} />
+        </LabeledField>
         <Button type="submit" disabled={pending}>
           <KeyRound aria-hidden />
           Create token

@@ -1,17 +1,7 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
+import { useState } from "react";
+import { ConfirmDialog, useRowAction } from "@/components/forms/confirm-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -20,39 +10,26 @@ import { revokeApiTokenAction } from "@/lib/api-tokens/actions";
 import { formatDateTime } from "@/lib/format";
 
 function RevokeButton({ token }: { token: ApiTokenSummary }) {
-  const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-  const revoke = () =>
-    startTransition(async () => {
-      const result = await revokeApiTokenAction({ tokenId: token.id });
-      if (result.ok) {
-        setOpen(false);
-        router.refresh();
-      } else setError(result.message);
-    });
+  const { pending, error, run } = useRowAction();
   return (
     <>
-      <AlertDialog open={open} onOpenChange={setOpen}>
-        <AlertDialogTrigger asChild>
+      <ConfirmDialog
+        open={open}
+        onOpenChange={setOpen}
+        trigger={
           <Button size="sm" variant="ghost" className="text-destructive" aria-label={`Revoke ${token.name}`}>
             Revoke
           </Button>
-        </AlertDialogTrigger>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Revoke “{token.name}”?</AlertDialogTitle>
-            <AlertDialogDescription>Requests with this token are refused from now on. This cannot be undone; create a new token if you need one.</AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <Button variant="destructive" onClick={revoke} disabled={pending}>
-              Revoke token
-            </Button>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+        }
+        title={<>Revoke “{token.name}”?</>}
+        description="Requests with this token are refused from now on. This cannot be undone; create a new token if you need one."
+        confirm={
+          <Button variant="destructive" onClick={() => run(() => revokeApiTokenAction({ tokenId: token.id }), () => setOpen(false))} disabled={pending}>
+            Revoke token
+          </Button>
+        }
+      />
       {error ? (
         <p role="alert" className="text-xs text-destructive">
           {error}

@@ -1,30 +1,21 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
 import { Plus } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { createAccessGroupAction } from "@/lib/access-groups/actions";
-import { FieldError, FormMessage } from "./form-bits";
+import { describedBy, FieldError, FormMessage, LabeledField, useResettingForm } from "@/components/forms/form-bits";
 
 export type LeadCandidate = { id: number; name: string; email: string };
 
 /** Admins: "Create group" with its name and leads (team leads only). */
 export function CreateAccessGroupForm({ candidates }: { candidates: LeadCandidate[] }) {
-  const [state, formAction, pending] = useActionState(createAccessGroupAction, null);
-  const formRef = useRef<HTMLFormElement>(null);
-  const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
-  useEffect(() => {
-    if (state?.ok) formRef.current?.reset();
-  }, [state]);
+  const { state, formAction, pending, formRef, errors } = useResettingForm(createAccessGroupAction);
   return (
     <form ref={formRef} action={formAction} className="space-y-3">
-      <div className="grid max-w-sm gap-1.5">
-        <Label htmlFor="new-group-name">Group name</Label>
-        <Input id="new-group-name" name="name" required maxLength={100} aria-invalid={Boolean(errors.name)} aria-describedby="new-group-name-error" />
-        <FieldError id="new-group-name-error" message={errors.name} />
-      </div>
+      <LabeledField id="new-group-name" label="Group name" error={errors.name} className="max-w-sm">
+        <Input id="new-group-name" name="name" required maxLength={100} {...describedBy("new-group-name", errors.name)} />
+      </LabeledField>
       <fieldset className="space-y-1.5">
         <legend className="text-sm font-medium">Leads</legend>
         {candidates.length ? (

@@ -1,32 +1,22 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
 import { UserPlus } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { createUserAction } from "@/lib/users/actions";
 import { MIN_PASSWORD_LENGTH, ROLE_LABELS, USER_ROLES } from "@/lib/users/schema";
-import { FieldError, FormMessage } from "./form-bits";
+import { describedBy, FormMessage, LabeledField, useResettingForm } from "@/components/forms/form-bits";
 
 /** "Create user": name, email, role and a first password the admin hands over. Works without JavaScript. */
 export function CreateUserForm() {
-  const [state, formAction, pending] = useActionState(createUserAction, null);
-  const formRef = useRef<HTMLFormElement>(null);
-  const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
-  useEffect(() => {
-    if (state?.ok) formRef.current?.reset();
-  }, [state]);
-
+  const { state, formAction, pending, formRef, errors } = useResettingForm(createUserAction);
   const field = (name: string, label: string, input: React.ReactNode) => (
-    <div className="grid gap-1.5">
-      <Label htmlFor={`new-user-${name}`}>{label}</Label>
+    <LabeledField id={`new-user-${name}`} label={label} error={errors[name]}>
       {input}
-      <FieldError id={`new-user-${name}-error`} message={errors[name]} />
-    </div>
+    </LabeledField>
   );
-  const describe = (name: string) => ({ "aria-invalid": Boolean(errors[name]), "aria-describedby": `new-user-${name}-error` });
+  const describe = (name: string) => describedBy(`new-user-${name}`, errors[name]);
 
   return (
     <form ref={formRef} action={formAction} className="space-y-3">

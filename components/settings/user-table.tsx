@@ -21,18 +21,10 @@ import type { ActionResult } from "@/lib/actions/result";
 import { formatDateTime } from "@/lib/format";
 import { changeUserRoleAction, setUserActiveAction, setUserPasswordAction, signOutUserEverywhereAction } from "@/lib/users/actions";
 import { MIN_PASSWORD_LENGTH, ROLE_LABELS, USER_ROLES, type Role } from "@/lib/users/schema";
+import type { UserSummary } from "@/lib/users/queries";
 
-export type UserRow = {
-  id: number;
-  name: string;
-  email: string;
-  role: Role;
-  active: boolean;
-  createdAt: string;
-  groups: { id: number; name: string; isLead: boolean }[];
-};
 
-function PasswordDialog({ user }: { user: UserRow }) {
+function PasswordDialog({ user }: { user: UserSummary }) {
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState("");
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -76,7 +68,7 @@ function PasswordDialog({ user }: { user: UserRow }) {
   );
 }
 
-function UserActions({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
+function UserActions({ user, isSelf }: { user: UserSummary; isSelf: boolean }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -135,7 +127,7 @@ function UserActions({ user, isSelf }: { user: UserRow; isSelf: boolean }) {
   );
 }
 
-export function UserTable({ users, currentUserId }: { users: UserRow[]; currentUserId: number }) {
+export function UserTable({ users, currentUserId }: { users: UserSummary[]; currentUserId: number }) {
   return (
     <Table>
       <TableCaption className="sr-only">Users</TableCaption>

@@ -1,3 +1,6 @@
+import { Fragment } from "react";
+import { PageLink } from "./page-link";
+
 /** The title row of a page: heading, a line of explanation and the page's main actions. */
 export function PageHeader({ title, description, children }: { title: string; description?: string; children?: React.ReactNode }) {
   return (
@@ -18,5 +21,22 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
       <p className="font-medium">{title}</p>
       {children ? <div className="mt-2 max-w-md text-sm text-muted-foreground">{children}</div> : null}
     </div>
+  );
+}
+
+/** Where a page sits: links to the pages above it, then the page itself ("Scenarios / Welcome"). */
+export function Breadcrumb({ trail, current }: { trail: { href: string; label: React.ReactNode }[]; current: React.ReactNode }) {
+  return (
+    <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
+      {trail.map((step) => (
+        <Fragment key={step.href}>
+          <PageLink href={step.href} className="hover:underline">
+            {step.label}
+          </PageLink>{" "}
+          /{" "}
+        </Fragment>
+      ))}
+      {current}
+    </nav>
   );
 }

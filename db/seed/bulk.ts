@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { queryRows } from "../client";
 
@@ -13,6 +13,20 @@ const nameList = (names: readonly string[]) =>
     names.map((n) => sql`${n}`),
     sql`, `,
   );
+
+/** Constraints of the tables that `where` picks (over `pg_constraint c`), with what re-creates each. */
+function constraintsOf(db: Db, tables: readonly string[], where: SQL) {
+  return queryRows<{ name: string; tableName: string; definition: string }>(
+    db,
+    sql`SELECT quote_ident(c.conname) AS name, c.conrelid::regclass::text AS "tableName",
+               pg_get_constraintdef(c.oid) AS definition
+        FROM pg_constraint c
+        JOIN pg_class t ON t.oid = c.conrelid
+        JOIN pg_namespace ns ON ns.oid = t.relnamespace
+        WHERE ${where} AND ns.nspname = current_schema() AND t.relname IN (${nameList(tables)})
+        ORDER BY t.relname, c.conname`,
+  );
+}
 
 /** Empties every table of the app (not the migrations journal) and restarts their id sequences. */
 export async function truncateAppTables(db: Db): Promise<void> {
@@ -53,29 +67,14 @@ export async function withIndexesDeferred<T>(
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid AND c.contype IN ('p', 'u', 'x'))
         ORDER BY t.relname, i.relname`,
   );
-  const foreignKeys = await queryRows<{ name: string; tableName: string; definition: string }>(
-    db,
-    sql`SELECT quote_ident(c.conname) AS name, c.conrelid::regclass::text AS "tableName",
-               pg_get_constraintdef(c.oid) AS definition
-        FROM pg_constraint c
-        JOIN pg_class t ON t.oid = c.conrelid
-        JOIN pg_namespace ns ON ns.oid = t.relnamespace
-        WHERE c.contype = 'f' AND ns.nspname = current_schema() AND t.relname IN (${nameList(tables)})
-        ORDER BY t.relname, c.conname`,
-  );
+  const foreignKeys = await constraintsOf(db, tables, sql`c.contype = 'f'`);
   for (const fk of foreignKeys) await db.execute(sql.raw(`ALTER TABLE ${fk.tableName} DROP CONSTRAINT ${fk.name}`));
   for (const index of indexes) await db.execute(sql.raw(`DROP INDEX ${index.name}`));
   // Primary keys too, where no remaining foreign key depends on them (events' is; profiles' is not).
-  const keys = await queryRows<{ name: string; tableName: string; definition: string }>(
+  const keys = await constraintsOf(
     db,
-    sql`SELECT quote_ident(c.conname) AS name, c.conrelid::regclass::text AS "tableName",
-               pg_get_constraintdef(c.oid) AS definition
-        FROM pg_constraint c
-        JOIN pg_class t ON t.oid = c.conrelid
-        JOIN pg_namespace ns ON ns.oid = t.relnamespace
-        WHERE c.contype IN ('p', 'u') AND ns.nspname = current_schema() AND t.relname IN (${nameList(tables)})
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = c.conrelid)
-        ORDER BY t.relname, c.conname`,
+    tables,
+    sql`c.contype IN ('p', 'u') AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = c.conrelid)`,
   );
   for (const key of keys) await db.execute(sql.raw(`ALTER TABLE ${key.tableName} DROP CONSTRAINT ${key.name}`));
 

@@ -3,6 +3,7 @@ import type { Db } from "../client";
 import { dynamicSegmentAccessGroups, dynamicSegments, segmentVersions, staticSegments } from "../schema";
 import { affectedRows } from "./bulk";
 import type { SeedContext } from "./context";
+import { berlinVip, emailSubscribed, group, neverBouncedOrUnsubscribed, oneGroup } from "./demo-rules";
 import { int, timestampLiteral } from "./random";
 
 /** A saved dynamic segment of the demo; `conditions` is Script v1 JSON exactly as SPEC §2 writes it. */
@@ -27,19 +28,7 @@ export const demoSegments: readonly DemoSegment[] = [
     tags: ["vip", "berlin"],
     accessGroup: "Retail team",
     createdBy: "marketer@example.com",
-    conditions: {
-      logic: "and",
-      groups: [
-        {
-          logic: "and",
-          not: false,
-          conditions: [
-            { kind: "field", field: "city", op: "eq", value: "Berlin" },
-            { kind: "field", field: "vip", op: "is_true" },
-          ],
-        },
-      ],
-    },
+    conditions: oneGroup(berlinVip),
   },
   {
     name: "Engaged openers",
@@ -47,25 +36,10 @@ export const demoSegments: readonly DemoSegment[] = [
     description: "Subscribed to email and opened a mailing in the last 30 days.",
     tags: ["engagement", "email"],
     createdBy: "marketer@example.com",
-    conditions: {
-      logic: "and",
-      groups: [
-        {
-          logic: "and",
-          not: false,
-          conditions: [
-            { kind: "subscription", channel: "email", status: "subscribed" },
-            {
-              kind: "interaction",
-              channel: "email",
-              type: "opened",
-              count: { op: "gte", value: 1 },
-              period: { last_days: 30 },
-            },
-          ],
-        },
-      ],
-    },
+    conditions: oneGroup([
+      emailSubscribed,
+      { kind: "interaction", channel: "email", type: "opened", count: { op: "gte", value: 1 }, period: { last_days: 30 } },
+    ]),
   },
   {
     name: "Lapsed buyers",
@@ -73,19 +47,10 @@ export const demoSegments: readonly DemoSegment[] = [
     description: "Bought before, but nothing in the last 180 days.",
     tags: ["win-back", "purchases"],
     createdBy: "admin@example.com",
-    conditions: {
-      logic: "and",
-      groups: [
-        {
-          logic: "and",
-          not: false,
-          conditions: [
-            { kind: "event", type: "purchase", count: { op: "gte", value: 1 } },
-            { kind: "event", type: "purchase", count: { op: "eq", value: 0 }, period: { last_days: 180 } },
-          ],
-        },
-      ],
-    },
+    conditions: oneGroup([
+      { kind: "event", type: "purchase", count: { op: "gte", value: 1 } },
+      { kind: "event", type: "purchase", count: { op: "eq", value: 0 }, period: { last_days: 180 } },
+    ]),
   },
   {
     name: "Newsletter test group",
@@ -96,24 +61,7 @@ export const demoSegments: readonly DemoSegment[] = [
     description: "A stable 20 % slice of email subscribers who never bounced or unsubscribed, capped at 1,000.",
     tags: ["a/b test", "email"],
     createdBy: "marketer@example.com",
-    conditions: {
-      logic: "and",
-      groups: [
-        {
-          logic: "and",
-          not: false,
-          conditions: [{ kind: "subscription", channel: "email", status: "subscribed" }],
-        },
-        {
-          logic: "or",
-          not: true,
-          conditions: [
-            { kind: "interaction", channel: "email", type: "bounced" },
-            { kind: "interaction", channel: "email", type: "unsubscribed" },
-          ],
-        },
-      ],
-    },
+    conditions: { logic: "and", groups: [group([emailSubscribed]), neverBouncedOrUnsubscribed] },
   },
   {
     name: "Verified key accounts",
@@ -122,19 +70,10 @@ export const demoSegments: readonly DemoSegment[] = [
     tags: ["key accounts"],
     accessGroup: "Wholesale team",
     createdBy: "lead@example.com",
-    conditions: {
-      logic: "and",
-      groups: [
-        {
-          logic: "and",
-          not: false,
-          conditions: [
-            { kind: "field", field: "verified", op: "is_true" },
-            { kind: "field", field: "annual_revenue", op: "gte", value: 1_000_000 },
-          ],
-        },
-      ],
-    },
+    conditions: oneGroup([
+      { kind: "field", field: "verified", op: "is_true" },
+      { kind: "field", field: "annual_revenue", op: "gte", value: 1_000_000 },
+    ]),
   },
 ];
 

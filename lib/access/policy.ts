@@ -1,6 +1,10 @@
 import type { UserRole } from "@/db/schema";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { AppError } from "@/lib/errors";
+import { selectionActionPolicy } from "@/lib/segment-actions/registry";
+import { admins, everyone, leads, ruleChecks, segmentRead, type PolicyEntry } from "./policy-entry";
+
+export type { ObjectCheck, PolicyEntry } from "./policy-entry";
 
 /**
  * The one permission table (SPEC §3). Every server action, route handler and API endpoint names its
@@ -13,36 +17,11 @@ import { AppError } from "@/lib/errors";
  * token claim, so a changed role, membership or deactivation counts at once.
  *
  * Adding a server action or an endpoint? Add its key here; `policy.coverage.test.ts` fails otherwise.
+ * An action on a selection declares its entry in its own file (`policy` of `defineSelectionAction`,
+ * lib/segment-actions/define.ts); the registry's entries are merged into this table below.
  */
 
-/** What the data layer checks beyond the role, for each object the action touches. */
-export type ObjectCheck =
-  | "database visible" // the profile database: no access groups, or one of the user's (admins: all)
-  | "source segment visible" // the dynamic segment acted on, and its database
-  | "referenced segments visible" // every segment a Script's `segment` conditions name
-  | "target database visible"
-  | "target static segment visible"
-  | "target scenario visible"
-  | "access group: member" // an access group the user belongs to (admins: all); others 404
-  | "access group: lead" // …and leads (admins: all); a member who does not lead gets 403
-  | "own API token" // tokens of other users are 404
-  | "access groups assignable"; // groups given to a new object must be the user's own (admins: any)
-
-export type PolicyEntry = {
-  /** Roles that may run the action at all; `"public"` needs no session (sign-in itself). */
-  roles: readonly UserRole[] | "public";
-  checks: readonly ObjectCheck[];
-  summary: string;
-};
-
-const everyone: readonly UserRole[] = ["admin", "lead", "marketer"];
-const leads: readonly UserRole[] = ["admin", "lead"];
-const admins: readonly UserRole[] = ["admin"];
-
-const segmentRead = ["source segment visible", "database visible"] as const;
-const ruleChecks = ["database visible", "referenced segments visible"] as const;
-
-export const policy = {
+const table = {
   // Session
   "session.signIn": { roles: "public", checks: [], summary: "Sign in (throttled per account and address)." },
   "session.signOut": { roles: "public", checks: [], summary: "Sign out (ends the session record: the old cookie no longer works)." },
@@ -77,12 +56,6 @@ export const policy = {
   "segments.bin": { roles: everyone, checks: segmentRead, summary: "Move a segment to the bin." },
   "segments.restore": { roles: everyone, checks: segmentRead, summary: "Restore a segment from the bin." },
   "segments.deletePermanently": { roles: leads, checks: segmentRead, summary: "Delete a binned segment for good." },
-  "segments.exportProfiles": { roles: everyone, checks: [...segmentRead, "referenced segments visible"], summary: "Export the selection (CSV / NDJSON)." },
-  "segments.exportHistory": { roles: everyone, checks: [...segmentRead, "referenced segments visible"], summary: "Export the selection's profile history." },
-  "segments.copyToDatabase": { roles: everyone, checks: [...ruleChecks, "target database visible"], summary: "Copy selected profiles to a database." },
-  "segments.copyToStaticSegment": { roles: everyone, checks: [...ruleChecks, "target static segment visible"], summary: "Copy selected profiles to a static segment." },
-  "segments.bulkEditProfiles": { roles: everyone, checks: ruleChecks, summary: "Change a field on every selected profile." },
-  "segments.addToScenario": { roles: everyone, checks: [...ruleChecks, "target scenario visible"], summary: "Add selected profiles to a scenario." },
   "segments.explain": { roles: everyone, checks: [...ruleChecks, "source segment visible"], summary: "Explain why one profile is in or out of a rule or saved segment." },
   "segments.funnel": { roles: everyone, checks: [...ruleChecks, "source segment visible"], summary: "The condition funnel of a rule or saved segment." },
   "segments.actionTargets": { roles: everyone, checks: ["database visible"], summary: "What the action dialogs offer: fields, target databases, static segments, scenarios." },
@@ -124,7 +97,13 @@ export const policy = {
   "api.openapi": { roles: "public", checks: [], summary: "The OpenAPI document of API v1." },
 } as const satisfies Record<string, PolicyEntry>;
 
+/** Every entry: the table above and the actions on a selection (copy, bulk edit, add to scenario, export). */
+export const policy = { ...table, ...selectionActionPolicy };
+
 export type PolicyKey = keyof typeof policy;
+
+// An action on a selection names an entry of its own, never one of the table's (tsc fails otherwise).
+const _selectionKeysAreNew: [Extract<keyof typeof table, keyof typeof selectionActionPolicy>] extends [never] ? true : never = true;
 
 /** The entries that need no session (sign-in, sign-out, the OpenAPI document). */
 export type PublicPolicyKey = { [K in PolicyKey]: (typeof policy)[K]["roles"] extends "public" ? K : never }[PolicyKey];

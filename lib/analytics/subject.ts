@@ -11,7 +11,7 @@ import type { dynamicSegments } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { selectionCountQuery, selectionStatement, type CompiledSelection } from "@/lib/segments/compile";
-import { prepareSelection, withStatementTimeout } from "@/lib/segments/selection";
+import { prepareSavedSegment, withStatementTimeout } from "@/lib/segments/selection";
 import { env } from "@/lib/env";
 
 export type AnalyticsOptions = {
@@ -33,17 +33,7 @@ export type AnalyticsSubject = {
  */
 export async function loadAnalyticsSubject(db: Db, user: ActingUser, segmentId: number, opts: AnalyticsOptions = {}): Promise<AnalyticsSubject> {
   const segment = await requireVisibleDynamicSegment(db, user, segmentId);
-  const prepared = await prepareSelection(
-    db,
-    user,
-    {
-      databaseId: segment.databaseId,
-      range: { from: segment.rangeFrom, to: segment.rangeTo },
-      conditions: segment.conditions,
-      limit: segment.limit,
-    },
-    { now: opts.now, segmentId },
-  );
+  const prepared = await prepareSavedSegment(db, user, segment, { now: opts.now });
   return { segment, selection: prepared.selection, now: prepared.now };
 }
 

@@ -6,13 +6,14 @@ import { z } from "zod";
 import { defineAction, defineFormAction, type ActionContext } from "@/lib/actions/define-action";
 import { AppError, notFound, type Issue } from "@/lib/errors";
 import type { Script } from "@/lib/segments/script";
-import { calculateSavedSegment, calculateSelection, prepareSelection, showSelection, type SelectionProfile } from "@/lib/segments/selection";
+import type { Profile } from "@/lib/profiles/profile";
+import { calculateSavedSegment, calculateSelection, prepareSelection, showSelection } from "@/lib/segments/selection";
 import { idSchema } from "@/lib/validation/input";
 import { ruleInput, type RuleInput } from "./rule-input";
 import { changeSegment, insertSegment, prepareSegment, segmentConditions } from "./save";
 import { formValuesFromFormData, segmentFormSchema, type BuilderFormValues } from "./segment-schema";
 
-export type ShownProfile = SelectionProfile;
+export type ShownProfile = Profile;
 
 const segmentId = idSchema("Not a segment id.");
 

@@ -80,6 +80,19 @@ async function firstCount(tx: Db, user: ActingUser, id: number, selection: Prepa
   }
 }
 
+/** A segment's own columns as a save writes them (insert and update alike). */
+function segmentColumns(data: SegmentInputParsed) {
+  return {
+    name: data.name,
+    rangeFrom: data.range.from,
+    rangeTo: data.range.to,
+    conditions: data.conditions,
+    limit: data.limit,
+    description: data.description,
+    tags: data.tags,
+  };
+}
+
 /** A save that lost a race for a name to another save answers like the check before it: a `conflict` on `name`. */
 async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
   try {
@@ -103,17 +116,7 @@ export async function insertSegment(db: Db, user: ActingUser, { data, selection,
   return uniqueName(() => db.transaction(async (tx) => {
     const [row] = await tx
       .insert(dynamicSegments)
-      .values({
-        name: data.name,
-        databaseId: data.databaseId,
-        rangeFrom: data.range.from,
-        rangeTo: data.range.to,
-        conditions: data.conditions,
-        limit: data.limit,
-        description: data.description,
-        tags: data.tags,
-        createdBy: user.id,
-      })
+      .values({ ...segmentColumns(data), databaseId: data.databaseId, createdBy: user.id })
       .returning({ id: dynamicSegments.id });
     if (data.accessGroupIds.length) await tx.insert(dynamicSegmentAccessGroups).values(data.accessGroupIds.map((groupId) => ({ segmentId: row.id, groupId })));
     await tx.insert(segmentUpdateLog).values({ segmentId: row.id, userId: user.id, kind: "created", details: { version: 1 } });
@@ -176,16 +179,7 @@ export async function changeSegment(
     const changed = changedFields(before, after);
     await tx
       .update(dynamicSegments)
-      .set({
-        name: data.name,
-        rangeFrom: data.range.from,
-        rangeTo: data.range.to,
-        conditions: data.conditions,
-        limit: data.limit,
-        description: data.description,
-        tags: data.tags,
-        updatedAt: sql`now()`,
-      })
+      .set({ ...segmentColumns(data), updatedAt: sql`now()` })
       .where(eq(dynamicSegments.id, segmentId));
     await tx.delete(dynamicSegmentAccessGroups).where(and(eq(dynamicSegmentAccessGroups.segmentId, segmentId), existingGroups.length ? inArray(dynamicSegmentAccessGroups.groupId, existingGroups) : undefined));
     if (groups.length) await tx.insert(dynamicSegmentAccessGroups).values(groups.map((groupId) => ({ segmentId, groupId })));

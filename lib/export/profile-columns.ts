@@ -1,5 +1,5 @@
 import type { Issue } from "@/lib/errors";
-import type { SelectionProfile } from "@/lib/segments/selection";
+import type { Profile } from "@/lib/profiles/profile";
 import type { CellValue } from "./csv";
 import type { ExportColumn } from "./stream";
 
@@ -14,7 +14,7 @@ export const PROFILE_SUBSCRIPTION_COLUMNS = ["email_subscription", "sms_subscrip
 type SystemColumn = (typeof PROFILE_SYSTEM_COLUMNS)[number];
 type SubscriptionColumn = (typeof PROFILE_SUBSCRIPTION_COLUMNS)[number];
 
-export type ProfileColumn = ExportColumn<SelectionProfile> & { kind: "system" | "field" | "subscription"; key: string };
+export type ProfileColumn = ExportColumn<Profile> & { kind: "system" | "field" | "subscription"; key: string };
 
 function column(key: string, customKeys: ReadonlySet<string>): ProfileColumn | null {
   if ((PROFILE_SYSTEM_COLUMNS as readonly string[]).includes(key)) {
@@ -22,7 +22,7 @@ function column(key: string, customKeys: ReadonlySet<string>): ProfileColumn | n
     return { kind: "system", key, header: key, value: (p) => p[k] };
   }
   if ((PROFILE_SUBSCRIPTION_COLUMNS as readonly string[]).includes(key)) {
-    const channel = key.slice(0, key.indexOf("_")) as keyof SelectionProfile["subscriptions"];
+    const channel = key.slice(0, key.indexOf("_")) as keyof Profile["subscriptions"];
     return { kind: "subscription", key, header: key as SubscriptionColumn, value: (p) => p.subscriptions[channel] };
   }
   if (customKeys.has(key)) return { kind: "field", key, header: key, value: (p) => p.fields[key] as CellValue };
@@ -68,7 +68,7 @@ export function parseFieldList(text: string | null): string[] | null {
  * A profile as one NDJSON object: the SPEC §5 profile shape, with only the chosen columns (system
  * fields at the top, custom fields under `fields`, subscriptions under `subscriptions`).
  */
-export function profileJson(columns: readonly ProfileColumn[]): (p: SelectionProfile) => Record<string, unknown> {
+export function profileJson(columns: readonly ProfileColumn[]): (p: Profile) => Record<string, unknown> {
   const system = columns.filter((c) => c.kind === "system");
   const fields = columns.filter((c) => c.kind === "field");
   const subs = columns.filter((c) => c.kind === "subscription");

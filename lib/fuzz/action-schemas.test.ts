@@ -6,14 +6,7 @@ import { createDatabaseSchema } from "@/lib/databases/schema";
 import { segmentInputSchema } from "@/lib/dynamic-segments/save";
 import { createMailingSchema } from "@/lib/mailings/queries";
 import { createScenarioSchema } from "@/lib/scenarios/queries";
-import {
-  addToScenarioSchema,
-  bulkEditSchema,
-  copyToDatabaseSchema,
-  copyToStaticSegmentSchema,
-  exportHistorySchema,
-  exportProfilesSchema,
-} from "@/lib/segment-actions/schema";
+import { selectionActions } from "@/lib/segment-actions/registry";
 import type { Issue } from "@/lib/errors";
 import { issuesFromZod, selectionRuleSchema } from "@/lib/segments/script";
 import { createStaticSegmentSchema } from "@/lib/static-segments/queries";
@@ -56,13 +49,13 @@ const cases: Case[] = [
   { name: "create mailing", schema: createMailingSchema, valid: { name: "News", databaseId: 1, segmentId: 2 } },
   { name: "create scenario", schema: createScenarioSchema, valid: { name: "Welcome", databaseId: 1, segmentId: 2 } },
   { name: "create static segment", schema: createStaticSegmentSchema, valid: { name: "List", databaseId: 1, accessGroupIds: [1] } },
-  { name: "copy to static segment", schema: copyToStaticSegmentSchema, valid: { ...ruleSource, target: { staticSegmentId: 3 } } },
-  { name: "copy to database", schema: copyToDatabaseSchema, valid: { source: { segmentId: 4 }, targetDatabaseId: 2, onExistingEmail: "update" } },
-  { name: "add to scenario", schema: addToScenarioSchema, valid: { ...ruleSource, scenarioId: 5 } },
+  { name: "copy to static segment", schema: selectionActions.copy_to_static_segment.schema, valid: { ...ruleSource, target: { staticSegmentId: 3 } } },
+  { name: "copy to database", schema: selectionActions.copy_to_database.schema, valid: { source: { segmentId: 4 }, targetDatabaseId: 2, onExistingEmail: "update" } },
+  { name: "add to scenario", schema: selectionActions.add_to_scenario.schema, valid: { ...ruleSource, scenarioId: 5 } },
   // A change's value is checked against the field's type by resolveChanges (lib/segment-actions/profile-changes.ts).
-  { name: "bulk edit", schema: bulkEditSchema, valid: { ...ruleSource, changes: [{ kind: "field", field: "city", op: "set", value: "x" }, { kind: "subscription", channel: "sms", status: "none" }] }, skip: (p) => p[0] === "changes" && p[2] === "value" },
-  { name: "export profiles", schema: exportProfilesSchema, valid: { ...ruleSource, format: "csv", fields: ["id", "email"] } },
-  { name: "export history", schema: exportHistorySchema, valid: { source: { segmentId: 1 }, from: "2026-01-01", to: "2026-01-31", include: ["events"] } },
+  { name: "bulk edit", schema: selectionActions.bulk_edit.schema, valid: { ...ruleSource, changes: [{ kind: "field", field: "city", op: "set", value: "x" }, { kind: "subscription", channel: "sms", status: "none" }] }, skip: (p) => p[0] === "changes" && p[2] === "value" },
+  { name: "export profiles", schema: selectionActions.export_profiles.schema, valid: { ...ruleSource, format: "csv", fields: ["id", "email"] } },
+  { name: "export history", schema: selectionActions.export_history.schema, valid: { source: { segmentId: 1 }, from: "2026-01-01", to: "2026-01-31", include: ["events"] } },
 ];
 
 /** The schema's issues as the actions report them, and those of a source rule parsed by the selection engine (as the action does). */

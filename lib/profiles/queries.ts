@@ -6,21 +6,9 @@ import { requireVisibleDatabase } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { databaseFields } from "@/lib/databases/queries";
 import { invalid, notFound } from "@/lib/errors";
-import { MAX_PROFILES_PER_REQUEST, validateProfileInputs, type ProfileRow, type Subscription } from "./schema";
+import { MAX_PROFILES_PER_REQUEST, validateProfileInputs, type ProfileRow } from "./schema";
+import type { Profile } from "./profile";
 import { isEmail } from "./values";
-
-/** A profile as SPEC §5 answers it. `subscriptions.*` null = no status recorded. */
-export type Profile = {
-  id: number;
-  email: string | null;
-  phone: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  created_at: string;
-  updated_at: string;
-  fields: Record<string, unknown>;
-  subscriptions: { email: Subscription; sms: Subscription; push: Subscription };
-};
 
 /** Rows per INSERT: one jsonb parameter each, so the batch size is bounded by memory, not by bind limits. */
 export const INSERT_BATCH_SIZE = 1000;

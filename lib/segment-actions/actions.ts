@@ -7,11 +7,10 @@ import { defineAction, failure, type Action, type ActionResult } from "@/lib/act
 import { invalid } from "@/lib/errors";
 import { getJob, type JobView } from "@/lib/jobs/queries";
 import { idempotencyKeySchema } from "@/lib/jobs/queue";
-import { previewBulkEdit } from "./bulk-edit";
+import { bulkEditSchema, previewBulkEdit } from "./bulk-edit";
 import type { SelectionAction } from "./define";
 import { actionRunner, submitParsedAction } from "./jobs";
 import { selectionActionList, type SelectionActionKind, type SelectionActionParams } from "./registry";
-import { bulkEditSchema } from "./schema";
 import { actionTargets } from "./targets";
 
 /*
@@ -31,10 +30,10 @@ export type SelectionActionInput<K extends SelectionActionKind> = SelectionActio
  */
 function selectionAction(entry: SelectionAction & { schema: z.ZodObject }): Action<Record<string, unknown>, JobView> {
   return defineAction({
-    key: entry.policyKey,
+    key: entry.policy.key as PolicyKey,
     input: entry.schema.safeExtend({ idempotencyKey: idempotencyKeySchema }),
     handler: (input, { db, user }) => {
-      const { idempotencyKey, ...params } = input as { idempotencyKey: string };
+      const { idempotencyKey, ...params } = input as z.output<SelectionAction["schema"]> & { idempotencyKey: string };
       return submitParsedAction(db, user, entry, params, idempotencyKey);
     },
   });
@@ -49,7 +48,7 @@ export const submitSelectionAction = Object.assign(
     if (!submit) return failure(invalid([{ path: "kind", message: "There is no such action." }]));
     return submit(input);
   },
-  { policyKeys: [...new Set(selectionActionList.map((entry) => entry.policyKey))] as readonly PolicyKey[] },
+  { policyKeys: [...new Set(selectionActionList.map((entry) => entry.policy.key))] as readonly PolicyKey[] },
 );
 
 /** How many profiles a bulk edit would change, to confirm before applying. */

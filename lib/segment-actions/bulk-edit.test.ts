@@ -2,8 +2,7 @@ import { asc, eq, inArray } from "drizzle-orm";
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { profileChanges, profiles } from "@/db/schema";
-import { applyBulkEdit, previewBulkEdit } from "./bulk-edit";
-import { bulkEditSchema } from "./schema";
+import { applyBulkEdit, bulkEditSchema, previewBulkEdit } from "./bulk-edit";
 import { actionLog, isPostgres, makeWorld, rejection, type World } from "./testing";
 
 async function rows(w: World, ids: number[]) {

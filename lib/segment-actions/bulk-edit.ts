@@ -1,28 +1,29 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "@/db/client";
+import { everyone, ruleChecks } from "@/lib/access/policy-entry";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { databaseFields } from "@/lib/databases/queries";
 import { invalid } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
-import {
-  countForWork,
-  countSelection,
-  inActionTransaction,
-  lockKeys,
-  lockTarget,
-  logAction,
-  profilesWord,
-  resolveSource,
-  scalar,
-  type ActionOutcome,
-  type ActionPlan,
-  type ResolvedSource,
-  type RunContext,
-} from "./common";
+import { countForWork, countSelection, inActionTransaction, lockKeys, lockTarget, logAction, profilesWord, resolveSource, scalar } from "./common";
+import type { ActionOutcome, ResolvedSource, RunContext } from "./common";
 import { assignments, changedField, describeChanges, newValue, oldValue, resolveChanges, wouldChange, type ResolvedChange } from "./profile-changes";
 import { defineSelectionAction, runNow } from "./define";
-import { bulkEditSchema, type BulkEditParams } from "./schema";
+import { actionSourceSchema, profileChangeSchema } from "./schema";
+
+const MAX_CHANGES = 50;
+const label = "Bulk edit profiles";
+
+export const bulkEditSchema = z.strictObject({
+  source: actionSourceSchema,
+  changes: z
+    .array(profileChangeSchema)
+    .min(1, { error: "Add at least one change." })
+    .max(MAX_CHANGES, { error: `Use at most ${MAX_CHANGES} changes.` }),
+});
+type BulkEditParams = z.output<typeof bulkEditSchema>;
 
 async function checkedChanges(db: Db, source: ResolvedSource, changes: BulkEditParams["changes"]): Promise<ResolvedChange[]> {
   const { resolved, issues } = resolveChanges(changes, await databaseFields(db, source.databaseId));
@@ -44,17 +45,6 @@ export async function previewBulkEdit(db: Db, user: ActingUser, params: BulkEdit
   });
 }
 
-async function plan(db: Db, user: ActingUser, params: BulkEditParams): Promise<ActionPlan> {
-  const source = await resolveSource(db, user, params.source);
-  const changes = await checkedChanges(db, source, params.changes);
-  return {
-    title: `${bulkEditEntry.label}: ${describeChanges(changes)}`,
-    lockKey: lockKeys.profiles(source.databaseId),
-    databaseId: source.databaseId,
-    sourceSegmentId: source.segment?.id ?? null,
-  };
-}
-
 /**
  * Bulk edit: two set-based statements on one snapshot (repeatable read). The first writes one
  * `profile_changes` row per value that will change, reading the old values; the second is the plain
@@ -68,9 +58,9 @@ async function run(
   db: Db,
   user: ActingUser,
   params: BulkEditParams,
+  source: ResolvedSource,
   ctx: RunContext & { /** Awaited between the history and the UPDATE (tests change a profile there). */ beforeUpdate?: () => Promise<void> },
 ): Promise<ActionOutcome> {
-  const source = await resolveSource(db, user, params.source, ctx);
   const changes = await checkedChanges(db, source, params.changes);
   const now = new Date();
 
@@ -119,10 +109,14 @@ async function run(
 
 export const bulkEditEntry = defineSelectionAction({
   kind: "bulk_edit",
-  policyKey: "segments.bulkEditProfiles",
+  policy: { key: "segments.bulkEditProfiles", roles: everyone, checks: ruleChecks, summary: "Change a field on every selected profile." },
   schema: bulkEditSchema,
-  label: "Bulk edit profiles",
-  plan,
+  label,
+
+  async plan(db, _user, params, source) {
+    const changes = await checkedChanges(db, source, params.changes);
+    return { title: `${label}: ${describeChanges(changes)}`, lockKey: lockKeys.profiles(source.databaseId) };
+  },
   run,
 });
 

@@ -7,6 +7,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { queryRows, type Db } from "@/db/client";
+import { getReadDb } from "@/db/replica";
 import { segmentUpdateLog } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/access/acting-user";
@@ -16,7 +17,7 @@ import { AppError, formatDuration, invalid } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
 import { selectionCountQuery } from "@/lib/segments/compile";
 import { issuesFromZod } from "@/lib/segments/script";
-import { prepareSelection, type PreparedSelection } from "@/lib/segments/selection";
+import { prepareSavedSegment, prepareSelection, type PreparedSelection } from "@/lib/segments/selection";
 import { inlineSql } from "./literals";
 import type { ActionSource } from "./schema";
 import { env } from "@/lib/env";
@@ -70,15 +71,8 @@ export async function resolveSource(db: Db, user: ActingUser, source: ActionSour
   if ("segmentId" in source) {
     const segment = await requireVisibleDynamicSegment(db, user, source.segmentId);
     // Versions are immutable, so the recorded one reads the same whenever the job runs.
-    const definition = ctx.version
-      ? await getSegmentVersion(db, user, segment.id, ctx.version)
-      : { range: { from: segment.rangeFrom, to: segment.rangeTo }, conditions: segment.conditions, limit: segment.limit };
-    const prepared = await prepareSelection(
-      db,
-      user,
-      { databaseId: segment.databaseId, range: definition.range, conditions: definition.conditions, limit: definition.limit },
-      { segmentId: segment.id, now: ctx.now },
-    );
+    const definition = ctx.version ? await getSegmentVersion(db, user, segment.id, ctx.version) : undefined;
+    const prepared = await prepareSavedSegment(db, user, segment, { now: ctx.now, definition });
     return { prepared, databaseId: segment.databaseId, segment: { id: segment.id, name: segment.name } };
   }
   const prepared = await prepareSelection(db, user, source.rule, { now: ctx.now });
@@ -184,6 +178,23 @@ export async function countForWork(tx: Db, source: ResolvedSource, ctx: RunConte
   return total;
 }
 
+/**
+ * The first steps of an export: the selection is read on the read replica when there is one
+ * (db/replica.ts; the update log is written on the primary), counted (an empty selection is refused),
+ * and the progress says what is being written (`writing(…"1,234 profiles")`).
+ */
+export async function startExport(db: Db, source: ResolvedSource, ctx: RunContext, writing: (profiles: string) => string): Promise<{ reader: Db; total: number }> {
+  const reader = await getReadDb(db);
+  return { reader, total: await countForWork(reader, source, ctx, writing) };
+}
+
+/** The end of an export: the update-log row (a saved source; on the primary) and the final progress. */
+export async function finishExport(db: Db, user: ActingUser, source: ResolvedSource, ctx: RunContext, outcome: ActionOutcome, action: string): Promise<ActionOutcome> {
+  if (source.segment) await db.transaction((tx) => logAction(tx as unknown as Db, user, source, outcome, action));
+  ctx.progress?.({ total: outcome.count, done: outcome.count });
+  return outcome;
+}
+
 export function emptySelection(): AppError {
   return new AppError("validation_failed", "The selection is empty: no profile matches it, so nothing was changed.", [
     { path: "source", message: "No profile matches this selection." },
@@ -194,6 +205,34 @@ export function emptySelection(): AppError {
 export async function scalar(tx: Db, query: SQL): Promise<Record<string, number>> {
   const [row] = await queryRows<Record<string, number | string>>(tx, literally(query));
   return Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, Number(v)]));
+}
+
+/**
+ * Adds the selection's profiles to a list of profiles (a static segment's members, a scenario's
+ * participants) with one `INSERT … SELECT`, which counts what it read and what it added itself: exact,
+ * whatever changed since the count. `skip` leaves out the profiles already there (empty for a new list).
+ * An empty selection is refused.
+ */
+export async function addSelectionTo(
+  tx: Db,
+  source: ResolvedSource,
+  list: { table: "static_segment_members" | "scenario_participants"; column: "segment_id" | "scenario_id"; id: number },
+  skip: SQL,
+): Promise<{ selected: number; added: number; already: number }> {
+  const { selected, added } = await scalar(
+    tx,
+    sql`
+      with sel as (${source.prepared.idsQuery}),
+      ins as (
+        insert into ${sql.raw(list.table)} (${sql.raw(list.column)}, profile_id)
+        select ${list.id}::int, sel.id from sel
+        ${skip}
+        returning 1
+      )
+      select (select count(*) from sel)::int as selected, (select count(*) from ins)::int as added`,
+  );
+  if (selected === 0) throw emptySelection();
+  return { selected, added, already: selected - added };
 }
 
 /** Records an action in the source segment's update log (when the source is a saved segment). */

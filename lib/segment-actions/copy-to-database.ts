@@ -1,26 +1,24 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { requireVisibleDatabase } from "@/lib/access/guards";
+import { everyone, ruleChecks } from "@/lib/access/policy-entry";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { databaseFields } from "@/lib/databases/queries";
 import { AppError, invalid, isAppError } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
-import {
-  countForWork,
-  inActionTransaction,
-  lockKeys,
-  lockTarget,
-  logAction,
-  profilesWord,
-  resolveSource,
-  scalar,
-  type ActionOutcome,
-  type ActionPlan,
-  type RunContext,
-} from "./common";
+import { countForWork, inActionTransaction, lockKeys, lockTarget, logAction, profilesWord, scalar, type ActionOutcome, type ResolvedSource, type RunContext } from "./common";
 import { defineSelectionAction, runNow } from "./define";
-import { copyToDatabaseSchema, type CopyToDatabaseParams } from "./schema";
+import { actionSourceSchema, pickedId } from "./schema";
+
+const copyToDatabaseSchema = z.strictObject({
+  source: actionSourceSchema,
+  targetDatabaseId: pickedId,
+  /** A profile whose email already exists in the target: leave the target as it is, or update it. */
+  onExistingEmail: z.enum(["skip", "update"], { error: "Choose skip or update." }),
+});
+type CopyToDatabaseParams = z.output<typeof copyToDatabaseSchema>;
 
 /** The target database, visible to the user (else 404 on `targetDatabaseId`) and not the source itself. */
 async function requireTargetDatabase(db: Db, user: ActingUser, targetId: number, sourceId: number) {
@@ -38,17 +36,6 @@ async function requireTargetDatabase(db: Db, user: ActingUser, targetId: number,
 async function sharedFieldKeys(db: Db, sourceId: number, targetId: number): Promise<string[]> {
   const [from, to] = await Promise.all([databaseFields(db, sourceId), databaseFields(db, targetId)]);
   return from.filter((f) => to.some((t) => t.key === f.key && t.type === f.type)).map((f) => f.key);
-}
-
-async function plan(db: Db, user: ActingUser, params: CopyToDatabaseParams): Promise<ActionPlan> {
-  const source = await resolveSource(db, user, params.source);
-  const target = await requireTargetDatabase(db, user, params.targetDatabaseId, source.databaseId);
-  return {
-    title: `Copy profiles to profile database “${target.name}”`,
-    lockKey: lockKeys.profiles(target.id),
-    databaseId: source.databaseId,
-    sourceSegmentId: source.segment?.id ?? null,
-  };
 }
 
 /** `fields` of the source row `f` reduced to the shared keys (JSON nulls dropped); at most 50 pairs per call. */
@@ -85,8 +72,7 @@ function updatedColumns(keys: string[]) {
  * there — with a `profile_changes` row per changed value. Within the selection, the first profile
  * (lowest id) of each email wins. One statement, one transaction.
  */
-async function run(db: Db, user: ActingUser, params: CopyToDatabaseParams, ctx: RunContext): Promise<ActionOutcome> {
-  const source = await resolveSource(db, user, params.source, ctx);
+async function run(db: Db, user: ActingUser, params: CopyToDatabaseParams, source: ResolvedSource, ctx: RunContext): Promise<ActionOutcome> {
   const target = await requireTargetDatabase(db, user, params.targetDatabaseId, source.databaseId);
   const keys = await sharedFieldKeys(db, source.databaseId, target.id);
   const now = new Date().toISOString();
@@ -191,11 +177,15 @@ async function run(db: Db, user: ActingUser, params: CopyToDatabaseParams, ctx: 
 
 export const copyToDatabaseEntry = defineSelectionAction({
   kind: "copy_to_database",
-  policyKey: "segments.copyToDatabase",
+  policy: { key: "segments.copyToDatabase", roles: everyone, checks: [...ruleChecks, "target database visible"], summary: "Copy selected profiles to a database." },
   schema: copyToDatabaseSchema,
   label: "Copy profiles to profile database",
   targets: { database: ["targetDatabaseId"] },
-  plan,
+
+  async plan(db, user, params, source) {
+    const target = await requireTargetDatabase(db, user, params.targetDatabaseId, source.databaseId);
+    return { title: `Copy profiles to profile database “${target.name}”`, lockKey: lockKeys.profiles(target.id) };
+  },
   run,
 });
 

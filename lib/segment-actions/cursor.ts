@@ -13,7 +13,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import { queryRows, type Db } from "@/db/client";
 import { selectionStatement, type CompiledSelection } from "@/lib/segments/compile";
-import type { SelectionProfile } from "@/lib/segments/selection";
+import { profileOfRow, type Profile, type ProfileSqlRow } from "@/lib/profiles/profile";
 import type { ResolvedSource } from "./common";
 
 const dialect = new PgDialect();
@@ -94,20 +94,6 @@ export async function* selectionIdBatches(db: Db, source: ResolvedSource, batchS
   for await (const rows of rowsOf<{ id: string | number }>(db, sql`p.id::text as id`, source, batchSize)) yield rows.map((r) => Number(r.id));
 }
 
-type ProfileRow = {
-  id: string | number;
-  email: string | null;
-  phone: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  created_at: string;
-  updated_at: string;
-  fields: Record<string, unknown> | string | null;
-  email_subscription: SelectionProfile["subscriptions"]["email"];
-  sms_subscription: SelectionProfile["subscriptions"]["sms"];
-  push_subscription: SelectionProfile["subscriptions"]["push"];
-};
-
 // Timestamps leave the database as ISO text (what Date#toISOString writes), so both drivers agree and
 // no Date objects are made per row.
 const PROFILE_COLUMNS = sql.raw(`p.id::text as id, p.email, p.phone, p.first_name, p.last_name,
@@ -116,18 +102,6 @@ const PROFILE_COLUMNS = sql.raw(`p.id::text as id, p.email, p.phone, p.first_nam
   p.fields, p.email_subscription, p.sms_subscription, p.push_subscription`);
 
 /** The selection's profiles (SPEC §5 shape) in batches, in id order. */
-export async function* selectionProfileBatches(db: Db, source: ResolvedSource, batchSize = 1000): AsyncGenerator<SelectionProfile[]> {
-  for await (const rows of rowsOf<ProfileRow>(db, PROFILE_COLUMNS, source, batchSize)) {
-    yield rows.map((r) => ({
-      id: Number(r.id),
-      email: r.email,
-      phone: r.phone,
-      first_name: r.first_name,
-      last_name: r.last_name,
-      created_at: r.created_at,
-      updated_at: r.updated_at,
-      fields: (typeof r.fields === "string" ? JSON.parse(r.fields) : r.fields) ?? {},
-      subscriptions: { email: r.email_subscription, sms: r.sms_subscription, push: r.push_subscription },
-    }));
-  }
+export async function* selectionProfileBatches(db: Db, source: ResolvedSource, batchSize = 1000): AsyncGenerator<Profile[]> {
+  for await (const rows of rowsOf<ProfileSqlRow>(db, PROFILE_COLUMNS, source, batchSize)) yield rows.map((r) => profileOfRow(r, String)); // the statement writes ISO text already
 }

@@ -1,24 +1,37 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import { queryRows, type Db } from "@/db/client";
-import { getReadDb } from "@/db/replica";
-import type { ActingUser } from "@/lib/access/acting-user";
+import { everyone, segmentRead } from "@/lib/access/policy-entry";
 import { csvLine, type CellValue } from "@/lib/export";
 import { formatCount } from "@/lib/format";
-import {
-  countSelection,
-  emptySelection,
-  logAction,
-  profilesWord,
-  resolveSource,
-  type ActionOutcome,
-  type ActionPlan,
-  type ExportContext,
-} from "./common";
+import { storableText } from "@/lib/validation/input";
+import { finishExport, profilesWord, startExport } from "./common";
 import { selectionIdBatches } from "./cursor";
 import { slug, today, writeExportFile } from "./export-file";
 import { defineSelectionAction, runNow } from "./define";
-import { exportHistorySchema, type ExportHistoryParams } from "./schema";
+import { actionSourceSchema } from "./schema";
+
+const day = storableText({ error: "Enter a date." })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Enter a date such as 2026-01-31." })
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
+    error: "Enter a real date such as 2026-01-31.",
+  });
+
+const exportHistorySchema = z
+  .strictObject({
+    source: actionSourceSchema,
+    /** The period, whole UTC days, both inclusive. */
+    from: day,
+    to: day,
+    include: z
+      .array(z.enum(["events", "changes"]))
+      .min(1, { error: "Include events, profile changes or both." })
+      .default(["events", "changes"]),
+  })
+  .superRefine((v, ctx) => {
+    if (v.from > v.to) ctx.addIssue({ code: "custom", path: ["to"], message: "The end of the period must not be before its start." });
+  });
 
 /** The columns of a profile history export: who/what/when, old and new values. */
 export const HISTORY_COLUMNS = [
@@ -98,95 +111,78 @@ async function historyOf(db: Db, ids: number[], from: string, to: string, includ
   );
 }
 
+/** One history row as a CSV line, in HISTORY_COLUMNS' order. */
+function historyLine(h: HistoryRow): string {
+  return csvLine([
+    Number(h.profile_id),
+    h.email,
+    h.at,
+    h.kind,
+    h.what,
+    h.channel,
+    h.mailing_id,
+    jsonCell(h.old_value),
+    jsonCell(h.new_value),
+    h.changed_by,
+    h.source,
+    jsonCell(h.properties),
+  ]);
+}
+
 function periodOf(params: { from: string; to: string }) {
   const end = new Date(`${params.to}T00:00:00.000Z`);
   end.setUTCDate(end.getUTCDate() + 1);
   return { from: `${params.from}T00:00:00.000Z`, to: end.toISOString() };
 }
 
-async function plan(db: Db, user: ActingUser, params: ExportHistoryParams): Promise<ActionPlan> {
-  const source = await resolveSource(db, user, params.source);
-  return {
-    title: `Export profile history${source.segment ? ` of “${source.segment.name}”` : ""}, ${params.from} – ${params.to}`,
-    lockKey: null,
-    databaseId: source.databaseId,
-    sourceSegmentId: source.segment?.id ?? null,
-  };
-}
-
-/**
- * Export profile history: a CSV of the selection's events and profile changes inside a period (whole
- * UTC days), profile by profile in id order, each profile's history by time. The selection's ids are
- * read in batches (a cursor on PostgreSQL) and each batch's history fetched by index, so memory stays
- * bounded however large the selection and its history.
- */
-async function run(db: Db, user: ActingUser, params: ExportHistoryParams, ctx: ExportContext): Promise<ActionOutcome> {
-  const source = await resolveSource(db, user, params.source, ctx);
-  const period = periodOf(params);
-  const include = { events: params.include.includes("events"), changes: params.include.includes("changes") };
-
-  ctx.progress?.({ stage: "Counting the selection" });
-  // Read on the read replica when there is one (db/replica.ts); the update log is written on the primary.
-  const reader = await getReadDb(db);
-  const total = await countSelection(reader, source);
-  if (total === 0) throw emptySelection();
-  ctx.progress?.({ total, done: 0, stage: `Writing the history of ${profilesWord(total)}` });
-
-  let profiles = 0;
-  let rows = 0;
-  async function* chunks(): AsyncGenerator<string> {
-    yield csvLine(HISTORY_COLUMNS);
-    for await (const ids of selectionIdBatches(reader, source, 500)) {
-      const history = await historyOf(reader, ids, period.from, period.to, include);
-      rows += history.length;
-      profiles += ids.length;
-      yield history
-        .map((h) =>
-          csvLine([
-            Number(h.profile_id),
-            h.email,
-            h.at,
-            h.kind,
-            h.what,
-            h.channel,
-            h.mailing_id,
-            jsonCell(h.old_value),
-            jsonCell(h.new_value),
-            h.changed_by,
-            h.source,
-            jsonCell(h.properties),
-          ]),
-        )
-        .join("");
-      ctx.progress?.({ done: profiles });
-      await ctx.afterBatch?.(profiles);
-    }
-  }
-  const { bytes } = await writeExportFile(ctx.file, chunks());
-
-  const outcome: ActionOutcome = {
-    count: profiles,
-    rows,
-    format: "csv",
-    bytes,
-    from: params.from,
-    to: params.to,
-    downloadName: `${slug(source.segment?.name ?? "selection")}-history-${params.from}-to-${params.to}-${today()}.csv`,
-    summary: `Exported the history of ${profilesWord(profiles)} (${formatCount(rows)} row${rows === 1 ? "" : "s"}, ${params.from} – ${params.to})`,
-  };
-  if (source.segment) await db.transaction((tx) => logAction(tx as unknown as Db, user, source, outcome, "export_history"));
-  ctx.progress?.({ total: profiles, done: profiles });
-  return outcome;
-}
-
 export const exportHistoryEntry = defineSelectionAction({
   kind: "export_history",
-  policyKey: "segments.exportHistory",
+  policy: { key: "segments.exportHistory", roles: everyone, checks: [...segmentRead, "referenced segments visible"], summary: "Export the selection's profile history." },
   schema: exportHistorySchema,
   label: "Export profile history",
   exportFile: { extension: () => "csv" as const },
-  plan,
-  run,
+
+  async plan(_db, _user, params, source) {
+    return { title: `Export profile history${source.segment ? ` of “${source.segment.name}”` : ""}, ${params.from} – ${params.to}`, lockKey: null };
+  },
+
+  /**
+   * Export profile history: a CSV of the selection's events and profile changes inside a period (whole
+   * UTC days), profile by profile in id order, each profile's history by time. The selection's ids are
+   * read in batches (a cursor on PostgreSQL) and each batch's history fetched by index, so memory stays
+   * bounded however large the selection and its history.
+   */
+  async run(db, user, params, source, ctx) {
+    const period = periodOf(params);
+    const include = { events: params.include.includes("events"), changes: params.include.includes("changes") };
+    const { reader } = await startExport(db, source, ctx, (profiles) => `Writing the history of ${profiles}`);
+
+    let profiles = 0;
+    let rows = 0;
+    async function* chunks(): AsyncGenerator<string> {
+      yield csvLine(HISTORY_COLUMNS);
+      for await (const ids of selectionIdBatches(reader, source, 500)) {
+        const history = await historyOf(reader, ids, period.from, period.to, include);
+        rows += history.length;
+        profiles += ids.length;
+        yield history.map(historyLine).join("");
+        ctx.progress?.({ done: profiles });
+        await ctx.afterBatch?.(profiles);
+      }
+    }
+    const { bytes } = await writeExportFile(ctx.file, chunks());
+
+    return finishExport(db, user, source, ctx, {
+      count: profiles,
+      rows,
+      format: "csv",
+      bytes,
+      from: params.from,
+      to: params.to,
+      downloadName: `${slug(source.segment?.name ?? "selection")}-history-${params.from}-to-${params.to}-${today()}.csv`,
+      summary: `Exported the history of ${profilesWord(profiles)} (${formatCount(rows)} row${rows === 1 ? "" : "s"}, ${params.from} – ${params.to})`,
+    }, "export_history");
+  },
 });
 
 /** Exports now into `ctx.file`, without a job (tests, scripts). */

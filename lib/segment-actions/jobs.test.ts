@@ -10,6 +10,7 @@ import { exportFilePath } from "@/lib/jobs/files";
 import { enqueueJob } from "@/lib/jobs/queue";
 import { getJob, listJobs } from "@/lib/jobs/queries";
 import { actionRunner, submitAction } from "./jobs";
+import type { SelectionActionKind, SelectionActionParams } from "./registry";
 import { actionLog, makeScenario, makeStaticSegment, makeWorld, membersOf, newKey, profileCount, rejection } from "./testing";
 
 process.env.EXPORTS_DIR = mkdtempSync(path.join(os.tmpdir(), "segment-jobs-"));
@@ -48,14 +49,16 @@ describe("actions as background jobs", () => {
     const target = await makeStaticSegment(w.source.id);
     const scenario = await makeScenario(w.source.id);
     const source = { segmentId: w.berliners.id };
-    const submissions: [Parameters<typeof submitAction>[2], Record<string, unknown>][] = [
-      ["copy_to_static_segment", { source, target: { staticSegmentId: target.id } }],
-      ["copy_to_database", { source, targetDatabaseId: w.other.id, onExistingEmail: "skip" }],
-      ["bulk_edit", { source, changes: [{ kind: "field", field: "note", op: "set", value: "once" }] }],
-      ["add_to_scenario", { source, scenarioId: scenario.id }],
-      ["export_profiles", { source, format: "csv" }],
-      ["export_history", { source, from: "2026-01-01", to: "2026-01-31" }],
-    ];
+    // One submission per kind of the registry: a new kind without one here fails `tsc`.
+    const byKind: { [K in SelectionActionKind]: SelectionActionParams<K> } = {
+      copy_to_static_segment: { source, target: { staticSegmentId: target.id } },
+      copy_to_database: { source, targetDatabaseId: w.other.id, onExistingEmail: "skip" },
+      bulk_edit: { source, changes: [{ kind: "field", field: "note", op: "set", value: "once" }] },
+      add_to_scenario: { source, scenarioId: scenario.id },
+      export_profiles: { source, format: "csv" },
+      export_history: { source, from: "2026-01-01", to: "2026-01-31" },
+    };
+    const submissions = Object.entries(byKind) as [SelectionActionKind, unknown][];
     for (const [kind, params] of submissions) {
       const key = newKey();
       const first = await submitAction(w.db, w.marketer, kind, params, key);

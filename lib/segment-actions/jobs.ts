@@ -6,6 +6,7 @@ import "server-only";
  * ones show their progress bar.
  */
 import path from "node:path";
+import type { z } from "zod";
 import { databaseKind, getJobsDb, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { ensureExportsDir, exportFileName } from "@/lib/jobs/files";
@@ -14,7 +15,7 @@ import { toJobView, type JobView } from "@/lib/jobs/queries";
 import { JobRunner, type JobDefinition } from "@/lib/jobs/runner";
 import { invalid, isAppError } from "@/lib/errors";
 import { parseParams } from "./common";
-import type { SelectionAction } from "./define";
+import { planAction, runAction, type SelectionAction } from "./define";
 import { selectionActions, type SelectionActionKind } from "./registry";
 import { env } from "@/lib/env";
 
@@ -28,9 +29,9 @@ function jobDefinition(action: SelectionAction): JobDefinition {
     run: async ({ db, user, job, progress }) => {
       const params = parseParams(action.schema, job.params);
       const ctx = { progress, version: job.sourceSegmentVersion };
-      if (!action.exportFile) return action.run(db, user, params, ctx);
+      if (!action.exportFile) return runAction(db, user, action, params, ctx);
       const file = exportFileName(job.id, action.exportFile.extension(params));
-      const outcome = await action.run(db, user, params, { ...ctx, file: path.join(await ensureExportsDir(), file) });
+      const outcome = await runAction(db, user, action, params, { ...ctx, file: path.join(await ensureExportsDir(), file) });
       return { ...outcome, file };
     },
   };
@@ -60,10 +61,16 @@ export function actionRunner(): JobRunner {
  * any problem is answered now and nothing is queued), queued with those parsed parameters, and the
  * runner kicked.
  */
-export async function submitParsedAction(db: Db, user: ActingUser, action: SelectionAction, params: unknown, idempotencyKey: string): Promise<JobView> {
+export async function submitParsedAction(
+  db: Db,
+  user: ActingUser,
+  action: SelectionAction,
+  params: z.output<SelectionAction["schema"]>,
+  idempotencyKey: string,
+): Promise<JobView> {
   const submitted = await findSubmittedJob(db, user, idempotencyKey);
   if (submitted) return toJobView(submitted, user.name);
-  const plan = await action.plan(db, user, params);
+  const plan = await planAction(db, user, action, params);
   const queued = { kind: action.kind, params: params as Record<string, unknown>, idempotencyKey, ...plan };
   const { job } = await enqueueJob(db, user, queued).catch(async (error: unknown) => {
     // "Already running": unless the job holding the target has lost its worker (then it is failed now).

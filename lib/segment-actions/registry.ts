@@ -1,12 +1,14 @@
 import "server-only";
 /**
- * The registry of actions on a selection: one entry per action (`define.ts`: kind, policy key, zod
- * schema, plan, run, label, targets), each in its own file and listed by `definitions.ts`. It drives
- * the job definitions and the submission (`jobs.ts`), the server action (`actions.ts`), the download of
- * an export and which jobs stay visible (`lib/jobs/queries.ts`). Adding an action is its file plus its
- * line in `definitions.ts` (docs/architecture.md, "Add a selection action").
+ * The registry of actions on a selection: one entry per action (`define.ts`: kind, its entry of the
+ * permission table, zod schema, plan, run, label, targets), each in its own file and listed by
+ * `definitions.ts`. It drives the permission table's rows for these actions (lib/access/policy.ts), the
+ * job definitions and the submission (`jobs.ts`), the server action (`actions.ts`), the download of an
+ * export and which jobs stay visible (`lib/jobs/queries.ts`). Adding an action is its file plus its
+ * line in `definitions.ts`, and its dialog (docs/architecture.md, "Add a selection action").
  */
 import type { z } from "zod";
+import type { PolicyEntry } from "@/lib/access/policy-entry";
 import type { SelectionAction } from "./define";
 import * as definitions from "./definitions";
 
@@ -20,6 +22,11 @@ export type SelectionActionKind = Entry["kind"];
 /** Every action on a selection, by kind. */
 export const selectionActions = Object.fromEntries(selectionActionList.map((entry) => [entry.kind, entry])) as {
   [K in SelectionActionKind]: Extract<Entry, { kind: K }>;
+};
+
+/** The entries' rows of the permission table, by their policy key (lib/access/policy.ts merges them in). */
+export const selectionActionPolicy = Object.fromEntries(selectionActionList.map(({ policy: { key, ...entry } }) => [key, entry])) as {
+  [E in Entry as E["policy"]["key"]]: Omit<E["policy"], "key"> & PolicyEntry;
 };
 
 /** What the dialog of an action sends: the parameters its schema takes. */

@@ -19,6 +19,7 @@ import { loadValidationContext } from "./load-context";
 import { parseSelectionRule, type SelectionRule, type SelectionRuleInput } from "./script";
 import { validateSelection, type ValidationContext } from "./validate";
 import { env } from "@/lib/env";
+import { profileOfRow, type Profile, type ProfileSqlRow } from "@/lib/profiles/profile";
 
 export type SelectionOptions = {
   /** The clock for relative periods (`last_days`, `within_*`); tests pin it. Default: now. */
@@ -28,20 +29,6 @@ export type SelectionOptions = {
   /** The saved segment the rule belongs to, so that a reference back to it is reported as a cycle. */
   segmentId?: number;
 };
-
-/** A profile as Show and the API return it (SPEC §5). */
-export type SelectionProfile = {
-  id: number;
-  email: string | null;
-  phone: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  created_at: string;
-  updated_at: string;
-  fields: Record<string, unknown>;
-  subscriptions: { email: Subscription; sms: Subscription; push: Subscription };
-};
-type Subscription = "subscribed" | "unsubscribed" | null;
 
 /** A rule that passed access checks and validation, with its SQL. */
 export type PreparedSelection = {
@@ -115,7 +102,7 @@ export async function calculateSelection(
 }
 
 /** Show: the first 100 profiles of the selection in `id` order. */
-export async function showSelection(db: Db, user: ActingUser, rule: SelectionRuleInput | unknown, opts: SelectionOptions = {}): Promise<SelectionProfile[]> {
+export async function showSelection(db: Db, user: ActingUser, rule: SelectionRuleInput | unknown, opts: SelectionOptions = {}): Promise<Profile[]> {
   const prepared = await prepareSelection(db, user, rule, opts);
   return withReadDb(db, (reader) => withStatementTimeout(reader, timeoutMs(opts), (tx) => profilePage(tx, prepared.selection, { pageSize: SHOW_LIMIT })));
 }
@@ -129,7 +116,7 @@ export async function* streamSelection(
   user: ActingUser,
   rule: SelectionRuleInput | unknown,
   opts: SelectionOptions & { pageSize?: number } = {},
-): AsyncGenerator<SelectionProfile[]> {
+): AsyncGenerator<Profile[]> {
   const prepared = await prepareSelection(db, user, rule, opts);
   const pageSize = opts.pageSize ?? 1000;
   let afterId: number | undefined;
@@ -157,18 +144,27 @@ export async function calculateSavedSegment(
   opts: Omit<SelectionOptions, "segmentId"> = {},
 ): Promise<{ count: number; calculatedAt: Date }> {
   const segment = await requireVisibleDynamicSegment(db, user, segmentId);
-  const prepared = await prepareSelection(
-    db,
-    user,
-    {
-      databaseId: segment.databaseId,
-      range: { from: segment.rangeFrom, to: segment.rangeTo },
-      conditions: segment.conditions,
-      limit: segment.limit,
-    },
-    { ...opts, segmentId },
-  );
+  const prepared = await prepareSavedSegment(db, user, segment, opts);
   return countSavedSegment(db, user, segmentId, prepared, opts);
+}
+
+type SavedSegment = Pick<typeof dynamicSegments.$inferSelect, "id" | "databaseId" | "rangeFrom" | "rangeTo" | "conditions" | "limit">;
+type SegmentDefinition = { range: { from: number; to: number }; conditions: unknown; limit: number | null };
+
+/**
+ * Prepares a saved segment's selection (the caller checked that the user may see it): its rule — the
+ * current definition, or `definition` (a version's) — checked, validated and compiled like any rule, a
+ * reference back to the segment itself reported as a cycle.
+ */
+export function prepareSavedSegment(
+  db: Db,
+  user: ActingUser,
+  segment: SavedSegment,
+  opts: Omit<SelectionOptions, "segmentId"> & { definition?: SegmentDefinition } = {},
+): Promise<PreparedSelection> {
+  const { definition = { range: { from: segment.rangeFrom, to: segment.rangeTo }, conditions: segment.conditions, limit: segment.limit }, ...options } = opts;
+  const rule = { databaseId: segment.databaseId, range: definition.range, conditions: definition.conditions, limit: definition.limit };
+  return prepareSelection(db, user, rule, { ...options, segmentId: segment.id });
 }
 
 /**
@@ -214,34 +210,10 @@ const PAGE_COLUMNS = sql.raw(
     `"p"."email_subscription", "p"."sms_subscription", "p"."push_subscription"`,
 );
 
-type PageRow = {
-  id: string;
-  email: string | null;
-  phone: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  created_at: string | Date;
-  updated_at: string | Date;
-  fields: Record<string, unknown> | string | null;
-  email_subscription: Subscription;
-  sms_subscription: Subscription;
-  push_subscription: Subscription;
-};
-
 /** One page of the selection's profiles in `id` order, after `afterId`. */
-async function profilePage(db: Db, selection: CompiledSelection, page: { pageSize: number; afterId?: number }): Promise<SelectionProfile[]> {
-  const rows = await queryRows<PageRow>(db, selectionPageQuery(selection, page));
-  return rows.map((r) => ({
-    id: Number(r.id),
-    email: r.email,
-    phone: r.phone,
-    first_name: r.first_name,
-    last_name: r.last_name,
-    created_at: new Date(r.created_at).toISOString(),
-    updated_at: new Date(r.updated_at).toISOString(),
-    fields: (typeof r.fields === "string" ? JSON.parse(r.fields) : r.fields) ?? {},
-    subscriptions: { email: r.email_subscription, sms: r.sms_subscription, push: r.push_subscription },
-  }));
+async function profilePage(db: Db, selection: CompiledSelection, page: { pageSize: number; afterId?: number }): Promise<Profile[]> {
+  const rows = await queryRows<ProfileSqlRow>(db, selectionPageQuery(selection, page));
+  return rows.map((r) => profileOfRow(r, (time) => new Date(time).toISOString()));
 }
 
 /** `work_mem` of selection statements (SELECTION_WORK_MEM, default 32MB): hash joins and sorts in memory. */

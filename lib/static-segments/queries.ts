@@ -3,15 +3,16 @@ import "server-only";
  * Static segments: stored lists of profiles of one database. Visible to a user who may see both the
  * segment (its access groups, SPEC §3) and its database; anything else answers 404.
  */
-import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { idSchema, storableText } from "@/lib/validation/input";
 import type { Db } from "@/db/client";
-import { profileDatabases, profiles, staticSegmentAccessGroups, staticSegmentMembers, staticSegments } from "@/db/schema";
+import { profileDatabases, staticSegmentAccessGroups, staticSegmentMembers, staticSegments } from "@/db/schema";
 import { requireVisibleDatabase } from "@/lib/access/guards";
 import { databaseVisible, staticSegmentVisible } from "@/lib/access/visibility";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { listAssignableAccessGroups } from "@/lib/databases/queries";
+import { profileListPage } from "@/lib/profiles/profile-lists";
 import { AppError, invalid, notFound } from "@/lib/errors";
 import { issuesFromZod } from "@/lib/segments/script";
 
@@ -27,8 +28,7 @@ export type StaticSegmentRow = {
 const visible = (user: ActingUser) => and(staticSegmentVisible(user, staticSegments.id), databaseVisible(user, staticSegments.databaseId));
 const memberCount = sql<number>`(select count(*) from ${staticSegmentMembers} m where m.segment_id = ${sql.raw(`"static_segments"."id"`)})`.mapWith(Number);
 
-/** Live static segments the user may see, by name, with member counts; optionally of one database. */
-export async function listStaticSegments(db: Db, user: ActingUser, opts: { databaseId?: number } = {}): Promise<StaticSegmentRow[]> {
+function staticSegmentQuery(db: Db) {
   return db
     .select({
       id: staticSegments.id,
@@ -40,6 +40,12 @@ export async function listStaticSegments(db: Db, user: ActingUser, opts: { datab
     })
     .from(staticSegments)
     .innerJoin(profileDatabases, eq(profileDatabases.id, staticSegments.databaseId))
+    .$dynamic();
+}
+
+/** Live static segments the user may see, by name, with member counts; optionally of one database. */
+export async function listStaticSegments(db: Db, user: ActingUser, opts: { databaseId?: number } = {}): Promise<StaticSegmentRow[]> {
+  return staticSegmentQuery(db)
     .where(and(isNull(staticSegments.deletedAt), visible(user), opts.databaseId ? eq(staticSegments.databaseId, opts.databaseId) : undefined))
     .orderBy(asc(staticSegments.name), asc(staticSegments.id));
 }
@@ -47,18 +53,7 @@ export async function listStaticSegments(db: Db, user: ActingUser, opts: { datab
 /** One live static segment the user may see, with its database name and member count. */
 export async function getStaticSegment(db: Db, user: ActingUser, id: number): Promise<StaticSegmentRow> {
   if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) throw notFound("The static segment");
-  const [row] = await db
-    .select({
-      id: staticSegments.id,
-      name: staticSegments.name,
-      databaseId: staticSegments.databaseId,
-      databaseName: profileDatabases.name,
-      memberCount,
-      createdAt: staticSegments.createdAt,
-    })
-    .from(staticSegments)
-    .innerJoin(profileDatabases, eq(profileDatabases.id, staticSegments.databaseId))
-    .where(and(eq(staticSegments.id, id), isNull(staticSegments.deletedAt), visible(user)));
+  const [row] = await staticSegmentQuery(db).where(and(eq(staticSegments.id, id), isNull(staticSegments.deletedAt), visible(user)));
   if (!row) throw notFound("The static segment");
   return row;
 }
@@ -119,20 +114,11 @@ export async function createStaticSegment(db: Db, user: ActingUser, input: Creat
   });
 }
 
-export type MemberRow = { id: number; email: string | null; firstName: string | null; lastName: string | null; addedAt: Date };
-
 /** One page of members in profile id order (keyset on id), with whether more follow. */
 export async function listStaticSegmentMembers(db: Db, user: ActingUser, id: number, opts: { afterId?: number; pageSize?: number } = {}) {
   const segment = await getStaticSegment(db, user, id);
-  const pageSize = Math.min(Math.max(opts.pageSize ?? 50, 1), 500);
-  const rows = await db
-    .select({ id: profiles.id, email: profiles.email, firstName: profiles.firstName, lastName: profiles.lastName, addedAt: staticSegmentMembers.addedAt })
-    .from(staticSegmentMembers)
-    .innerJoin(profiles, eq(profiles.id, staticSegmentMembers.profileId))
-    .where(and(eq(staticSegmentMembers.segmentId, segment.id), opts.afterId ? gt(staticSegmentMembers.profileId, opts.afterId) : undefined))
-    .orderBy(asc(staticSegmentMembers.profileId))
-    .limit(pageSize + 1);
-  return { segment, members: rows.slice(0, pageSize) as MemberRow[], hasMore: rows.length > pageSize };
+  const { profiles: members, hasMore } = await profileListPage(db, "staticSegment", segment.id, opts);
+  return { segment, members, hasMore };
 }
 
 /** Removes the given profiles from a static segment; answers how many were members. */

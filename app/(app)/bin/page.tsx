@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { BinActions } from "@/components/segments/bin-actions";
+import { ListTable } from "@/components/shell/list-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
 import { listBinnedSegments } from "@/lib/dynamic-segments/list";
@@ -16,34 +16,20 @@ export default async function BinPage() {
     <>
       <PageHeader title="Bin" description="Deleted segments wait here. Restore brings one back intact, with its conditions, tags and access groups." />
       {rows.length ? (
-        <div className="rounded-lg border">
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <TableHead>Segment</TableHead>
-                <TableHead>Source</TableHead>
-                <TableHead>Deleted by</TableHead>
-                <TableHead>Deleted</TableHead>
-                <TableHead>
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {rows.map((row) => (
-                <TableRow key={row.id}>
-                  <TableCell className="font-medium">{row.name}</TableCell>
-                  <TableCell className="text-muted-foreground">{row.databaseName}</TableCell>
-                  <TableCell>{row.deletedBy ?? "—"}</TableCell>
-                  <TableCell className="text-muted-foreground">{formatDateTime(row.deletedAt)}</TableCell>
-                  <TableCell className="text-right">
-                    <BinActions id={row.id} name={row.name} canDeletePermanently={user.role !== "marketer"} />
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
+        <ListTable
+          rows={rows}
+          columns={[
+            { header: "Segment", className: "font-medium", cell: (row) => row.name },
+            { header: "Source", className: "text-muted-foreground", cell: (row) => row.databaseName },
+            { header: "Deleted by", cell: (row) => row.deletedBy ?? "—" },
+            { header: "Deleted", className: "text-muted-foreground", cell: (row) => formatDateTime(row.deletedAt) },
+            {
+              header: <span className="sr-only">Actions</span>,
+              className: "text-right",
+              cell: (row) => <BinActions id={row.id} name={row.name} canDeletePermanently={user.role !== "marketer"} />,
+            },
+          ]}
+        />
       ) : (
         <EmptyState title="The bin is empty">Segments you delete from the list wait here, ready to be restored.</EmptyState>
       )}

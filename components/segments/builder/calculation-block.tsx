@@ -5,6 +5,7 @@ import { Calculator, Eye, Loader2, RefreshCw } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import type { ActionResult } from "@/lib/actions/result";
 import type { Issue } from "@/lib/errors";
 import { calculateRuleAction, showRuleAction, type RuleInput, type ShownProfile } from "@/lib/dynamic-segments/builder-actions";
 import { formatCount, formatDateTime } from "@/lib/format";
@@ -58,15 +59,15 @@ export function CalculationBlock(props: {
   });
   const stale = count !== null && count.ruleKey !== props.ruleKey;
 
-  const calculate = async () => {
+  /** Calculate or Show: the browser's checks first, then one request at a time (a newer one wins), issues onto their inputs. */
+  const ask = async <T,>(kind: "count" | "show", call: (rule: NonNullable<typeof props.rule>) => Promise<ActionResult<T>>, done: (data: T) => void) => {
     setError(null);
     if (props.validate && !(await props.validate())) return;
     if (!props.rule) return setError("Select a source first.");
     const id = ++request.current;
-    setBusy("count");
+    setBusy(kind);
     setError(null);
-    const key = props.ruleKey;
-    const result = await calculateRuleAction({ rule: props.rule, savedSegmentId: props.unchangedSinceSave ? props.savedSegmentId : undefined });
+    const result = await call(props.rule);
     if (id !== request.current) return;
     setBusy(null);
     if (!result.ok) {
@@ -76,28 +77,17 @@ export function CalculationBlock(props: {
       return;
     }
     props.onIssues([]);
-    setCount({ count: result.data.count, calculatedAt: result.data.calculatedAt, ruleKey: key });
+    done(result.data);
   };
 
-  const show = async () => {
-    setError(null);
-    if (props.validate && !(await props.validate())) return;
-    if (!props.rule) return setError("Select a source first.");
-    const id = ++request.current;
-    setBusy("show");
-    setError(null);
-    const result = await showRuleAction({ rule: props.rule });
-    if (id !== request.current) return;
-    setBusy(null);
-    if (!result.ok) {
-      // Problems with the inputs show next to them; only other failures are told here.
-      if (result.issues?.length) props.onIssues(result.issues);
-      else setError(result.message);
-      return;
-    }
-    props.onIssues([]);
-    setShown(result.data.profiles);
-  };
+  const calculate = () =>
+    ask(
+      "count",
+      (rule) => calculateRuleAction({ rule, savedSegmentId: props.unchangedSinceSave ? props.savedSegmentId : undefined }),
+      (data) => setCount({ count: data.count, calculatedAt: data.calculatedAt, ruleKey: props.ruleKey }),
+    );
+
+  const show = () => ask("show", (rule) => showRuleAction({ rule }), (data) => setShown(data.profiles));
 
   const cancel = () => {
     request.current++;

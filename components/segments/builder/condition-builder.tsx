@@ -2,15 +2,7 @@
 
 import { useRef, useState } from "react";
 import { ArrowDown, ArrowUp, Braces, ChevronDown, Pencil, Plus, Trash2, X } from "lucide-react";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { Button } from "@/components/ui/button";
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from "@/components/ui/dropdown-menu";
 import { Label } from "@/components/ui/label";
@@ -302,29 +294,24 @@ export function ConditionBuilder(props: {
           scriptButton.current?.focus();
         }}
       />
-      <AlertDialog open={confirmClear} onOpenChange={setConfirmClear}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Delete all conditions?</AlertDialogTitle>
-            <AlertDialogDescription>
-              All {groups.length} group{groups.length === 1 ? "" : "s"} will be removed from the form. You can undo this until you save.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <Button
-              variant="destructive"
-              onClick={() => {
-                setLastCleared(script);
-                onChange(emptyScript());
-                setConfirmClear(false);
-              }}
-            >
-              Delete conditions
-            </Button>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmDialog
+        open={confirmClear}
+        onOpenChange={setConfirmClear}
+        title="Delete all conditions?"
+        description={<>All {groups.length} group{groups.length === 1 ? "" : "s"} will be removed from the form. You can undo this until you save.</>}
+        confirm={
+          <Button
+            variant="destructive"
+            onClick={() => {
+              setLastCleared(script);
+              onChange(emptyScript());
+              setConfirmClear(false);
+            }}
+          >
+            Delete conditions
+          </Button>
+        }
+      />
     </section>
   );
 }

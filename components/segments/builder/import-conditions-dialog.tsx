@@ -3,11 +3,11 @@
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { importConditionsAction } from "@/lib/dynamic-segments/builder-actions";
 import type { Script } from "@/lib/segments/script";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
+import { LabeledField } from "@/components/forms/form-bits";
 
 /** Appends the condition groups of another segment of the same database. */
 export function ImportConditionsDialog(props: {
@@ -43,8 +43,7 @@ export function ImportConditionsDialog(props: {
           <DialogDescription>The groups of the chosen segment are added after the groups you have.</DialogDescription>
         </DialogHeader>
         {candidates.length ? (
-          <div className="grid gap-1.5">
-            <Label htmlFor="import-from">Import from segment</Label>
+          <LabeledField id="import-from" label="Import from segment">
             <NativeSelect id="import-from" value={choice} onChange={(e) => setChoice(e.target.value)}>
               <option value="">Choose a segment…</option>
               {candidates.map((s) => (
@@ -53,7 +52,7 @@ export function ImportConditionsDialog(props: {
                 </option>
               ))}
             </NativeSelect>
-          </div>
+          </LabeledField>
         ) : (
           <p className="text-sm text-muted-foreground">No other segment of this profile database exists yet.</p>
         )}

@@ -27,7 +27,7 @@ import { emptyScript, parseScriptText, type Script } from "@/lib/segments/script
 import { fieldIssues } from "@/lib/segments/validate";
 import { CalculationBlock } from "./calculation-block";
 import { ConditionBuilder } from "./condition-builder";
-import { FieldError } from "./field-error";
+import { FieldError } from "@/components/forms/form-bits";
 import { SourcePicker } from "./source-picker";
 import { useUnsavedChangesPrompt } from "./use-unsaved-changes";
 

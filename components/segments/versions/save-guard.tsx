@@ -1,15 +1,7 @@
 "use client";
 
 import { useRef, useState } from "react";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { Button } from "@/components/ui/button";
 import type { ImpactDraft } from "@/lib/dynamic-segments/impact";
 import { previewImpactAction } from "@/lib/dynamic-segments/version-actions";
@@ -116,28 +108,28 @@ export function DependentsSaveGuard({
   return (
     <div onSubmitCapture={onSubmitCapture}>
       {children}
-      <AlertDialog open={pending !== null} onOpenChange={(open) => !open && setPending(null)}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Save changes to a segment in use?</AlertDialogTitle>
-            <AlertDialogDescription>
-              {impact ? impactSentence(impact, segmentName, dependents) : `${usersOf(dependents)} ${dependents.mailings.length + dependents.scenarios.length === 1 ? "uses" : "use"} “${segmentName}”. Working out who would enter and leave…`}
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          {impact ? <ImpactSummary impact={impact} /> : null}
-          {error ? (
-            <p role="alert" className="text-sm text-destructive">
-              Could not work out the impact: {error}
-            </p>
-          ) : null}
-          <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <Button type="button" onClick={save}>
-              Save changes
-            </Button>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmDialog
+        open={pending !== null}
+        onOpenChange={(open) => !open && setPending(null)}
+        title="Save changes to a segment in use?"
+        description={
+          impact
+            ? impactSentence(impact, segmentName, dependents)
+            : `${usersOf(dependents)} ${dependents.mailings.length + dependents.scenarios.length === 1 ? "uses" : "use"} “${segmentName}”. Working out who would enter and leave…`
+        }
+        confirm={
+          <Button type="button" onClick={save}>
+            Save changes
+          </Button>
+        }
+      >
+        {impact ? <ImpactSummary impact={impact} /> : null}
+        {error ? (
+          <p role="alert" className="text-sm text-destructive">
+            Could not work out the impact: {error}
+          </p>
+        ) : null}
+      </ConfirmDialog>
     </div>
   );
 }

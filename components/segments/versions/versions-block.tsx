@@ -4,17 +4,9 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
 import { History, RotateCcw } from "lucide-react";
 import { describeCondition } from "@/lib/segments/describe";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/forms/confirm-dialog";
+import { LabeledField } from "@/components/forms/form-bits";
 import { Button } from "@/components/ui/button";
-import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
@@ -25,17 +17,25 @@ import { diffDefinitions, scriptJsonDiff, type DefinitionChange, type JsonDiffLi
 import { normalizeScript } from "@/lib/segments/normalize";
 import type { Condition } from "@/lib/segments/script";
 import { cn } from "@/lib/utils";
+import type { SegmentVersion } from "@/lib/dynamic-segments/versions";
 
-export type VersionView = {
-  n: number;
-  createdAt: string;
-  createdByName: string | null;
-  range: { from: number; to: number };
-  conditions: unknown;
-  limit: number | null;
-  count: number | null;
-  restoredFrom: number | null;
-};
+/** A version as the page hands it over: its time as ISO text. */
+export type VersionView = Omit<SegmentVersion, "createdAt" | "createdBy"> & { createdAt: string };
+
+/** One side of "Compare version … with version …". */
+function VersionSelect({ id, label, versions, value, onChange }: { id: string; label: string; versions: VersionView[]; value: number; onChange: (n: number) => void }) {
+  return (
+    <LabeledField id={id} label={label}>
+      <NativeSelect id={id} value={value} onChange={(e) => onChange(Number(e.target.value))} className="w-28">
+        {versions.map((v) => (
+          <option key={v.n} value={v.n}>
+            {v.n}
+          </option>
+        ))}
+      </NativeSelect>
+    </LabeledField>
+  );
+}
 
 function Changes({ changes }: { changes: DefinitionChange[] }) {
   if (!changes.length) return <p className="text-sm text-muted-foreground">The two versions select the same profiles: their definitions mean the same.</p>;
@@ -187,26 +187,8 @@ export function VersionsBlock({
       {versions.length > 1 ? (
         <div className="mt-4 grid gap-3 border-t pt-4">
           <div className="flex flex-wrap items-end gap-3">
-            <div className="grid gap-1.5">
-              <Label htmlFor="compare-from">Compare version</Label>
-              <NativeSelect id="compare-from" value={fromN} onChange={(e) => setFromN(Number(e.target.value))} className="w-28">
-                {versions.map((v) => (
-                  <option key={v.n} value={v.n}>
-                    {v.n}
-                  </option>
-                ))}
-              </NativeSelect>
-            </div>
-            <div className="grid gap-1.5">
-              <Label htmlFor="compare-to">with version</Label>
-              <NativeSelect id="compare-to" value={toN} onChange={(e) => setToN(Number(e.target.value))} className="w-28">
-                {versions.map((v) => (
-                  <option key={v.n} value={v.n}>
-                    {v.n}
-                  </option>
-                ))}
-              </NativeSelect>
-            </div>
+            <VersionSelect id="compare-from" label="Compare version" versions={versions} value={fromN} onChange={setFromN} />
+            <VersionSelect id="compare-to" label="with version" versions={versions} value={toN} onChange={setToN} />
             <Button type="button" variant="secondary" onClick={() => setCompared([fromN, toN])}>
               Compare
             </Button>
@@ -235,35 +217,36 @@ export function VersionsBlock({
         <p className="mt-3 text-sm text-muted-foreground">Only one version so far: change the range, conditions or limit and save to start the history.</p>
       )}
 
-      <AlertDialog open={restoring !== null} onOpenChange={(open) => !open && !pending && setRestoring(null)}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Restore version {restoring?.n}?</AlertDialogTitle>
-            <AlertDialogDescription>
-              Its definition is saved as a new version {latest ? latest.n + 1 : ""} and the segment is recalculated. Name, description, tags and access stay. Nothing is rewritten.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          {restoreChanges.length ? (
-            <div className="text-sm">
-              <p className="mb-1 font-medium">What will change:</p>
-              <Changes changes={restoreChanges} />
-            </div>
-          ) : (
-            <p className="text-sm text-muted-foreground">The current version already means the same: nothing will change.</p>
-          )}
-          {error ? (
-            <p role="alert" className="text-sm text-destructive">
-              {error}
-            </p>
-          ) : null}
-          <AlertDialogFooter>
-            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
-            <Button type="button" onClick={restore} disabled={pending || !restoreChanges.length}>
-              {pending ? "Restoring…" : `Restore version ${restoring?.n ?? ""}`}
-            </Button>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmDialog
+        open={restoring !== null}
+        onOpenChange={(open) => !open && !pending && setRestoring(null)}
+        title={<>Restore version {restoring?.n}?</>}
+        description={
+          <>
+            Its definition is saved as a new version {latest ? latest.n + 1 : ""} and the segment is recalculated. Name, description, tags and access stay. Nothing is rewritten.
+          </>
+        }
+        cancelDisabled={pending}
+        confirm={
+          <Button type="button" onClick={restore} disabled={pending || !restoreChanges.length}>
+            {pending ? "Restoring…" : `Restore version ${restoring?.n ?? ""}`}
+          </Button>
+        }
+      >
+        {restoreChanges.length ? (
+          <div className="text-sm">
+            <p className="mb-1 font-medium">What will change:</p>
+            <Changes changes={restoreChanges} />
+          </div>
+        ) : (
+          <p className="text-sm text-muted-foreground">The current version already means the same: nothing will change.</p>
+        )}
+        {error ? (
+          <p role="alert" className="text-sm text-destructive">
+            {error}
+          </p>
+        ) : null}
+      </ConfirmDialog>
     </section>
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { PageLink } from "@/components/shell/page-link";
 import { notFound } from "next/navigation";
 import { explainProfileHref } from "@/components/segments/explain/explain-profile-link";
-import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { Breadcrumb, EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
@@ -40,12 +40,7 @@ export default async function ExplainProfilePage({ params, searchParams }: { par
   const pageHref = (n: number) => `/databases/${database.id}/explain?profile=${profileId}${n > 1 ? `&page=${n}` : ""}`;
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
-        <PageLink href={`/databases/${database.id}`} className="hover:underline">
-          {database.name}
-        </PageLink>{" "}
-        / Profile {profileId}
-      </nav>
+      <Breadcrumb trail={[{ href: `/databases/${database.id}`, label: database.name }]} current={`Profile ${profileId}`} />
       <PageHeader
         title="Why is this profile in or out?"
         description={`Profile ${profileId} of ${database.name}. Choose the dynamic segment to explain it against: its page evaluates the rule for this one profile.`}

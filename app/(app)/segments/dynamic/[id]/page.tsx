@@ -4,7 +4,7 @@ import { PageLink } from "@/components/shell/page-link";
 import { notFound } from "next/navigation";
 import { SegmentFormWithActions } from "@/components/segment-actions/segment-form-with-actions";
 import { DependentObjects, UpdateLog } from "@/components/segments/segment-blocks";
-import { PageHeader } from "@/components/shell/page-header";
+import { Breadcrumb, PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
@@ -44,12 +44,7 @@ export default async function Segment({ params, searchParams }: Props) {
   const focusVersion = Number(version) || undefined;
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
-        <PageLink href="/segments/dynamic" className="hover:underline">
-          Dynamic segments
-        </PageLink>{" "}
-        / {segment.name}
-      </nav>
+      <Breadcrumb trail={[{ href: "/segments/dynamic", label: "Dynamic segments" }]} current={segment.name} />
       <PageHeader title={segment.name} description={segment.description || "A dynamic segment: recalculated at every use."}>
         <Button asChild variant="outline">
           <PageLink href={`/segments/dynamic/${segment.id}/analytics`}>

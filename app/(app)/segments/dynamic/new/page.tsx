@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
-import { PageLink } from "@/components/shell/page-link";
 import { SegmentFormWithActions } from "@/components/segment-actions/segment-form-with-actions";
-import { PageHeader } from "@/components/shell/page-header";
+import { Breadcrumb, PageHeader } from "@/components/shell/page-header";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/lib/auth/session";
 import { e2eSlowPage } from "@/lib/e2e/slow-page";
@@ -19,12 +18,7 @@ export default async function NewSegment({ searchParams }: Props) {
   const databaseId = options.databases.some((d) => d.id === preselected) ? preselected : null;
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
-        <PageLink href="/segments/dynamic" className="hover:underline">
-          Dynamic segments
-        </PageLink>{" "}
-        / New
-      </nav>
+      <Breadcrumb trail={[{ href: "/segments/dynamic", label: "Dynamic segments" }]} current="New" />
       <PageHeader title="New dynamic segment" description="Pick a source, set the range and conditions, calculate, then save." />
       <SegmentFormWithActions
         options={options}

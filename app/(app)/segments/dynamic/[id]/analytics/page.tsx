@@ -10,7 +10,7 @@ import { FieldPicker, PeriodPicker } from "@/components/analytics/pickers";
 import { RANGE_MAP_TITLE, RangeMapFigure } from "@/components/analytics/range-map-figure";
 import { REACHABILITY_TITLE, ReachabilityFigure } from "@/components/analytics/reachability-figure";
 import { SIZE_TITLE, SizeFigure } from "@/components/analytics/size-figure";
-import { PageHeader } from "@/components/shell/page-header";
+import { Breadcrumb, PageHeader } from "@/components/shell/page-header";
 import { withSkeletonOnNavigation } from "@/components/shell/skeleton-on-navigation";
 import { AnalyticsSkeleton } from "@/components/shell/skeletons";
 import { Button } from "@/components/ui/button";
@@ -61,16 +61,13 @@ async function SegmentAnalytics({ params, searchParams }: Props) {
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted-foreground">
-        <PageLink href="/segments/dynamic" className="hover:underline">
-          Dynamic segments
-        </PageLink>{" "}
-        /{" "}
-        <PageLink href={`/segments/dynamic/${id}`} className="hover:underline">
-          {segment.name}
-        </PageLink>{" "}
-        / Analytics
-      </nav>
+      <Breadcrumb
+        trail={[
+          { href: "/segments/dynamic", label: "Dynamic segments" },
+          { href: `/segments/dynamic/${id}`, label: segment.name },
+        ]}
+        current="Analytics"
+      />
       <PageHeader title={`Analytics: ${segment.name}`} description={`${database.name} · range ${formatRange(segment.rangeFrom, segment.rangeTo)} · ${limit}`}>
         <Button asChild variant="outline">
           <PageLink href={`/segments/dynamic/${id}`}>Open segment</PageLink>
