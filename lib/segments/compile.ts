@@ -301,9 +301,19 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
   // Wrapped in coalesce() (the ids are never null, so the value is the same) so that PostgreSQL does not
   // pull the IN up into a join, which it may plan as a nested loop rescanning the CTE per outer row when
   // it misestimates the outer side as one row (plan guard, FC_SEED=216574682 batch 1).
+  const cte = sql.raw(`"${limitedName(segmentId)}"`);
   const m = env.aliases.next("c");
-  const inSet = sql`coalesce(${column(p, "id")} in (select ${column(m, "id")} from ${sql.raw(`"${limitedName(segmentId)}"`)} ${sql.raw(m)}), false)`;
-  return member ? inSet : sql`not ${inSet}`;
+  const inSet = sql`coalesce(${column(p, "id")} in (select ${column(m, "id")} from ${cte} ${sql.raw(m)}), false)`;
+  if (!member) return sql`not ${inSet}`;
+  // A member's id lies between the set's least and greatest id (two InitPlans, computed once): implied,
+  // so the answer is the same, but an index range for the level, which then probes only those profiles.
+  const lo = env.aliases.next("c");
+  const hi = env.aliases.next("c");
+  return allOf([
+    inSet,
+    sql`${column(p, "id")} >= (select min(${column(lo, "id")}) from ${cte} ${sql.raw(lo)})`,
+    sql`${column(p, "id")} <= (select max(${column(hi, "id")}) from ${cte} ${sql.raw(hi)})`,
+  ]);
 }
 
 /**

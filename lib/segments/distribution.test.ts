@@ -173,6 +173,11 @@ describe("every compiled statement joins profile-keyed tables on the profile id 
     ]);
     const berliners = renderQuery(selectionIdsQuery(compile([group([{ kind: "segment", segment_type: "dynamic", segment_id: 14, member: true }])])));
     expect(distributionViolations(berliners, DB)).toEqual([]);
+    // A member test also bounds the id by the set's least and greatest id, read from the CTE alone.
+    expect(berliners.sql).toMatch(/"p"\."id" >= \(select min\("c\d+"\."id"\) from "limited_14" c\d+\) and "p"\."id" <= \(select max\("c\d+"\."id"\) from "limited_14" c\d+\)/);
+    expect(distributionViolations(edit(berliners, /"p"\."id" >= \(select min/, `"p"."range_key" >= (select min`), DB)).toEqual([
+      expect.stringMatching(/^"limited_14" "c\d+": neither left-joined on id = <profiles>\.id nor tested as <profiles>\.id in \(its ids\)$/),
+    ]);
     expect(distributionViolations(edit(berliners, /as materialized \(select "p(\d+)"\."id" from/, `as materialized (select "p$1"."id", "p$1"."email" from`), DB)).toEqual([
       expect.stringMatching(/^profiles "p\d+": a limited segment's CTE must select only the profile id$/),
     ]);

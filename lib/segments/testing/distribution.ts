@@ -10,7 +10,8 @@
  * - `profiles "p"` at the statement's own level: `"p"."database_id" = <database id>`;
  * - `profiles "pN"` only as the body of a limited segment's CTE (`"limited_N" as materialized (select
  *   "pN"."id" from profiles "pN" …)`), with its database filter; every use of such a CTE is
- *   `"<profiles alias>"."id" in (select "cK"."id" from "limited_N" "cK")` or
+ *   `"<profiles alias>"."id" in (select "cK"."id" from "limited_N" "cK")` (for a member also
+ *   `"<profiles alias>"."id" >= (select min("cK"."id") from "limited_N" "cK")` and `<= … max …`) or
  *   `left join "limited_N" "cK" on "cK"."id" = "<profiles alias>"."id"`;
  * - `events "eN"`: `"eN"."database_id" = <database id>` and `"eN"."profile_id" = "<profiles alias>"."id"`,
  *   or, in a derived table grouped by `"eN"."profile_id"` that selects only it, the derived table's
@@ -193,7 +194,9 @@ export function distributionViolations(query: RenderedQuery, databaseId: number)
         if (/^limited_\d+$/.test(item.table)) {
           const on = new RegExp(`^"?${item.table}"? "?${item.alias}"? on "${item.alias}"\\."id" = "([a-z][a-z0-9_]*)"\\."id"( |$)`).exec(text.slice(item.pos + 5));
           const inSet = new RegExp(`"([a-z][a-z0-9_]*)"\\."id" in \\(select "${item.alias}"\\."id" $`).exec(text.slice(0, item.pos));
-          const tied = [on, inSet].some((m) => m !== null && profileAliases.has(m[1]));
+          // A member's id bounded by the set's least / greatest id (scalar, so it reads no profile row).
+          const bound = new RegExp(`"([a-z][a-z0-9_]*)"\\."id" [<>]= \\(select (min|max)\\("${item.alias}"\\."id"\\) $`).exec(text.slice(0, item.pos));
+          const tied = [on, inSet, bound].some((m) => m !== null && profileAliases.has(m[1]));
           if (!tied) violations.push(`"${item.table}" "${item.alias}": neither left-joined on id = <profiles>.id nor tested as <profiles>.id in (its ids)`);
         } else {
           violations.push(`${item.table}: a table the distribution plan does not know`);
