@@ -69,7 +69,7 @@ export function ListPage<T extends { id: number }>(props: {
   return (
     <>
       <PageHeader title={props.title} description={props.description} />
-      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         {props.rows.length ? <ListTable rows={props.rows} columns={props.columns} highlight={props.highlight} /> : props.empty}
         {props.form}
       </div>
