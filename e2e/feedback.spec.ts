@@ -210,6 +210,41 @@ test("a live count slower than a few seconds switches to Refresh count with a no
   await expect(page.getByText(/^Calculated /)).toBeVisible();
 });
 
+test("a live count of an older rule never replaces the count of the current one", async ({ page }) => {
+  await openSegment(page, "Berlin VIPs");
+  const count = page.getByLabel("Profile count");
+  await expect(count).toHaveText(/^[\d,]+$/);
+  // Live counts answer 3 s late; Calculate (a server action) is not held back.
+  let held = 0;
+  await page.route("**/api/segments/count", async (route) => {
+    held++;
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await route.continue().catch(() => undefined); // the page may have given up on it
+  });
+  const rangeTo = page.getByLabel("Range to");
+  // Rule A: its live count starts after the debounce and is held…
+  await rangeTo.fill("50");
+  await expect.poll(() => held).toBe(1);
+  // …then rule B, calculated at once, before A's answer comes.
+  await rangeTo.fill("60");
+  await page.getByRole("button", { name: "Refresh count" }).click();
+  await expect(page.getByText(/^Calculated /)).toBeVisible();
+  const current = await count.textContent();
+  // Everything the block says from now on: A's answer (had it been kept) arrives within 3 s.
+  await page.evaluate(() => {
+    const w = window as unknown as { __said: string[] };
+    const block = document.getElementById("calculation-heading")!.parentElement!;
+    w.__said = [];
+    new MutationObserver(() => w.__said.push(block.textContent ?? "")).observe(block, { subtree: true, childList: true, characterData: true });
+  });
+  await page.waitForTimeout(4_000);
+  const said = await page.evaluate(() => (window as unknown as { __said: string[] }).__said);
+  expect(said.filter((text) => text.includes("The conditions changed since this count"))).toEqual([]);
+  await expect(count).toHaveText(current!);
+  await expect(page.getByText(/^Calculated /)).toBeVisible();
+  expect(held).toBe(1); // and B, already calculated, was not counted again
+});
+
 test("a queued job shows an indeterminate bar with “Waiting to start…”, never a full bar", async ({ page }) => {
   await openSegment(page, "Berlin VIPs");
   await page.getByRole("button", { name: "Export profiles" }).click();

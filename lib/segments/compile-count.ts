@@ -8,7 +8,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { decidingProfiles, eventShape, type EventEnv } from "./compile-events";
 import { allOf, anyOf, column, toSql, type Predicate } from "./predicate";
 import { RANGE_KEY_SPACE, rangeBounds, type Range } from "./range";
-import type { Condition, SelectionRule } from "./script";
+import type { EventCondition, InteractionCondition, SelectionRule } from "./script";
 
 /** SPEC §2's range key of a profile id, as the generated `profiles.range_key` column computes it. */
 export function rangeKeyOf(id: SQL): SQL {
@@ -26,11 +26,15 @@ export function rangeKeyPredicate(range: Range, key: SQL, negate: boolean): Pred
   return anyOf([lo > 0n ? sql`${key} < ${lo.toString()}::bigint` : false, hi < RANGE_KEY_SPACE ? sql`${key} >= ${hi.toString()}::bigint` : false]);
 }
 
-/** The only condition of a script (however its one group is joined) and the polarity it is needed in. */
-function soleCondition(rule: SelectionRule): { condition: Condition; negate: boolean } | null {
+/**
+ * The only condition of a script (however its one group is joined) when it is an event condition (a
+ * mailing interaction or a behaviour event), and the polarity it is needed in; else null.
+ */
+function soleEventCondition(rule: SelectionRule): { condition: InteractionCondition | EventCondition; negate: boolean } | null {
   const groups = (rule.conditions?.groups ?? []).filter((g) => g.conditions.length > 0);
   if (groups.length !== 1 || groups[0].conditions.length !== 1) return null;
-  return { condition: groups[0].conditions[0], negate: groups[0].not };
+  const condition = groups[0].conditions[0];
+  return condition.kind === "interaction" || condition.kind === "event" ? { condition, negate: groups[0].not } : null;
 }
 
 /**
@@ -41,8 +45,8 @@ function soleCondition(rule: SelectionRule): { condition: Condition; negate: boo
  * from the id, after grouping, so the aggregate never reads `profiles`.
  */
 export function eventOnlyCountQuery(rule: SelectionRule, env: EventEnv): SQL | null {
-  const sole = soleCondition(rule);
-  if (!sole || (sole.condition.kind !== "interaction" && sole.condition.kind !== "event")) return null;
+  const sole = soleEventCondition(rule);
+  if (!sole) return null;
   // "Did not" across a channel or a period (no matching event at all): the selection's own anti-join —
   // a parallel hash anti-join of the database's profiles with the matching events — beats the total
   // minus a serial, spilling count of distinct profiles. With one mailing the events are few and their
@@ -69,8 +73,8 @@ export function eventOnlyCountQuery(rule: SelectionRule, env: EventEnv): SQL | n
  * key without needing their rows (the impact of a range edit, lib/segments/impact.ts).
  */
 export function eventOnlyKeysQuery(rule: SelectionRule, env: EventEnv): SQL | null {
-  const sole = soleCondition(rule);
-  if (!sole || (sole.condition.kind !== "interaction" && sole.condition.kind !== "event")) return null;
+  const sole = soleEventCondition(rule);
+  if (!sole) return null;
   const deciding = decidingProfiles(sole.condition, env, sole.negate);
   if (!deciding || deciding.complement) return null;
   const d = env.aliases.next("c");

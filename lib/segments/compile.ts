@@ -38,11 +38,6 @@ export type CompiledSelection = {
   with: SQL;
   /** A cheaper statement of the count before the limit (`count` column), when the rule allows one. */
   countQuery: SQL | null;
-  /**
-   * `SELECT id, range_key` of the profiles the conditions select, over events alone (the range not
-   * applied), when the rule is one event condition that needs events (`eventOnlyKeysQuery`); else null.
-   */
-  eventKeys?: SQL | null;
   /** `profiles p`, a left join per limited segment above `HASHED_LIMIT` the WHERE tests (and explain's lateral memberships): the FROM item. */
   from: SQL;
 };
@@ -97,7 +92,15 @@ function frameOf(env: Env): { with: SQL; from: SQL } {
 export function compileSelection(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection {
   const env = newEnv(ctx, rule.databaseId, options);
   const where = selectionWhere(rule, env);
-  return { databaseId: rule.databaseId, where, limit: rule.limit, ...frameOf(env), countQuery: eventOnlyCountQuery(rule, eventEnv(env)), eventKeys: eventOnlyKeysQuery(rule, eventEnv(env)) };
+  return { databaseId: rule.databaseId, where, limit: rule.limit, ...frameOf(env), countQuery: eventOnlyCountQuery(rule, eventEnv(env)) };
+}
+
+/**
+ * `SELECT id, range_key` of the profiles a rule's conditions select, over events alone (the range not
+ * applied), when the rule is one event condition that needs events (`eventOnlyKeysQuery`); else null.
+ */
+export function compileEventKeys(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): SQL | null {
+  return eventOnlyKeysQuery(rule, eventEnv(newEnv(ctx, rule.databaseId, options)));
 }
 
 /** `profiles <p>` left-joined to the ids of each limited segment too large to hash that the level tests. */
@@ -269,22 +272,25 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
   }
   if (env.profileLevel) return lazyMembership(segment, segmentId, parsed.value, p, env, member);
   if (!env.limited.has(segmentId)) {
-    // Its own query level; limited segments inside it become CTEs before it.
-    const q = env.aliases.next("p");
-    const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false };
-    const where = allOf([
-      sql`${column(q, "database_id")} = ${segment.databaseId}::int`,
-      rangePredicate(range, q, false),
-      scriptPredicate(parsed.value, q, inner, false),
-      env.limitedUpTo === null ? true : sql`${column(q, "id")} <= ${env.limitedUpTo}`,
-    ]);
     // A segment of one event condition that needs events takes its first ids from the events alone (a
     // parallel aggregate, no join to profiles), as its Calculate counts them (compile-count.ts).
     const keys = env.limitedUpTo === null ? eventOnlyKeysQuery({ databaseId: segment.databaseId, range, conditions: parsed.value, limit: segment.limit }, eventEnv(env)) : null;
-    const k = env.aliases.next("c");
-    const body = keys
-      ? sql`select ${column(k, "id")} from (${keys}) ${sql.raw(k)} where ${toSql(rangeKeyPredicate(range, column(k, "range_key"), false))} order by ${column(k, "id")} limit ${segment.limit}::bigint`
-      : sql`select ${column(q, "id")} from ${profilesWithJoins(q, inner.joins)} where ${toSql(where)} order by ${column(q, "id")} limit ${segment.limit}::bigint`;
+    let body: SQL;
+    if (keys) {
+      const k = env.aliases.next("c");
+      body = sql`select ${column(k, "id")} from (${keys}) ${sql.raw(k)} where ${toSql(rangeKeyPredicate(range, column(k, "range_key"), false))} order by ${column(k, "id")} limit ${segment.limit}::bigint`;
+    } else {
+      // Its own query level; limited segments inside it become CTEs before it.
+      const q = env.aliases.next("p");
+      const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false };
+      const where = allOf([
+        sql`${column(q, "database_id")} = ${segment.databaseId}::int`,
+        rangePredicate(range, q, false),
+        scriptPredicate(parsed.value, q, inner, false),
+        env.limitedUpTo === null ? true : sql`${column(q, "id")} <= ${env.limitedUpTo}`,
+      ]);
+      body = sql`select ${column(q, "id")} from ${profilesWithJoins(q, inner.joins)} where ${toSql(where)} order by ${column(q, "id")} limit ${segment.limit}::bigint`;
+    }
     env.limited.set(segmentId, { name: limitedName(segmentId), body });
   }
   if (segment.limit > HASHED_LIMIT) {

@@ -14,7 +14,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { sql, type SQL } from "drizzle-orm";
-import { compileSelection, PROFILE_ALIAS, selectionStatement, type CompiledSelection } from "./compile";
+import { compileEventKeys, compileSelection, PROFILE_ALIAS, selectionStatement, type CompiledSelection } from "./compile";
 import { FULL_RANGE, RANGE_KEY_SPACE, rangeBounds, type Range } from "./range";
 import type { SelectionRule } from "./script";
 import type { ValidationContext } from "./validate";
@@ -61,8 +61,9 @@ export function impactStatement(saved: ImpactSide, draft: ImpactSide, sampleSize
   const rangeOnly = saved.rule.limit === null && draft.rule.limit === null && isDeepStrictEqual(saved.rule.conditions, draft.rule.conditions);
   if (!rangeOnly) return impactQuery(saved.selection, draft.selection, sampleSize);
   // The shared conditions over every range key; the ranges are added as key intervals below.
-  const conditions = compileSelection({ ...draft.rule, range: FULL_RANGE }, draft.ctx, { now: draft.now });
-  return rangeEditImpactQuery(conditions, saved.rule.range, draft.rule.range, sampleSize);
+  const whole = { ...draft.rule, range: FULL_RANGE };
+  const conditions = compileSelection(whole, draft.ctx, { now: draft.now });
+  return rangeEditImpactQuery(conditions, saved.rule.range, draft.rule.range, sampleSize, compileEventKeys(whole, draft.ctx, { now: draft.now }));
 }
 
 /** A half-open interval of range keys. */
@@ -111,9 +112,10 @@ function inIntervals(intervals: KeyInterval[], key: SQL): SQL {
  * range are selected once, as Calculate would select them (a materialized CTE, so the selection keeps
  * its own plan, parallel where it is worth it); their range keys then say who stays (both ranges),
  * enters (the draft's only) or leaves (the saved one's only), and the first ids of a change come from
- * that set, or from nothing where the change is empty.
+ * that set, or from nothing where the change is empty. `eventKeys` (`compileEventKeys`), when the rule
+ * is one event condition that needs events, selects the same profiles from the events alone.
  */
-export function rangeEditImpactQuery(conditions: CompiledSelection, saved: Range, draft: Range, sampleSize = IMPACT_SAMPLE_SIZE): SQL {
+export function rangeEditImpactQuery(conditions: CompiledSelection, saved: Range, draft: Range, sampleSize = IMPACT_SAMPLE_SIZE, eventKeys: SQL | null = null): SQL {
   if (conditions.limit !== null) throw new Error("A range edit's impact needs selections without a limit");
   const p = PROFILE_ALIAS;
   const o = intervalOf(saved);
@@ -128,8 +130,8 @@ export function rangeEditImpactQuery(conditions: CompiledSelection, saved: Range
           select sel.id from sel where ${inIntervals(intervals, key)} order by sel.id limit ${sampleSize}::int) x)`;
   // A rule of one event condition reads its profiles from events alone, as its Calculate does
   // (compile-count.ts), each range key computed from the id: no join to profiles.
-  const selected = conditions.eventKeys
-    ? sql`select k.id, k.range_key from (${conditions.eventKeys}) k where ${inIntervals(union(o, n), sql.raw("k.range_key"))}`
+  const selected = eventKeys
+    ? sql`select k.id, k.range_key from (${eventKeys}) k where ${inIntervals(union(o, n), sql.raw("k.range_key"))}`
     : sql`${conditions.with}select ${sql.raw(p)}.id, ${sql.raw(p)}.range_key from ${conditions.from}
       where (${conditions.where}) and ${inIntervals(union(o, n), sql.raw(`${p}.range_key`))}`;
   return sql`with sel as materialized (${selected})

@@ -13,8 +13,10 @@ export const SLOW_NOTICE = "This rule takes more than a few seconds to count, so
 type Answer = { count: number; calculatedAt: string; ruleKey: string };
 
 /**
- * Counts the rule by itself, ~600 ms after each change. A newer request aborts the one in flight;
- * the server cancels its PostgreSQL statement when the request goes away (app/api/segments/count).
+ * Counts the rule by itself, ~600 ms after each change. A change of the rule (or Calculate, which
+ * pauses live counting) aborts the request in flight, so an answer for an older rule never replaces a
+ * newer count; the server cancels its PostgreSQL statement when the request goes away
+ * (app/api/segments/count).
  * A count slower than a few seconds (or the server's own timeout) switches to manual Refresh count.
  */
 export function useLiveCount(opts: {
@@ -40,11 +42,11 @@ export function useLiveCount(opts: {
   const { ruleKey, ready, knownKey } = opts;
   useEffect(() => {
     if (!live || !ready || ruleKey === "null" || ruleKey === knownKey) return;
+    const controller = new AbortController();
     const timer = setTimeout(async () => {
       const { rule, segmentId } = latest.current;
       if (!rule) return;
       inFlight.current?.abort();
-      const controller = new AbortController();
       inFlight.current = controller;
       setCounting(true);
       const slow = setTimeout(() => {
@@ -60,7 +62,7 @@ export function useLiveCount(opts: {
           signal: controller.signal,
         });
         const body = (await response.json().catch(() => null)) as { count?: number; error?: { code: string; issues?: Issue[] } } | null;
-        if (controller.signal.aborted) return;
+        if (controller.signal.aborted || latest.current.ruleKey !== ruleKey) return;
         if (response.ok && typeof body?.count === "number") {
           latest.current.onCount({ count: body.count, calculatedAt: new Date().toISOString(), ruleKey });
         } else if (body?.error?.code === "timeout") {
@@ -79,7 +81,10 @@ export function useLiveCount(opts: {
         }
       }
     }, LIVE_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
   }, [live, ready, ruleKey, knownKey]);
 
   useEffect(() => () => inFlight.current?.abort(), []);
