@@ -41,11 +41,23 @@ export function poolSize(role: PoolRole): number {
  * roll it back — so its locks (the action's advisory lock, row locks) are freed at once, not when the
  * statement would end.
  */
+/**
+ * Seconds before a pool connection tries again after it failed. postgres.js's own backoff grows with
+ * every failed attempt of the whole pool (3^n / 100 s, up to 20 s), so after an outage of a second or
+ * two the next query could wait 20 s for a database that was back (db/reconnect.test.ts). Here it
+ * grows from 50 ms to at most one second, with jitter so that the pool's connections do not retry in
+ * step; a failed connect to a database that is down costs next to nothing.
+ */
+export function reconnectBackoffSeconds(retries: number): number {
+  return Math.min(1, 0.05 * 2 ** retries) * (0.5 + Math.random() / 2);
+}
+
 export function postgresClientOptions(role: PoolRole = "web") {
   return {
     max: poolSize(role),
     onnotice: () => {},
     connect_timeout: 10,
+    backoff: reconnectBackoffSeconds,
     connection: {
       application_name: `dynamic-segments ${role}`,
       client_connection_check_interval: String(env().DATABASE_CONNECTION_CHECK_MS),
