@@ -8,6 +8,7 @@ import "server-only";
  * reads in a condition.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { databaseSizeSql } from "@/db/database-size";
 import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { TOP_MAILINGS, type EngagementPeriod } from "./labels";
@@ -74,7 +75,7 @@ export function engagementQuery(source: FigureSource, now: Date, days: number): 
   return sql`with sel as (select "p"."id" from ${source.profiles})
     select
       (select count(*)::int from sel) as sel_profiles,
-      (select count(*)::int from profiles d where d.database_id = ${source.databaseId}::int) as db_profiles,
+      ${databaseSizeSql(sql`${source.databaseId}::int`)}::int as db_profiles,
       i.*, b.*
     from (
       select ${interaction("delivered", "deliveries", "delivered_profiles")},

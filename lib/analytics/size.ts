@@ -1,5 +1,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
+import { databaseSizeSql } from "@/db/database-size";
 import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { loadAnalyticsSubject, num, ratio, runFigure, selectionSource, type AnalyticsOptions, type FigureSource } from "./subject";
@@ -28,7 +29,7 @@ export type SegmentSize = {
 export function segmentSizeQuery(source: FigureSource, segmentId: number): SQL {
   return sql`select
     (${source.count}) as count,
-    (select count(*)::int from profiles d where d.database_id = ${source.databaseId}::int) as total,
+    ${databaseSizeSql(sql`${source.databaseId}::int`)}::int as total,
     (select coalesce(json_agg(json_build_object('at', l.at, 'count', l.count) order by l.at, l.id), '[]'::json)
        from (select id, at, count from segment_update_log
               where segment_id = ${segmentId}::int and kind = 'calculated' and count is not null

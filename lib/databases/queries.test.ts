@@ -1,5 +1,7 @@
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
+import { profiles } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { insertProfiles } from "@/lib/profiles/queries";
 import { createDatabase, getDatabase, listAssignableAccessGroups, listDatabases } from "./queries";
@@ -137,5 +139,9 @@ describe("seeing profile databases", () => {
     expect(listed.get(b.id)?.profileCount).toBe(1);
     expect(listed.get(a.id)?.fields.map((f) => f.key)).toEqual(["city", "loyalty_points", "birthday", "vip"]);
     expect((await getDatabase(db, admin, a.id)).profileCount).toBe(3);
+    // The size is kept with the rows (migration 0018), deletions included.
+    await db.delete(profiles).where(and(eq(profiles.databaseId, a.id), eq(profiles.email, "a1@example.com")));
+    expect((await getDatabase(db, admin, a.id)).profileCount).toBe(2);
+    expect((await listDatabases(db, admin)).find((d) => d.id === b.id)?.profileCount).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { databaseSizeSql } from "@/db/database-size";
 import { accessGroups, profileDatabaseAccessGroups, profileDatabases, profileFields, type FieldType } from "@/db/schema";
 import { databaseVisible } from "@/lib/access/visibility";
 import type { ActingUser } from "@/lib/access/acting-user";
@@ -26,7 +27,7 @@ export type DatabaseSummary = {
 };
 
 /**
- * One statement for any number of databases: fields, groups and counts come from correlated subqueries.
+ * One statement for any number of databases: fields, groups and sizes come from correlated subqueries.
  * The outer id is written out qualified (Drizzle would render a bare "id", which a subquery over a
  * table with its own id column would capture).
  */
@@ -45,7 +46,9 @@ function summaryQuery(db: Db) {
         select json_agg(json_build_object('id', ag.id, 'name', ag.name) order by ag.name)
         from ${profileDatabaseAccessGroups} dg join ${accessGroups} ag on ag.id = dg.group_id
         where dg.database_id = ${outerId}), '[]'::json)`,
-      profileCount: sql<number>`(select count(*) from profiles p where p.database_id = ${outerId})`.mapWith(Number),
+      // The size the row triggers keep, not a count: the list and every page that names a database
+      // would otherwise count a big one each time.
+      profileCount: sql<number>`${databaseSizeSql(outerId)}`.mapWith(Number),
     })
     .from(profileDatabases)
     .$dynamic();

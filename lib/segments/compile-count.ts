@@ -5,6 +5,7 @@
  * docs/selection-sql.md ("Calculate of one event condition") for the plans and the measurements.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { databaseSizeSql } from "@/db/database-size";
 import { decidingProfiles, eventShape, type EventEnv } from "./compile-events";
 import { allOf, anyOf, column, toSql, type Predicate } from "./predicate";
 import { RANGE_KEY_SPACE, rangeBounds, type Range } from "./range";
@@ -41,8 +42,9 @@ function soleEventCondition(rule: SelectionRule): { condition: InteractionCondit
  * `SELECT <n> AS count` of a rule that is one event condition, before its limit, or null for any other
  * rule. The answer is the deciding profiles inside the range, or — when the condition holds for a
  * profile without events (`eq 0`, `lt`, `lte`, "did not") — the profiles inside the range (an
- * index-only count) minus the deciding ones. The range test on a deciding profile computes its key
- * from the id, after grouping, so the aggregate never reads `profiles`.
+ * index-only count; for the whole range, the database's size as its row triggers keep it) minus the
+ * deciding ones. The range test on a deciding profile computes its key from the id, after grouping, so
+ * the aggregate never reads `profiles`.
  */
 export function eventOnlyCountQuery(rule: SelectionRule, env: EventEnv): SQL | null {
   const sole = soleEventCondition(rule);
@@ -62,8 +64,12 @@ export function eventOnlyCountQuery(rule: SelectionRule, env: EventEnv): SQL | n
   const decided = sql`select count(*) from (${deciding.query}) ${sql.raw(d)} where ${inRange}`;
   if (!deciding.complement) return sql`select (${decided})::int as count`;
   const q = env.aliases.next("p");
-  const inside = toSql(allOf([sql`${column(q, "database_id")} = ${rule.databaseId}::int`, rangeKeyPredicate(rule.range, column(q, "range_key"), false)]));
-  return sql`select ((select count(*) from profiles ${sql.raw(q)} where ${inside}) - (${decided}))::int as count`;
+  const range = rangeKeyPredicate(rule.range, column(q, "range_key"), false);
+  const total =
+    range === true
+      ? databaseSizeSql(sql`${rule.databaseId}::int`)
+      : sql`(select count(*) from profiles ${sql.raw(q)} where ${toSql(allOf([sql`${column(q, "database_id")} = ${rule.databaseId}::int`, range]))})`;
+  return sql`select (${total} - (${decided}))::int as count`;
 }
 
 /**

@@ -8,6 +8,7 @@ import "server-only";
  * step is `least(combined, limit)`, which the property test checks against Calculate.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { databaseSizeSql } from "@/db/database-size";
 import { describeCondition } from "./describe";
 import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
@@ -139,7 +140,8 @@ function nestedIds(segmentId: number, ctx: ValidationContext, now: Date): SQL {
 /**
  * `u`: one row per profile of the range that the counts must see, with a flag per atom (`a1, a2, …`);
  * profiles of the range outside `u` have every flag false. Its shape follows the atoms:
- * - only field atoms: one scan of the range's profiles, the rows where some field atom holds;
+ * - only field atoms: one scan of the range's profiles, the rows where some field atom holds (one
+ *   field atom alone: those rows, its flag the constant true);
  * - one other atom alone: its ids from its own side (events, members, the nested selection), in the
  *   range by the key computed from the id — as Calculate of one event condition counts;
  * - otherwise every profile of the range, field atoms evaluated on the row and the others joined by id
@@ -149,6 +151,11 @@ function atomRows(rule: SelectionRule, atoms: Atom[]): SQL {
   const predicate = (i: number) => (atoms[i] as { predicate: SQL }).predicate;
   const fields = atoms.flatMap((a, i) => (a.kind === "field" ? [i] : []));
   const inside = (extra: Predicate) => toSql(allOf([sql`${column(P, "database_id")} = ${rule.databaseId}::int`, rangePredicate(rule.range, P, false), extra]));
+  if (atoms.length === 1 && fields.length === 1) {
+    // One field atom: the rows of `u` are those it holds for, so its flag is a constant (tested once per
+    // profile, not again in every step's FILTER).
+    return sql`select ${column(P, "id")} as id, true as a1 from profiles ${sql.raw(P)} where ${inside(predicate(0))}`;
+  }
   if (fields.length === atoms.length) {
     const flags = sql.join(fields.map((i) => sql`${predicate(i)} as ${sql.raw(`a${i + 1}`)}`), sql`, `);
     return sql`select ${column(P, "id")} as id, ${flags} from profiles ${sql.raw(P)} where ${inside(sql`(${sql.join(fields.map(predicate), sql` or `)})`)}`;
@@ -215,7 +222,7 @@ export function funnelQuery(rule: SelectionRule, ctx: ValidationContext, now: Da
     steps.push({ label: `After the limit of ${formatCount(rule.limit)}`, parent: last, depth: 0, filter: steps[last].filter, limit: rule.limit });
   }
 
-  const total = sql`coalesce((select sz.profiles from profile_database_sizes sz where sz.database_id = ${rule.databaseId}::int), 0)`;
+  const total = databaseSizeSql(sql`${rule.databaseId}::int`);
   const rangeWhere = rangePredicate(rule.range, P, false);
   const inside =
     rangeWhere === true ? total : sql`(select count(*) from profiles ${sql.raw(P)} where ${column(P, "database_id")} = ${rule.databaseId}::int and ${toSql(rangeWhere)})`;
