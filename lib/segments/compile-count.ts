@@ -6,7 +6,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { databaseSizeSql } from "@/db/database-size";
-import { decidingProfiles, eventShape, type EventEnv } from "./compile-events";
+import { decidingProfiles, eventShape, sharedEventsProfiles, type EventEnv } from "./compile-events";
 import { allOf, anyOf, column, toSql, type Predicate } from "./predicate";
 import { RANGE_KEY_SPACE, rangeBounds, type Range } from "./range";
 import type { EventCondition, InteractionCondition, SelectionRule } from "./script";
@@ -38,8 +38,17 @@ function soleEventCondition(rule: SelectionRule): { condition: InteractionCondit
   return condition.kind === "interaction" || condition.kind === "event" ? { condition, negate: groups[0].not } : null;
 }
 
+/** The conditions of a rule that is one `and` group (not negated) of event conditions only; else null. */
+function sharedEventConditions(rule: SelectionRule): (InteractionCondition | EventCondition)[] | null {
+  const groups = (rule.conditions?.groups ?? []).filter((g) => g.conditions.length > 0);
+  if (groups.length !== 1 || groups[0].not || groups[0].logic !== "and" || groups[0].conditions.length < 2) return null;
+  const conditions = groups[0].conditions;
+  return conditions.every((c) => c.kind === "interaction" || c.kind === "event") ? (conditions as (InteractionCondition | EventCondition)[]) : null;
+}
+
 /**
- * `SELECT <n> AS count` of a rule that is one event condition, before its limit, or null for any other
+ * `SELECT <n> AS count` of a rule that is one event condition — or one `and` group of event conditions
+ * on the same events (`sharedEventsProfiles`) — before its limit, or null for any other
  * rule. The answer is the deciding profiles inside the range, or — when the condition holds for a
  * profile without events (`eq 0`, `lt`, `lte`, "did not") — the profiles inside the range (an
  * index-only count; for the whole range, the database's size as its row triggers keep it) minus the
@@ -47,6 +56,13 @@ function soleEventCondition(rule: SelectionRule): { condition: InteractionCondit
  * the aggregate never reads `profiles`.
  */
 export function eventOnlyCountQuery(rule: SelectionRule, env: EventEnv): SQL | null {
+  const shared = sharedEventConditions(rule);
+  const together = shared ? sharedEventsProfiles(shared, env) : null;
+  if (together) {
+    const d = env.aliases.next("c");
+    const inRange = toSql(rangeKeyPredicate(rule.range, rangeKeyOf(column(d, "profile_id")), false));
+    return sql`select (select count(*) from (${together}) ${sql.raw(d)} where ${inRange})::int as count`;
+  }
   const sole = soleEventCondition(rule);
   if (!sole) return null;
   // "Did not" across a channel or a period (no matching event at all): the selection's own anti-join —

@@ -125,6 +125,41 @@ export function decidingProfiles(condition: AnyEventCondition, env: EventEnv, ne
 }
 
 /**
+ * For a Calculate of a rule that is one `and` group of two or more event conditions on the same events
+ * (type, channel, mailing and property filters alike; each with its own period and count), at least
+ * one of which needs events: the profiles that meet them all, from one aggregate over those events —
+ * `SELECT profile_id … GROUP BY profile_id HAVING count(*) FILTER (WHERE <period>) <op> n AND …` —
+ * instead of a semi- or anti-join per condition against the profiles. "Bought before, but not in the
+ * last 180 days" is `having count(*) >= 1 and count(*) filter (where <the last 180 days>) = 0`. A
+ * profile without such events fails the condition that needs them, so it is rightly absent; events
+ * outside every period count for no condition. Null for any other set of conditions.
+ */
+export function sharedEventsProfiles(conditions: AnyEventCondition[], env: EventEnv): SQL | null {
+  if (conditions.length < 2) return null;
+  const [first] = conditions;
+  const kind = (c: AnyEventCondition) => JSON.stringify([c.type, c.channel ?? null, c.mailing_id ?? null, c.where ?? []]);
+  if (!conditions.every((c) => kind(c) === kind(first))) return null;
+  const shapes = conditions.map((c) => eventShape(c, false));
+  if (shapes.includes("false")) return null;
+  const counted = conditions.filter((_, i) => shapes[i] !== "true");
+  const needsEvents = (c: AnyEventCondition) => {
+    const { op, value } = effectiveCount(c, false);
+    return !holds(0, op, value);
+  };
+  if (!counted.some(needsEvents)) return null;
+  const e = env.aliases.next("e");
+  const having = counted.map((c) => {
+    const { op, value } = effectiveCount(c, false);
+    const period = c.period ? periodFilters(c.period, column(e, "occurred_at"), env.now) : [];
+    const n = period.length ? sql`count(*) filter (where ${toSql(allOf(period))})` : sql`count(*)`;
+    return sql`${n} ${HAVING[op]} ${value}::bigint`;
+  });
+  // No join to profiles: the raw property filters, as `decidingProfiles` keeps them.
+  const common = matching([first.type], { ...first, period: undefined }, e, env, [], false);
+  return sql`select ${column(e, "profile_id")} as profile_id from events ${sql.raw(e)} where ${toSql(common)} group by ${column(e, "profile_id")} having ${sql.join(having, sql` and `)}`;
+}
+
+/**
  * Several plain conditions as one subquery over a list of types. Under OR, `exists (… type = a …) or
  * exists (… type = b …)` is `exists (… type in (a, b) …)`; under AND, `not exists (a) and not exists (b)`
  * is `not exists (… type in (a, b) …)`, whenever the subqueries differ in nothing but the type. The
