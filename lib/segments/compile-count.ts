@@ -94,6 +94,21 @@ export function eventOnlyCountQuery(rule: SelectionRule, env: EventEnv): SQL | n
  * not applied — or null for any other rule. For statements that sort a selection's profiles by range
  * key without needing their rows (the impact of a range edit, lib/segments/impact.ts).
  */
+/**
+ * The first `limit` ids of a limited segment whose rule is one event condition that needs events,
+ * over events alone: `SELECT profile_id … GROUP BY profile_id HAVING <range> ORDER BY profile_id
+ * LIMIT n` — grouping, order and limit in one query level, so that the planner may group the sorted
+ * events (in parallel) and stop at the limit instead of grouping every profile first. Null for any
+ * other rule.
+ */
+export function eventOnlyLimitedIds(rule: SelectionRule & { limit: number }, env: EventEnv): SQL | null {
+  const sole = soleEventCondition(rule);
+  if (!sole) return null;
+  const deciding = decidingProfiles(sole.condition, env, sole.negate, (profileId) => rangeKeyPredicate(rule.range, rangeKeyOf(profileId), false));
+  if (!deciding || deciding.complement) return null;
+  return sql`${deciding.query} order by 1 limit ${rule.limit}::bigint`;
+}
+
 export function eventOnlyKeysQuery(rule: SelectionRule, env: EventEnv): SQL | null {
   const sole = soleEventCondition(rule);
   if (!sole) return null;

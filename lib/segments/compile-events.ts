@@ -111,17 +111,26 @@ export function eventPredicate(condition: AnyEventCondition, profileAlias: strin
  * Correct without a join to profiles because an event's profile is in the event's database (the
  * composite foreign key of migration 0008). Null for a condition that is constant in this polarity.
  */
-export function decidingProfiles(condition: AnyEventCondition, env: EventEnv, negate: boolean): { query: SQL; complement: boolean } | null {
+export function decidingProfiles(
+  condition: AnyEventCondition,
+  env: EventEnv,
+  negate: boolean,
+  /** A further HAVING over the group's `profile_id` (`e` is its events' alias), e.g. a range on its key. */
+  having?: (profileId: SQL) => Predicate,
+): { query: SQL; complement: boolean } | null {
   const shape = eventShape(condition, negate);
   if (shape === "true" || shape === "false") return null;
   const e = env.aliases.next("e");
   // No join to profiles here, so the planner's own estimates of property filters are kept (see neutralEstimate).
   const grouped = sql`select ${column(e, "profile_id")} as profile_id from events ${sql.raw(e)} where ${toSql(matching([condition.type], condition, e, env, [], false))} group by ${column(e, "profile_id")}`;
-  if (shape === "exists" || shape === "not exists") return { query: grouped, complement: shape === "not exists" };
+  const more: Predicate = having ? having(column(e, "profile_id")) : true;
+  if (shape === "exists" || shape === "not exists") {
+    return { query: more === true ? grouped : sql`${grouped} having ${toSql(more)}`, complement: shape === "not exists" };
+  }
   const { op, value } = effectiveCount(condition, negate);
   const withoutEvents = holds(0, op, value);
   const decisive = withoutEvents ? COMPLEMENT[op] : op;
-  return { query: sql`${grouped} having count(*) ${HAVING[decisive]} ${value}::bigint`, complement: withoutEvents };
+  return { query: sql`${grouped} having ${toSql(allOf([sql`count(*) ${HAVING[decisive]} ${value}::bigint`, more]))}`, complement: withoutEvents };
 }
 
 /**

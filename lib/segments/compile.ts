@@ -9,7 +9,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { profiles } from "@/db/schema/profiles";
 import { dateToMicros } from "./dates";
-import { eventOnlyCountQuery, eventOnlyKeysQuery, rangeKeyPredicate } from "./compile-count";
+import { eventOnlyCountQuery, eventOnlyKeysQuery, eventOnlyLimitedIds, rangeKeyPredicate } from "./compile-count";
 import { eventPredicate, eventShape, mergedEventPredicate, mergeKey, type EventEnv, type MergeDimension } from "./compile-events";
 import { fieldPredicate, jsonValueSource, systemValueSource } from "./compile-field";
 import { resolveField } from "./fields";
@@ -34,12 +34,18 @@ export type CompiledSelection = {
   databaseId: number;
   where: SQL;
   limit: number | null;
-  /** `with "limited_7" as materialized (…), … ` or nothing: the statement's first words. */
+  /** `with "limited_7"(id) as materialized (…), … ` or nothing: the statement's first words. */
   with: SQL;
   /** A cheaper statement of the count before the limit (`count` column), when the rule allows one. */
   countQuery: SQL | null;
   /** `profiles p`, a left join per limited segment above `HASHED_LIMIT` the WHERE tests (and explain's lateral memberships): the FROM item. */
   from: SQL;
+  /**
+   * Show's own WHERE, CTEs and FROM item when the rule requires membership of a limited segment
+   * (`streamedProfiles`): the profiles in `id` order with each such segment's membership as columns,
+   * so that a page stops after its rows instead of computing the limited set first. Null otherwise.
+   */
+  page: Pick<CompiledSelection, "where" | "with" | "from"> | null;
 };
 
 /** The limited dynamic segments of one compilation, as CTEs in the order they must be written. */
@@ -64,7 +70,12 @@ type Env = {
   profileLevel?: boolean;
   /** Explain only: each limited segment's membership of the explained profile, once per row (`lazyMembership`). */
   lateral?: Map<number, { alias: string; member: SQL }>;
+  /** Show only: limited segments whose membership this level reads from columns of its rows (`streamedProfiles`). */
+  streamed?: Streamed;
 };
+
+/** Limited segment id → the columns of a streamed level: its rule's verdict and the running count of its matches. */
+type Streamed = Map<number, { matches: string; rank: string; limit: number }>;
 
 function newEnv(ctx: ValidationContext, databaseId: number, options: CompileOptions): Env {
   return { ctx, databaseId, now: dateToMicros(options.now), aliases: new AliasPool(), inlining: [], limited: new Map(), joins: new Map(), limitedUpTo: null };
@@ -83,7 +94,7 @@ function selectionWhere(rule: SelectionRule, env: Env): SQL {
 
 /** The CTEs and the FROM item that everything compiled with `env` so far needs (see `CompiledSelection`). */
 function frameOf(env: Env): { with: SQL; from: SQL } {
-  const ctes = [...env.limited.values()].map(({ name, body }) => sql`${sql.raw(`"${name}"`)} as materialized (${body})`);
+  const ctes = [...env.limited.values()].map(({ name, body }) => sql`${sql.raw(`"${name}"(id)`)} as materialized (${body})`);
   const laterals = [...(env.lateral?.values() ?? [])].map(({ alias, member }) => sql` cross join lateral (select ${member} as member) ${sql.raw(alias)}`);
   return { with: ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``, from: sql`${profilesWithJoins(PROFILE_ALIAS, env.joins)}${sql.join(laterals, sql``)}` };
 }
@@ -92,7 +103,85 @@ function frameOf(env: Env): { with: SQL; from: SQL } {
 export function compileSelection(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection {
   const env = newEnv(ctx, rule.databaseId, options);
   const where = selectionWhere(rule, env);
-  return { databaseId: rule.databaseId, where, limit: rule.limit, ...frameOf(env), countQuery: eventOnlyCountQuery(rule, eventEnv(env)) };
+  return { databaseId: rule.databaseId, where, limit: rule.limit, ...frameOf(env), countQuery: eventOnlyCountQuery(rule, eventEnv(env)), page: streamedPage(rule, ctx, options) };
+}
+
+/**
+ * Show of a rule that requires membership of limited segments (`requiredLimited`): the same WHERE,
+ * over `streamedProfiles` of those segments instead of `profiles`, each membership read from the
+ * row's columns (`p.streamed_in_7 and p.streamed_rank_7 <= limit`). The rows arrive in `id` order from one index
+ * scan, so the page's LIMIT stops the scan after its rows, and the rank's bound stops it at the end
+ * of the limited set at the latest (a WindowAgg run condition); no join exists that the planner could
+ * turn into a nested loop. Null when the rule requires no limited segment.
+ */
+function streamedPage(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection["page"] {
+  const env = newEnv(ctx, rule.databaseId, options);
+  const required = requiredLimited(rule.conditions, env);
+  if (required.length === 0) return null;
+  const levels = streamedProfiles(required, env, 0);
+  env.streamed = levels.streamed;
+  const where = selectionWhere(rule, env);
+  const frame = frameOf(env);
+  return { where, with: frame.with, from: profilesWithJoins(PROFILE_ALIAS, env.joins, sql`(${levels.query})`) };
+}
+
+/**
+ * The limited dynamic segments of the same database whose membership `script` requires outright: a
+ * member condition in a group joined by AND (or alone) that is not negated, in a script joined by AND
+ * (or of one group).
+ */
+function requiredLimited(script: Script | null, env: Env): number[] {
+  const groups = (script?.groups ?? []).filter((g) => g.conditions.length > 0);
+  if (script?.logic !== "and" && groups.length > 1) return [];
+  const ids = new Set<number>();
+  for (const group of groups) {
+    if (group.not || (group.logic !== "and" && group.conditions.length > 1)) continue;
+    for (const c of group.conditions) {
+      if (c.kind !== "segment" || c.segment_type !== "dynamic" || !c.member) continue;
+      const segment = env.ctx.dynamicSegments.get(c.segment_id);
+      if (segment && segment.limit !== null && segment.databaseId === env.databaseId) ids.add(c.segment_id);
+    }
+  }
+  return [...ids];
+}
+
+/**
+ * `SELECT p.*, <columns> FROM profiles p … ORDER BY p.id` of the database's profiles with, for each
+ * limited segment of `ids`, whether the profile matches its range and rule (`streamed_in_<id>`) and how many
+ * profiles up to this one do (`streamed_rank_<id>`, a running count): a member is a match whose rank is at
+ * most the limit — the segment's first `limit` matches by id, as SPEC §2 defines it. A segment whose
+ * own rule requires other limited segments reads them from a level below, built the same way, so that
+ * no limited set is computed in full. Every level keeps the `id` order of one index scan.
+ */
+function streamedProfiles(ids: number[], env: Env, depth: number): { query: SQL; streamed: Streamed } {
+  if (depth > 64) throw new Error("Limited segments nested too deep: validate before compiling");
+  const rules = ids.map((id) => {
+    const segment = env.ctx.dynamicSegments.get(id)!;
+    const parsed = parseScript(segment.conditions);
+    if (!parsed.ok) throw new Error(`Segment ${id} has invalid conditions: validate before compiling`);
+    return { id, segment, script: parsed.value };
+  });
+  // A segment that another one here requires is computed below (once), and read here from its columns.
+  const deeper = [...new Set(rules.flatMap((r) => requiredLimited(r.script, env)))];
+  const below = deeper.length > 0 ? streamedProfiles(deeper, env, depth + 1) : null;
+  const here = rules.filter((r) => !below?.streamed.has(r.id));
+  if (below && here.length === 0) return below;
+  const q = env.aliases.next("p");
+  const level: Env = { ...env, joins: new Map(), profileLevel: false, streamed: below?.streamed ?? new Map() };
+  const matches = here.map(({ id, segment, script }) => {
+    const inner: Env = { ...level, inlining: [...env.inlining, id] };
+    const verdict = allOf([rangePredicate(segment.range, q, false), scriptPredicate(script, q, inner, false)]);
+    return sql`coalesce(${toSql(verdict)}, false) as ${sql.raw(`"streamed_in_${Math.trunc(id)}"`)}`;
+  });
+  const source = profilesWithJoins(q, level.joins, below ? sql`(${below.query})` : undefined);
+  // `offset 0` keeps the verdicts in this level, computed once per row, below the running counts.
+  const verdicts = sql`select ${sql.raw(q)}.*, ${sql.join(matches, sql`, `)} from ${source} where ${column(q, "database_id")} = ${env.databaseId}::int order by ${column(q, "id")} offset 0`;
+  const r = env.aliases.next("p");
+  const counts = here.map(({ id }) => sql`count(*) filter (where ${column(r, `streamed_in_${Math.trunc(id)}`)}) over w as ${sql.raw(`"streamed_rank_${Math.trunc(id)}"`)}`);
+  const query = sql`select ${sql.raw(r)}.*, ${sql.join(counts, sql`, `)} from (${verdicts}) ${sql.raw(r)} window w as (order by ${column(r, "id")} rows between unbounded preceding and current row)`;
+  const streamed: Streamed = new Map(below?.streamed ?? []);
+  for (const { id, segment } of here) streamed.set(id, { matches: `streamed_in_${Math.trunc(id)}`, rank: `streamed_rank_${Math.trunc(id)}`, limit: segment.limit! });
+  return { query, streamed };
 }
 
 /**
@@ -103,12 +192,12 @@ export function compileEventKeys(rule: SelectionRule, ctx: ValidationContext, op
   return eventOnlyKeysQuery(rule, eventEnv(newEnv(ctx, rule.databaseId, options)));
 }
 
-/** `profiles <p>` left-joined to the ids of each limited segment too large to hash that the level tests. */
-function profilesWithJoins(p: string, joins: Map<number, string>): SQL {
+/** `profiles <p>` (or `source` as `p`) left-joined to the ids of each limited segment too large to hash that the level tests. */
+function profilesWithJoins(p: string, joins: Map<number, string>, source: SQL = sql`profiles`): SQL {
   const parts = [...joins].map(
     ([segmentId, j]) => sql` left join ${sql.raw(`"${limitedName(segmentId)}"`)} ${sql.raw(j)} on ${column(j, "id")} = ${column(p, "id")}`,
   );
-  return sql`profiles ${sql.raw(p)}${sql.join(parts, sql``)}`;
+  return sql`${source} ${sql.raw(p)}${sql.join(parts, sql``)}`;
 }
 
 function limitedName(segmentId: number): string {
@@ -266,6 +355,12 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
   const parsed = parseScript(segment.conditions);
   if (!parsed.ok) throw new Error(`Segment ${segmentId} has invalid conditions: validate before compiling`);
   const range = { from: segment.range.from, to: segment.range.to };
+  const streamed = env.streamed?.get(segmentId);
+  if (streamed) {
+    // Show over `streamedProfiles`: the row says whether the profile matches and its rank among the matches.
+    const inSet = sql`(${column(p, streamed.matches)} and ${column(p, streamed.rank)} <= ${streamed.limit}::bigint)`;
+    return member ? inSet : sql`not ${inSet}`;
+  }
   if (segment.limit === null) {
     const inner: Env = { ...env, inlining: [...env.inlining, segmentId] };
     return allOrAny(member, [rangePredicate(range, p, !member), scriptPredicate(parsed.value, p, inner, !member)]);
@@ -274,15 +369,14 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
   if (!env.limited.has(segmentId)) {
     // A segment of one event condition that needs events takes its first ids from the events alone (a
     // parallel aggregate, no join to profiles), as its Calculate counts them (compile-count.ts).
-    const keys = env.limitedUpTo === null ? eventOnlyKeysQuery({ databaseId: segment.databaseId, range, conditions: parsed.value, limit: segment.limit }, eventEnv(env)) : null;
+    const keys = env.limitedUpTo === null ? eventOnlyLimitedIds({ databaseId: segment.databaseId, range, conditions: parsed.value, limit: segment.limit }, eventEnv(env)) : null;
     let body: SQL;
     if (keys) {
-      const k = env.aliases.next("c");
-      body = sql`select ${column(k, "id")} from (${keys}) ${sql.raw(k)} where ${toSql(rangeKeyPredicate(range, column(k, "range_key"), false))} order by ${column(k, "id")} limit ${segment.limit}::bigint`;
+      body = keys;
     } else {
       // Its own query level; limited segments inside it become CTEs before it.
       const q = env.aliases.next("p");
-      const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false };
+      const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false, streamed: undefined };
       const where = allOf([
         sql`${column(q, "database_id")} = ${segment.databaseId}::int`,
         rangePredicate(range, q, false),
@@ -347,7 +441,7 @@ function lazyMembershipPredicate(segment: { databaseId: number; range: Range; li
   const limit = segment.limit!;
   const self: Env = { ...env, inlining: [...env.inlining, segmentId] };
   const q = env.aliases.next("p");
-  const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false };
+  const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false, streamed: undefined };
   const below = toSql(
     allOf([
       sql`${column(q, "database_id")} = ${segment.databaseId}::int`,

@@ -202,7 +202,11 @@ export function selectionPageQuery(selection: CompiledSelection, page: { pageSiz
   const size = Math.min(page.pageSize, selection.limit ?? page.pageSize);
   // With a limit, a later page must stay inside the first `limit` ids: the caller counts what it took.
   const after = page.afterId === undefined ? undefined : sql`"p"."id" > ${page.afterId}::bigint`;
-  return selectionStatement({ ...selection, limit: size }, PAGE_COLUMNS, { and: after });
+  // The first page of a rule that requires a limited segment reads its streamed form (compile.ts,
+  // `streamedPage`), which stops after the page. A later page would have to count the limited segment's
+  // matches from the first profile again, page after page: it takes the limited set once instead.
+  const form = after === undefined && selection.page ? { ...selection, ...selection.page } : selection;
+  return selectionStatement({ ...form, limit: size }, PAGE_COLUMNS, { and: after });
 }
 
 const PAGE_COLUMNS = sql.raw(

@@ -15,9 +15,9 @@
  *   `left join "limited_N" "cK" on "cK"."id" = "<profiles alias>"."id"`;
  * - `events "eN"`: `"eN"."database_id" = <database id>` and `"eN"."profile_id" = "<profiles alias>"."id"`,
  *   or, in a derived table grouped by `"eN"."profile_id"` that selects only it, the derived table's
- *   alias correlated as `"cK"."profile_id" = "<profiles alias>"."id"` — or that table is a limited
- *   segment's CTE's only source (`select "cJ"."id" from (select "cK"."profile_id" as id, … as range_key
- *   from (<grouped>) cK) cJ`: ids grouped by the distribution column);
+ *   alias correlated as `"cK"."profile_id" = "<profiles alias>"."id"` — or that grouped query is a
+ *   limited segment's CTE (`"limited_N"(id) as materialized (<grouped> order by 1 limit n)`: ids grouped
+ *   by the distribution column);
  * - `static_segment_members "mN"`: `"mN"."profile_id" = "<profiles alias>"."id"`;
  * - no other table, and no comma joins.
  * A level whose WHERE the compiler folded to `false` reads nothing and needs nothing.
@@ -154,7 +154,7 @@ export function distributionViolations(query: RenderedQuery, databaseId: number)
       case "profiles": {
         if (!here.some((c) => isDatabaseFilter(c, item.alias))) violations.push(`${name}: no filter on database_id = ${databaseId}`);
         const [start] = levelAround(text, item.pos);
-        const cte = /"(limited_\d+)" as materialized \($/.exec(text.slice(0, start));
+        const cte = /"(limited_\d+)"(\(id\))? as materialized \($/.exec(text.slice(0, start));
         const topLevel = start === 0 || /\bfrom \($/.test(text.slice(0, start).trimEnd()) || /^\s*$/.test(text.slice(0, start));
         if (cte) {
           if (!new RegExp(`^\\s*select ${escape(q(item.alias, "id"))} from profiles`).test(text.slice(start))) {
@@ -171,20 +171,19 @@ export function distributionViolations(query: RenderedQuery, databaseId: number)
         const [start, end] = levelAround(text, item.pos);
         const table = derived.find((d) => d.open + 1 === start);
         const body = text.slice(start, end);
+        // A limited segment's first ids taken from its events alone: the CTE is the grouped profile ids.
+        const limitedIds = /"limited_\d+"\(id\) as materialized \($/.test(text.slice(0, start));
         const grouped =
-          table !== undefined &&
+          (table !== undefined || limitedIds) &&
           new RegExp(`^\\s*select ${escape(q(item.alias, "profile_id"))}( as profile_id)? from events`).test(body) &&
-          new RegExp(` group by ${escape(q(item.alias, "profile_id"))}( having |$)`).test(body);
+          new RegExp(` group by ${escape(q(item.alias, "profile_id"))}( having | order by 1 limit \\$\\d+::bigint$|$)`).test(body);
         if (!grouped) {
           violations.push(`${name}: not joined to a profile on profile_id = <profiles>.id`);
           break;
         }
-        const outer = whereConjuncts(text, table.close + 1);
-        // A limited segment's first ids taken from its events alone: the CTE selects only the grouped profile ids.
-        const limitedIds = new RegExp(
-          `"limited_\\d+" as materialized \\(select "(c\\d+)"\\."id" from \\(select ${escape(q(table.alias, "profile_id"))} as id, (?:(?! from ).)* as range_key from \\($`,
-        ).test(text.slice(0, table.open + 1));
-        if (!limitedIds && !correlated(outer, table.alias, "profile_id")) violations.push(`${name}: its counted profiles "${table.alias}" are not joined on profile_id = <profiles>.id`);
+        if (limitedIds) break;
+        const outer = whereConjuncts(text, table!.close + 1);
+        if (!correlated(outer, table!.alias, "profile_id")) violations.push(`${name}: its counted profiles "${table!.alias}" are not joined on profile_id = <profiles>.id`);
         break;
       }
       case "static_segment_members":

@@ -1,0 +1,118 @@
+/**
+ * Show of a rule that requires membership of a limited segment reads the profiles in `id` order with
+ * the segment's verdict and running count as columns (compile.ts, `streamedPage`), so that it stops
+ * after its page instead of computing the limited set first. It must select exactly what SPEC §2 says
+ * (checked against the reference evaluator, at one and two levels of limited nesting, beside rules that
+ * do not take the form) and, on PostgreSQL, read only the profiles up to its page.
+ */
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb, queryRows, type Db } from "@/db/client";
+import { dynamicSegments } from "@/db/schema";
+import { prepareSelection, selectionPageQuery, showSelection, streamSelection, SHOW_LIMIT } from "./selection";
+import { evaluateReference, type Json } from "./testing/reference";
+import { createSqlWorld } from "./testing/sql-world";
+import { addDynamicSegment, admin, createWorld, NOW, type World } from "./testing/world";
+
+const PROFILES = 600;
+const group = (conditions: Json[], logic: "and" | "or" = "and", not = false) => ({ logic, not, conditions });
+const member = (id: number, is = true) => ({ kind: "segment", segment_type: "dynamic", segment_id: id, member: is });
+const hasEmail = { kind: "field", field: "email", op: "not_empty" };
+const subscribed = { kind: "subscription", channel: "email", status: "subscribed" };
+const opened = { kind: "interaction", type: "opened", channel: "email" };
+
+type Rule = { range: { from: number; to: number }; conditions: Json; limit: number | null };
+type Ids = { first: number; second: number; plain: number };
+
+/** Rules over the saved segments `first` (limited), `second` (limited, requires `first`) and `plain` (no limit, requires `first`); `streams`: whether Show takes the streamed form. */
+const CASES: { name: string; streams: boolean; rule: (ids: Ids) => Rule }[] = [
+  { name: "member of a limited segment", streams: true, rule: ({ first }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(first)])] }, limit: null }) },
+  {
+    name: "member of a limited segment and subscribed, in a range",
+    streams: true,
+    rule: ({ first }) => ({ range: { from: 20, to: 80 }, conditions: { logic: "and", groups: [group([member(first), subscribed])] }, limit: null }),
+  },
+  { name: "member of a limited segment that requires another (two levels)", streams: true, rule: ({ second }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(second)])] }, limit: null }) },
+  {
+    name: "member of both, the one requiring the other, with a limit",
+    streams: true,
+    rule: ({ first, second }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(second)]), group([member(first)])] }, limit: 40 }),
+  },
+  {
+    name: "required, and in a not group too",
+    streams: true,
+    rule: ({ first, second }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(first)]), group([member(second), opened], "or", true)] }, limit: null }),
+  },
+  {
+    name: "member of an unlimited segment that requires a limited one",
+    streams: false,
+    rule: ({ plain }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(plain), opened])] }, limit: null }),
+  },
+  { name: "membership under OR", streams: false, rule: ({ first }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "or", groups: [group([member(first)]), group([subscribed])] }, limit: null }) },
+  { name: "membership in a not group", streams: false, rule: ({ first }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(first)], "and", true)] }, limit: null }) },
+  { name: "non-membership", streams: false, rule: ({ second }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(second, false), hasEmail])] }, limit: null }) },
+];
+
+async function saveSegments(db: Db, world: Pick<World, "databaseId"> & Partial<World>, save: typeof addDynamicSegment, limits: [number, number]): Promise<Ids> {
+  const first = await save(db, world as World, { range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([hasEmail])] }, limit: limits[0] }, "First");
+  const second = await save(db, world as World, { range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(first), subscribed])] }, limit: limits[1] }, "Second");
+  const plain = await save(db, world as World, { range: { from: 10, to: 100 }, conditions: { logic: "and", groups: [group([member(first)])] }, limit: null }, "Plain");
+  return { first, second, plain };
+}
+
+describe("Show of a rule that requires a limited segment", () => {
+  let db: Db;
+  let world: World;
+  let ids: Ids;
+  beforeAll(async () => {
+    db = await getDb();
+    world = await createWorld(db, 20261207, PROFILES);
+    ids = await saveSegments(db, world, addDynamicSegment, [300, 60]);
+  });
+
+  for (const { name, streams, rule: ruleOf } of CASES) {
+    it(`${name}: the first page, and every page of a stream, are the reference's profiles (${streams ? "streamed form" : "limited sets"})`, async () => {
+      const input = { databaseId: world.databaseId, ...ruleOf(ids) };
+      const expected = evaluateReference(world, input, NOW);
+      expect(expected.length).toBeGreaterThan(0);
+      expect((await prepareSelection(db, admin, input, { now: NOW })).selection.page !== null).toBe(streams);
+      const shown = await showSelection(db, admin, input, { now: NOW });
+      expect(shown.map((p) => p.id)).toEqual(expected.slice(0, SHOW_LIMIT));
+      const streamed: number[] = [];
+      for await (const page of streamSelection(db, admin, input, { now: NOW, pageSize: 25 })) streamed.push(...page.map((p) => p.id));
+      expect(streamed).toEqual(expected);
+    });
+  }
+});
+
+type PlanNode = { "Relation Name"?: string; "Actual Rows"?: number; "Actual Loops"?: number; "Rows Removed by Filter"?: number; Plans?: PlanNode[] };
+
+/** Rows of `profiles` that the plan's scans produced or filtered out, over all their loops. */
+function profileRowsRead(node: PlanNode): number {
+  const own = node["Relation Name"] === "profiles" ? ((node["Actual Rows"] ?? 0) + (node["Rows Removed by Filter"] ?? 0)) * (node["Actual Loops"] ?? 1) : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + profileRowsRead(child), 0);
+}
+
+describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops after its page", () => {
+  it("reads the profiles up to its page, not the whole limited set (one and two levels), over 20,000 profiles", async () => {
+    const db = await getDb();
+    const world = await createSqlWorld(db, 20261207, 20_000);
+    const save = async (_: Db, w: World, rule: Rule, name: string) => {
+      const [row] = await db
+        .insert(dynamicSegments)
+        .values({ name, databaseId: w.databaseId, rangeFrom: rule.range.from, rangeTo: rule.range.to, conditions: JSON.parse(JSON.stringify(rule.conditions)), limit: rule.limit })
+        .returning({ id: dynamicSegments.id });
+      return row.id;
+    };
+    // Limits that reach far into the profiles: computing a limited set first reads thousands of them.
+    const ids = await saveSegments(db, world as unknown as World, save, [8_000, 2_000]);
+    for (const { name, rule: ruleOf } of CASES.slice(0, 3)) {
+      const query = selectionPageQuery((await prepareSelection(db, admin, { databaseId: world.databaseId, ...ruleOf(ids) }, { now: NOW })).selection, { pageSize: SHOW_LIMIT });
+      const [row] = await queryRows<{ "QUERY PLAN": unknown }>(db, sql`explain (analyze, format json) ${query}`);
+      const doc = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
+      const read = profileRowsRead((doc as { Plan: PlanNode }[])[0].Plan);
+      // A page of 100 needs a few hundred profiles here (about half have an email, a third are subscribed).
+      expect(read, `${name}: ${read} rows of profiles read`).toBeLessThan(2_000);
+    }
+  });
+});
