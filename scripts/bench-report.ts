@@ -110,8 +110,10 @@ export function markdownSection(summary: BenchSummary): string {
       "hand-written form returns the engine's count and first 100 ids and keeps the fastest form as the baseline. The ratio is the median of the pairs' ratios. Times are wall-clock milliseconds at the client over one connection, on a 2-core " +
       "machine shared with other work, so single-digit-millisecond differences are within noise.",
     "",
-    "The engine side runs exactly the SQL the app runs: `compileSelection` → `selectionCountQuery` for Calculate, and Show's " +
-      "`SELECT … FROM profiles p WHERE <compiled> ORDER BY p.id LIMIT 100`, with the engine's bind parameters. Both sides go " +
+    "The engine side runs exactly the SQL the app runs, in the app's session settings: `compileSelection` → `selectionCountQuery` for Calculate " +
+      "(the selection's work_mem, and without a limit no nested loops: `countSettings`), and Show's first page, " +
+      "`selectionPageQuery` (the selection's work_mem), with the engine's bind parameters. The hand-written side runs in the server's " +
+      "defaults unless a form names its own work_mem. Both sides go " +
       "through the same client call as one-off statements (parsed and planned at every execution, as the first Calculate of a " +
       "new rule is), so the comparison is SQL against SQL, planning included. The hand-written side is in `scripts/bench-cases.ts`, " +
       "written for each question independently of the engine's shape (aggregates over events without the profiles join, total minus " +

@@ -4,7 +4,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { closeDb, getDb, queryRows } from "@/db/client";
 import { selectionCountQuery, type CompiledSelection } from "@/lib/segments/compile";
-import { prepareSelection, selectionPageQuery, SHOW_LIMIT } from "@/lib/segments/selection";
+import { countSettings, prepareSelection, selectionPageQuery, selectionWorkMem, SHOW_LIMIT } from "@/lib/segments/selection";
 import { benchCases, type BenchCase, type HandSql } from "./bench-cases";
 import { benchExplain, explainMarkdownSection, explainTable, explainVerdicts, writeExplainSection } from "./bench-explain";
 import { benchImpact, impactMarkdownSection, impactTable, impactVerdicts, writeImpactSection } from "./bench-impact";
@@ -89,7 +89,8 @@ function parseArgs(argv: string[]): Args | string {
 type Run = <T = Record<string, unknown>>(query: Statement) => Promise<T[]>;
 
 /** A statement rendered to text and parameters once, so that timing covers the database only. */
-type Statement = { text: string; params: unknown[]; workMem?: string };
+/** A statement and the settings of the session it runs in (`work_mem`, and for the engine its planner settings). */
+type Statement = { text: string; params: unknown[]; workMem?: string; settings?: Record<string, string> };
 
 const dialect = new PgDialect();
 function render(query: SQL): Statement {
@@ -100,16 +101,17 @@ function render(query: SQL): Statement {
 function oneOffRunner(url: string): { run: Run; close: () => Promise<void> } {
   const clients = new Map<string, postgres.Sql>();
   // A statement with its own work_mem runs on a connection opened with that setting.
-  const clientFor = (workMem = "") => {
-    let client = clients.get(workMem);
+  const clientFor = (query: Statement) => {
+    const connection = { ...(query.workMem ? { work_mem: query.workMem } : {}), ...query.settings };
+    const key = JSON.stringify(connection);
+    let client = clients.get(key);
     if (!client) {
-      client = postgres(url, { max: 1, prepare: false, onnotice: () => {}, connection: workMem ? { work_mem: workMem } : {} });
-      clients.set(workMem, client);
+      client = postgres(url, { max: 1, prepare: false, onnotice: () => {}, connection });
+      clients.set(key, client);
     }
     return client;
   };
-  const run: Run = async <T,>(query: Statement) =>
-    (await clientFor(query.workMem).unsafe(query.text, query.params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+  const run: Run = async <T,>(query: Statement) => (await clientFor(query).unsafe(query.text, query.params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
   return { run, close: async () => void (await Promise.all([...clients.values()].map((c) => c.end()))) };
 }
 
@@ -139,10 +141,12 @@ type Hand = Statement & { label: string; workMem?: string };
 function statements(selection: CompiledSelection, c: BenchCase) {
   const hand = (h: HandSql): Hand => ({ label: h.label, workMem: h.workMem, text: h.sql, params: [selection.databaseId] });
   return {
-    engineCount: render(selectionCountQuery(selection)),
+    // With the app's session settings: the selection's work_mem (withStatementTimeout) and Calculate's
+    // planner settings (countSettings).
+    engineCount: { ...render(selectionCountQuery(selection)), workMem: selectionWorkMem(), settings: Object.fromEntries(countSettings(selection).map((x) => [x.name, x.value])) },
     // Run through the same client path as the hand-written SQL, so that the comparison is SQL against
     // SQL (drizzle's row mapping in the app costs the same whatever the statement).
-    engineShow: render(selectionPageQuery(selection, { pageSize: SHOW_LIMIT })),
+    engineShow: { ...render(selectionPageQuery(selection, { pageSize: SHOW_LIMIT })), workMem: selectionWorkMem() },
     handCounts: c.handCount.map(hand),
     handShows: c.handShow.map(hand),
   };

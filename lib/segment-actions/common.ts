@@ -15,9 +15,8 @@ import { cancelReason, sqlState } from "@/db/errors";
 import { getSegmentVersion } from "@/lib/dynamic-segments/versions";
 import { AppError, formatDuration, invalid } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
-import { selectionCountQuery } from "@/lib/segments/compile";
 import { issuesFromZod } from "@/lib/segments/script";
-import { prepareSavedSegment, prepareSelection, type PreparedSelection } from "@/lib/segments/selection";
+import { countOf, prepareSavedSegment, prepareSelection, type PreparedSelection } from "@/lib/segments/selection";
 import { inlineSql } from "./literals";
 import type { ActionSource } from "./schema";
 import { env } from "@/lib/env";
@@ -162,8 +161,7 @@ export function literally(query: SQL): SQL {
 
 /** The size of the selection, inside the action's transaction. */
 export async function countSelection(tx: Db, source: ResolvedSource): Promise<number> {
-  const [row] = await queryRows<{ count: number | string }>(tx, literally(selectionCountQuery(source.prepared.selection)));
-  return Number(row.count);
+  return countOf(tx, source.prepared.selection, literally);
 }
 
 /**

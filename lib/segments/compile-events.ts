@@ -62,7 +62,26 @@ const HAVING: Record<CountOp, SQL> = {
   lt: sql`<`,
 };
 
-export type EventEnv = { databaseId: number; now: bigint; aliases: AliasPool };
+export type EventEnv = {
+  databaseId: number;
+  now: bigint;
+  aliases: AliasPool;
+  /** Show: "did not" tests are per-profile probes, never anti-joins (`notExists`). */
+  probeAnti?: boolean;
+};
+
+/**
+ * `NOT <exists>`. For Show (`probeAnti`) it is hidden from the planner's pull-up inside `coalesce(…,
+ * false)` (an EXISTS is never null, so the value is the same): it stays a SubPlan, a probe of the
+ * events index per profile (or one hashed set), never an anti-join. Under Show's LIMIT the planner,
+ * misestimating the profiles' side as one row, joined such sets by nested loops that re-read the
+ * whole inner set per profile (the plan guard: a grouped count's groups, FC_SEED=1095443144; a static
+ * segment's members, 320005366). An anti-join cannot start from its inner side anyway, so a page in
+ * `id` order loses nothing by probing.
+ */
+export function notExists(exists: SQL, env: Pick<EventEnv, "probeAnti">): SQL {
+  return env.probeAnti ? sql`not coalesce(${exists}, false)` : sql`not ${exists}`;
+}
 
 type AnyEventCondition = InteractionCondition | EventCondition;
 
@@ -100,7 +119,7 @@ export function eventPredicate(condition: AnyEventCondition, profileAlias: strin
   const counted = sql`select ${column(e, "profile_id")} from events ${sql.raw(e)} where ${toSql(matching([condition.type], condition, e, env))} group by ${column(e, "profile_id")} having count(*) ${HAVING[decisive]} ${value}::bigint`;
   const c = env.aliases.next("c");
   const exists = sql`exists (select 1 from (${counted}) ${sql.raw(c)} where ${column(c, "profile_id")} = ${column(profileAlias, "id")})`;
-  return withoutEvents ? sql`not ${exists}` : exists;
+  return withoutEvents ? notExists(exists, env) : exists;
 }
 
 /**
@@ -218,7 +237,7 @@ function existsPredicate(
     ? matching(types, { ...condition, mailing_id: undefined }, e, env, [...own, sql`${column(e, "mailing_id")} in (${sql.join(mailings.map((m) => sql`${m}::int`), sql`, `)})`])
     : matching(types, condition, e, env, own);
   const exists = sql`exists (select 1 from events ${sql.raw(e)} where ${toSql(where)})`;
-  return shape === "not exists" ? sql`not ${exists}` : exists;
+  return shape === "not exists" ? notExists(exists, env) : exists;
 }
 
 /** The events a condition counts: of one of `types`, with the condition's other filters. */

@@ -10,7 +10,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { profiles } from "@/db/schema/profiles";
 import { dateToMicros } from "./dates";
 import { eventOnlyCountQuery, eventOnlyKeysQuery, eventOnlyLimitedIds, rangeKeyPredicate } from "./compile-count";
-import { eventPredicate, eventShape, mergedEventPredicate, mergeKey, type EventEnv, type MergeDimension } from "./compile-events";
+import { eventPredicate, eventShape, mergedEventPredicate, mergeKey, notExists, type EventEnv, type MergeDimension } from "./compile-events";
 import { fieldPredicate, jsonValueSource, systemValueSource } from "./compile-field";
 import { resolveField } from "./fields";
 import { allOf, AliasPool, anyOf, column, complement, toSql, type Predicate } from "./predicate";
@@ -41,12 +41,17 @@ export type CompiledSelection = {
   /** `profiles p`, a left join per limited segment above `HASHED_LIMIT` the WHERE tests (and explain's lateral memberships): the FROM item. */
   from: SQL;
   /**
-   * Show's own WHERE, CTEs and FROM item when the rule requires membership of a limited segment
-   * (`streamedProfiles`): the profiles in `id` order with each such segment's membership as columns,
-   * so that a page stops after its rows instead of computing the limited set first. Null otherwise.
+   * Show's own WHERE, CTEs and FROM item (`pageForm`): "did not" tests as per-profile probes and,
+   * when the rule requires membership of a limited segment, the profiles in `id` order with each such
+   * segment's membership as columns (`streamedProfiles`), so that the page stops after its rows
+   * instead of computing the limited set first.
    */
-  page: Pick<CompiledSelection, "where" | "with" | "from"> | null;
+  firstPage: PageForm;
+  /** A later page (keyset pagination after an id): probes, and limited sets computed once. */
+  laterPages: PageForm;
 };
+
+export type PageForm = { where: SQL; with: SQL; from: SQL; streamed: boolean };
 
 /** The limited dynamic segments of one compilation, as CTEs in the order they must be written. */
 type LimitedSets = Map<number, { name: string; body: SQL }>;
@@ -72,6 +77,8 @@ type Env = {
   lateral?: Map<number, { alias: string; member: SQL }>;
   /** Show only: limited segments whose membership this level reads from columns of its rows (`streamedProfiles`). */
   streamed?: Streamed;
+  /** Show only: "did not" and non-membership tests are per-profile probes, never anti-joins (`notExists`). */
+  probeAnti?: boolean;
 };
 
 /** Limited segment id → the columns of a streamed level: its rule's verdict and the running count of its matches. */
@@ -103,26 +110,35 @@ function frameOf(env: Env): { with: SQL; from: SQL } {
 export function compileSelection(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection {
   const env = newEnv(ctx, rule.databaseId, options);
   const where = selectionWhere(rule, env);
-  return { databaseId: rule.databaseId, where, limit: rule.limit, ...frameOf(env), countQuery: eventOnlyCountQuery(rule, eventEnv(env)), page: streamedPage(rule, ctx, options) };
+  return {
+    databaseId: rule.databaseId,
+    where,
+    limit: rule.limit,
+    ...frameOf(env),
+    countQuery: eventOnlyCountQuery(rule, eventEnv(env)),
+    firstPage: pageForm(rule, ctx, options, true),
+    laterPages: pageForm(rule, ctx, options, false),
+  };
 }
 
 /**
- * Show of a rule that requires membership of limited segments (`requiredLimited`): the same WHERE,
+ * How a page of the selection is compiled (`firstPage`, `laterPages`): "did not" and non-membership
+ * tests as per-profile probes (`probeAnti`), and — for the first page of a rule that requires
+ * membership of limited segments (`requiredLimited`) — the streamed form: the same WHERE,
  * over `streamedProfiles` of those segments instead of `profiles`, each membership read from the
  * row's columns (`p.streamed_in_7 and p.streamed_rank_7 <= limit`). The rows arrive in `id` order from one index
  * scan, so the page's LIMIT stops the scan after its rows, and the rank's bound stops it at the end
  * of the limited set at the latest (a WindowAgg run condition); no join exists that the planner could
  * turn into a nested loop. Null when the rule requires no limited segment.
  */
-function streamedPage(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection["page"] {
-  const env = newEnv(ctx, rule.databaseId, options);
-  const required = requiredLimited(rule.conditions, env);
-  if (required.length === 0) return null;
-  const levels = streamedProfiles(required, env, 0);
-  env.streamed = levels.streamed;
+function pageForm(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions, first: boolean): PageForm {
+  const env: Env = { ...newEnv(ctx, rule.databaseId, options), probeAnti: true };
+  const required = first ? requiredLimited(rule.conditions, env) : [];
+  const levels = required.length > 0 ? streamedProfiles(required, env, 0) : null;
+  env.streamed = levels?.streamed;
   const where = selectionWhere(rule, env);
   const frame = frameOf(env);
-  return { where, with: frame.with, from: profilesWithJoins(PROFILE_ALIAS, env.joins, sql`(${levels.query})`) };
+  return { where, with: frame.with, from: levels ? profilesWithJoins(PROFILE_ALIAS, env.joins, sql`(${levels.query})`) : frame.from, streamed: levels !== null };
 }
 
 /**
@@ -295,7 +311,7 @@ function fieldListPredicate(conditions: FieldCondition[], p: string, env: Env, n
 }
 
 function eventEnv(env: Env): EventEnv {
-  return { databaseId: env.databaseId, now: env.now, aliases: env.aliases };
+  return { databaseId: env.databaseId, now: env.now, aliases: env.aliases, probeAnti: env.probeAnti };
 }
 
 function conditionPredicate(condition: Condition, p: string, env: Env, negate: boolean): Predicate {
@@ -327,7 +343,7 @@ function conditionPredicate(condition: Condition, p: string, env: Env, negate: b
 function staticMembership(segmentId: number, p: string, env: Env, member: boolean): Predicate {
   const m = env.aliases.next("m");
   const exists = sql`exists (select 1 from static_segment_members ${sql.raw(m)} where ${column(m, "segment_id")} = ${segmentId}::int and ${column(m, "profile_id")} = ${column(p, "id")})`;
-  return member ? exists : sql`not ${exists}`;
+  return member ? exists : notExists(exists, env);
 }
 
 /**

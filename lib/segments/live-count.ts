@@ -12,8 +12,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { databaseKind, queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
-import { selectionCountQuery } from "./compile";
-import { prepareSelection, withStatementTimeout } from "./selection";
+import { countOf, prepareSelection, withStatementTimeout } from "./selection";
 
 /** A live count takes at most this long; a slower rule switches the builder to the manual Refresh count. */
 export const LIVE_COUNT_TIMEOUT_MS = 4_000;
@@ -63,8 +62,7 @@ export async function cancellableOnAbort<T>(db: Db, signal: AbortSignal, timeout
 export async function liveCount(db: Db, user: ActingUser, rule: unknown, signal: AbortSignal, opts: { timeoutMs: number; segmentId?: number }): Promise<number> {
   const prepared = await prepareSelection(db, user, rule, { segmentId: opts.segmentId });
   return cancellableOnAbort(db, signal, opts.timeoutMs, async (tx) => {
-    const [row] = await queryRows<{ count: number | string }>(tx, selectionCountQuery(prepared.selection));
-    return Number(row.count);
+    return countOf(tx, prepared.selection);
   });
 }
 
