@@ -66,21 +66,32 @@ export type EventEnv = {
   databaseId: number;
   now: bigint;
   aliases: AliasPool;
-  /** Show: "did not" tests are per-profile probes, never anti-joins (`notExists`). */
-  probeAnti?: boolean;
+  /**
+   * Show: which EXISTS tests are per-profile probes (`existsTest`) — the "did not" ones (`anti`, a
+   * page's own level) or all (`all`, the streamed levels of limited segments); else the planner's choice.
+   */
+  probe?: "anti" | "all";
 };
 
 /**
- * `NOT <exists>`. For Show (`probeAnti`) it is hidden from the planner's pull-up inside `coalesce(…,
- * false)` (an EXISTS is never null, so the value is the same): it stays a SubPlan, a probe of the
- * events index per profile (or one hashed set), never an anti-join. Under Show's LIMIT the planner,
- * misestimating the profiles' side as one row, joined such sets by nested loops that re-read the
- * whole inner set per profile (the plan guard: a grouped count's groups, FC_SEED=1095443144; a static
- * segment's members, 320005366). An anti-join cannot start from its inner side anyway, so a page in
- * `id` order loses nothing by probing.
+ * `EXISTS (<body>)`, or `NOT EXISTS (<body>)` when `negated`. Where `env.probe` asks for a probe, the
+ * body ends in `offset 0`, which keeps PostgreSQL from rewriting the test (simplify_EXISTS_query gives
+ * up on an OFFSET): it is neither pulled up into a semi- or anti-join nor turned into a hashed set, so
+ * it stays a SubPlan that probes an index once per profile the page reads.
+ *
+ * Why Show needs it: under its LIMIT the planner, misestimating the profiles' side as one row, joined
+ * "did not" sets by nested loops that re-read the whole inner set per profile (the plan guard: a
+ * grouped count's groups, FC_SEED=1095443144; a static segment's members, 320005366) — and an
+ * anti-join can never start from its inner side anyway, so a page in `id` order loses nothing by
+ * probing. Written as a plain SubPlan (`not coalesce(exists …)`, tried first), PostgreSQL chose a
+ * hashed set of every matching profile whenever it fit the selection's work_mem: "did not open in 90
+ * days" 3 → 405 ms at 1M. The streamed levels (compile.ts, `streamedProfiles`) probe every test, since a
+ * hashed set would compute what the page is meant to stop short of.
  */
-export function notExists(exists: SQL, env: Pick<EventEnv, "probeAnti">): SQL {
-  return env.probeAnti ? sql`not coalesce(${exists}, false)` : sql`not ${exists}`;
+export function existsTest(body: SQL, negated: boolean, env: Pick<EventEnv, "probe">): SQL {
+  const probe = env.probe === "all" || (env.probe === "anti" && negated);
+  const exists = sql`exists (${body}${probe ? sql` offset 0` : sql``})`;
+  return negated ? sql`not ${exists}` : exists;
 }
 
 type AnyEventCondition = InteractionCondition | EventCondition;
@@ -118,8 +129,7 @@ export function eventPredicate(condition: AnyEventCondition, profileAlias: strin
   const decisive = withoutEvents ? COMPLEMENT[op] : op;
   const counted = sql`select ${column(e, "profile_id")} from events ${sql.raw(e)} where ${toSql(matching([condition.type], condition, e, env))} group by ${column(e, "profile_id")} having count(*) ${HAVING[decisive]} ${value}::bigint`;
   const c = env.aliases.next("c");
-  const exists = sql`exists (select 1 from (${counted}) ${sql.raw(c)} where ${column(c, "profile_id")} = ${column(profileAlias, "id")})`;
-  return withoutEvents ? notExists(exists, env) : exists;
+  return existsTest(sql`select 1 from (${counted}) ${sql.raw(c)} where ${column(c, "profile_id")} = ${column(profileAlias, "id")}`, withoutEvents, env);
 }
 
 /**
@@ -236,8 +246,7 @@ function existsPredicate(
   const where = mailings
     ? matching(types, { ...condition, mailing_id: undefined }, e, env, [...own, sql`${column(e, "mailing_id")} in (${sql.join(mailings.map((m) => sql`${m}::int`), sql`, `)})`])
     : matching(types, condition, e, env, own);
-  const exists = sql`exists (select 1 from events ${sql.raw(e)} where ${toSql(where)})`;
-  return shape === "not exists" ? notExists(exists, env) : exists;
+  return existsTest(sql`select 1 from events ${sql.raw(e)} where ${toSql(where)}`, shape === "not exists", env);
 }
 
 /** The events a condition counts: of one of `types`, with the condition's other filters. */

@@ -10,7 +10,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { profiles } from "@/db/schema/profiles";
 import { dateToMicros } from "./dates";
 import { eventOnlyCountQuery, eventOnlyKeysQuery, eventOnlyLimitedIds, rangeKeyPredicate } from "./compile-count";
-import { eventPredicate, eventShape, mergedEventPredicate, mergeKey, notExists, type EventEnv, type MergeDimension } from "./compile-events";
+import { eventPredicate, eventShape, mergedEventPredicate, mergeKey, existsTest, type EventEnv, type MergeDimension } from "./compile-events";
 import { fieldPredicate, jsonValueSource, systemValueSource } from "./compile-field";
 import { resolveField } from "./fields";
 import { allOf, AliasPool, anyOf, column, complement, toSql, type Predicate } from "./predicate";
@@ -77,8 +77,8 @@ type Env = {
   lateral?: Map<number, { alias: string; member: SQL }>;
   /** Show only: limited segments whose membership this level reads from columns of its rows (`streamedProfiles`). */
   streamed?: Streamed;
-  /** Show only: "did not" and non-membership tests are per-profile probes, never anti-joins (`notExists`). */
-  probeAnti?: boolean;
+  /** Show only: which EXISTS tests are per-profile probes (compile-events.ts, `existsTest`). */
+  probe?: "anti" | "all";
 };
 
 /** Limited segment id → the columns of a streamed level: its rule's verdict and the running count of its matches. */
@@ -123,7 +123,7 @@ export function compileSelection(rule: SelectionRule, ctx: ValidationContext, op
 
 /**
  * How a page of the selection is compiled (`firstPage`, `laterPages`): "did not" and non-membership
- * tests as per-profile probes (`probeAnti`), and — for the first page of a rule that requires
+ * tests as per-profile probes (`probe: "anti"`, compile-events.ts `existsTest`), and — for the first page of a rule that requires
  * membership of limited segments (`requiredLimited`) — the streamed form: the same WHERE,
  * over `streamedProfiles` of those segments instead of `profiles`, each membership read from the
  * row's columns (`p.streamed_in_7 and p.streamed_rank_7 <= limit`). The rows arrive in `id` order from one index
@@ -132,7 +132,7 @@ export function compileSelection(rule: SelectionRule, ctx: ValidationContext, op
  * turn into a nested loop. Null when the rule requires no limited segment.
  */
 function pageForm(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions, first: boolean): PageForm {
-  const env: Env = { ...newEnv(ctx, rule.databaseId, options), probeAnti: true };
+  const env: Env = { ...newEnv(ctx, rule.databaseId, options), probe: "anti" };
   const required = first ? requiredLimited(rule.conditions, env) : [];
   const levels = required.length > 0 ? streamedProfiles(required, env, 0) : null;
   env.streamed = levels?.streamed;
@@ -183,7 +183,8 @@ function streamedProfiles(ids: number[], env: Env, depth: number): { query: SQL;
   const here = rules.filter((r) => !below?.streamed.has(r.id));
   if (below && here.length === 0) return below;
   const q = env.aliases.next("p");
-  const level: Env = { ...env, joins: new Map(), profileLevel: false, streamed: below?.streamed ?? new Map() };
+  // Every test of a verdict probes its profile: a hashed set would compute what the page stops short of.
+  const level: Env = { ...env, joins: new Map(), profileLevel: false, streamed: below?.streamed ?? new Map(), probe: "all" };
   const matches = here.map(({ id, segment, script }) => {
     const inner: Env = { ...level, inlining: [...env.inlining, id] };
     const verdict = allOf([rangePredicate(segment.range, q, false), scriptPredicate(script, q, inner, false)]);
@@ -311,7 +312,7 @@ function fieldListPredicate(conditions: FieldCondition[], p: string, env: Env, n
 }
 
 function eventEnv(env: Env): EventEnv {
-  return { databaseId: env.databaseId, now: env.now, aliases: env.aliases, probeAnti: env.probeAnti };
+  return { databaseId: env.databaseId, now: env.now, aliases: env.aliases, probe: env.probe };
 }
 
 function conditionPredicate(condition: Condition, p: string, env: Env, negate: boolean): Predicate {
@@ -342,8 +343,11 @@ function conditionPredicate(condition: Condition, p: string, env: Env, negate: b
 
 function staticMembership(segmentId: number, p: string, env: Env, member: boolean): Predicate {
   const m = env.aliases.next("m");
-  const exists = sql`exists (select 1 from static_segment_members ${sql.raw(m)} where ${column(m, "segment_id")} = ${segmentId}::int and ${column(m, "profile_id")} = ${column(p, "id")})`;
-  return member ? exists : notExists(exists, env);
+  return existsTest(
+    sql`select 1 from static_segment_members ${sql.raw(m)} where ${column(m, "segment_id")} = ${segmentId}::int and ${column(m, "profile_id")} = ${column(p, "id")}`,
+    !member,
+    env,
+  );
 }
 
 /**
@@ -392,7 +396,7 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
     } else {
       // Its own query level; limited segments inside it become CTEs before it.
       const q = env.aliases.next("p");
-      const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false, streamed: undefined };
+      const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false, streamed: undefined, probe: undefined };
       const where = allOf([
         sql`${column(q, "database_id")} = ${segment.databaseId}::int`,
         rangePredicate(range, q, false),

@@ -5,11 +5,11 @@
  * (checked against the reference evaluator, at one and two levels of limited nesting, beside rules that
  * do not take the form) and, on PostgreSQL, read only the profiles up to its page.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, queryRows, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
-import { prepareSelection, selectionPageQuery, showSelection, streamSelection, SHOW_LIMIT } from "./selection";
+import { prepareSelection, selectionPageQuery, selectionWorkMem, showSelection, streamSelection, SHOW_LIMIT } from "./selection";
 import { evaluateReference, type Json } from "./testing/reference";
 import { createSqlWorld } from "./testing/sql-world";
 import { addDynamicSegment, admin, createWorld, NOW, type World } from "./testing/world";
@@ -87,10 +87,20 @@ describe("Show of a rule that requires a limited segment", () => {
 
 type PlanNode = { "Relation Name"?: string; "Actual Rows"?: number; "Actual Loops"?: number; "Rows Removed by Filter"?: number; Plans?: PlanNode[] };
 
-/** Rows of `profiles` that the plan's scans produced or filtered out, over all their loops. */
-function profileRowsRead(node: PlanNode): number {
-  const own = node["Relation Name"] === "profiles" ? ((node["Actual Rows"] ?? 0) + (node["Rows Removed by Filter"] ?? 0)) * (node["Actual Loops"] ?? 1) : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + profileRowsRead(child), 0);
+/** The analyzed plan of a Show statement as Show runs it: in the selection's work_mem, in which a hashed set of every match would fit. */
+async function showPlan(db: Db, query: SQL): Promise<PlanNode> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('work_mem', ${selectionWorkMem()}, true)`);
+    const [row] = await queryRows<{ "QUERY PLAN": unknown }>(tx as unknown as Db, sql`explain (analyze, format json) ${query}`);
+    const doc = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
+    return (doc as { Plan: PlanNode }[])[0].Plan;
+  });
+}
+
+/** Rows of `table` that the plan's scans produced or filtered out, over all their loops. */
+function rowsRead(node: PlanNode, table: string): number {
+  const own = node["Relation Name"] === table ? ((node["Actual Rows"] ?? 0) + (node["Rows Removed by Filter"] ?? 0)) * (node["Actual Loops"] ?? 1) : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0);
 }
 
 describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops after its page", () => {
@@ -108,11 +118,38 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops
     const ids = await saveSegments(db, world as unknown as World, save, [8_000, 2_000]);
     for (const { name, rule: ruleOf } of CASES.slice(0, 3)) {
       const query = selectionPageQuery((await prepareSelection(db, admin, { databaseId: world.databaseId, ...ruleOf(ids) }, { now: NOW })).selection, { pageSize: SHOW_LIMIT });
-      const [row] = await queryRows<{ "QUERY PLAN": unknown }>(db, sql`explain (analyze, format json) ${query}`);
-      const doc = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
-      const read = profileRowsRead((doc as { Plan: PlanNode }[])[0].Plan);
+      const read = rowsRead(await showPlan(db, query), "profiles");
       // A page of 100 needs a few hundred profiles here (about half have an email, a third are subscribed).
       expect(read, `${name}: ${read} rows of profiles read`).toBeLessThan(2_000);
+    }
+    // A limited segment of an event condition: its verdict probes each profile's events (a hashed set
+    // of every opener would read them all).
+    const openers = await save(db, world as unknown as World, { range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([opened, subscribed])] }, limit: 8_000 }, "Openers");
+    const query = selectionPageQuery(
+      (await prepareSelection(db, admin, { databaseId: world.databaseId, range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(openers)])] }, limit: null }, { now: NOW })).selection,
+      { pageSize: SHOW_LIMIT },
+    );
+    const plan = await showPlan(db, query);
+    expect(rowsRead(plan, "profiles"), "member of openers: profiles read").toBeLessThan(5_000);
+    expect(rowsRead(plan, "events"), "member of openers: events read").toBeLessThan(1_200);
+  });
+
+  it("a page of a 'did not' rule probes the events of the profiles it reads, not every matching event", async () => {
+    const db = await getDb();
+    const world = await createSqlWorld(db, 20261208, 20_000);
+    // Most profiles opened nothing in 7 days: the page is found among the first few hundred profiles.
+    const didNot = { kind: "interaction", type: "opened", count: { op: "eq", value: 0 }, period: { last_days: 7 } };
+    for (const [name, conditions] of [
+      ["did not open", { logic: "and", groups: [group([didNot])] }],
+      ["did not open, and not a member of a static segment", { logic: "and", groups: [group([didNot, { kind: "segment", segment_type: "static", segment_id: world.staticIds[0], member: false }])] }],
+    ] as const) {
+      const prepared = await prepareSelection(db, admin, { databaseId: world.databaseId, range: { from: 0, to: 100 }, conditions, limit: null }, { now: NOW });
+      const query = selectionPageQuery(prepared.selection, { pageSize: SHOW_LIMIT });
+      const plan = await showPlan(db, query);
+      const events = rowsRead(plan, "events");
+      const members = rowsRead(plan, "static_segment_members");
+      expect(events, `${name}: ${events} events read`).toBeLessThan(1_000);
+      expect(members, `${name}: ${members} members read`).toBeLessThan(1_000);
     }
   });
 });
