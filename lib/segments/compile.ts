@@ -129,7 +129,8 @@ export function compileSelection(rule: SelectionRule, ctx: ValidationContext, op
  * row's columns (`p.streamed_in_7 and p.streamed_rank_7 <= limit`). The rows arrive in `id` order from one index
  * scan, so the page's LIMIT stops the scan after its rows, and the rank's bound stops it at the end
  * of the limited set at the latest (a WindowAgg run condition); no join exists that the planner could
- * turn into a nested loop. Null when the rule requires no limited segment.
+ * turn into a nested loop. Later pages (`first` false) and rules that require no limited segment keep
+ * the limited sets as CTEs (`streamed` false).
  */
 function pageForm(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions, first: boolean): PageForm {
   const env: Env = { ...newEnv(ctx, rule.databaseId, options), probe: "anti" };

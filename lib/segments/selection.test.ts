@@ -15,7 +15,7 @@ import {
 import { AppError } from "@/lib/errors";
 import { rangeBounds } from "./range";
 import type { ScriptInput, SelectionRuleInput } from "./script";
-import { calculateSavedSegment, calculateSelection, prepareSelection, showSelection, streamSelection } from "./selection";
+import { calculateSavedSegment, calculateSelection, countOf, prepareSelection, showSelection, streamSelection } from "./selection";
 import { actingUser, addEvents, addProfiles, makeDatabase, makeGroup, uniqueName } from "./testing/fixtures";
 
 const admin = actingUser("admin");
@@ -352,6 +352,27 @@ describe("range and limit", () => {
       subscriptions: { email: "subscribed", sms: null, push: null },
     });
     expect(typeof profile.updated_at).toBe("string");
+  });
+});
+
+describe("Calculate's planner settings", () => {
+  it("a count without a limit runs without nested loops, a limited one with the planner's choice, and the setting is restored after", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db);
+    // The statement itself reports the setting it ran under (as its count).
+    const reportsNestedLoops = () => sql`select (current_setting('enable_nestloop') = 'on')::int as count`;
+    for (const [limit, expected] of [
+      [null, 0],
+      [10, 1],
+    ] as const) {
+      const { selection } = await prepareSelection(db, admin, { databaseId: database.id, range: { from: 0, to: 100 }, conditions: null, limit }, { now: NOW });
+      const ranWith = await db.transaction(async (tx) => {
+        const during = await countOf(tx as never, selection, reportsNestedLoops);
+        const [after] = await queryRows<{ setting: string }>(tx as never, sql`select current_setting('enable_nestloop') as setting`);
+        return { during, after: after.setting };
+      });
+      expect(ranWith).toEqual({ during: expected, after: "on" });
+    }
   });
 });
 
