@@ -6,7 +6,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { databaseSizeSql } from "@/db/database-size";
-import { decidingProfiles, eventShape, sharedEventsProfiles, type EventEnv } from "./compile-events";
+import { decidingProfiles, eventShape, firstProfilesWithEvents, sharedEventsProfiles, type EventEnv } from "./compile-events";
 import { allOf, anyOf, column, toSql, type Predicate } from "./predicate";
 import { RANGE_KEY_SPACE, rangeBounds, type Range } from "./range";
 import type { EventCondition, InteractionCondition, SelectionRule } from "./script";
@@ -96,15 +96,18 @@ export function eventOnlyCountQuery(rule: SelectionRule, env: EventEnv): SQL | n
  */
 /**
  * The first `limit` ids of a limited segment whose rule is one event condition that needs events,
- * over events alone: `SELECT profile_id … GROUP BY profile_id HAVING <range> ORDER BY profile_id
- * LIMIT n` — grouping, order and limit in one query level, so that the planner may group the sorted
- * events (in parallel) and stop at the limit instead of grouping every profile first. Null for any
- * other rule.
+ * over events alone: "at least once" as `firstProfilesWithEvents` (DISTINCT ON), a count as `SELECT
+ * profile_id … GROUP BY profile_id HAVING <count> and <range> ORDER BY profile_id LIMIT n` — grouping,
+ * order and limit in one query level, so that the planner may group the sorted events (in parallel)
+ * and stop at the limit instead of grouping every profile first. Null for any other rule.
  */
 export function eventOnlyLimitedIds(rule: SelectionRule & { limit: number }, env: EventEnv): SQL | null {
   const sole = soleEventCondition(rule);
   if (!sole) return null;
-  const deciding = decidingProfiles(sole.condition, env, sole.negate, (profileId) => rangeKeyPredicate(rule.range, rangeKeyOf(profileId), false));
+  const inRange = (profileId: SQL) => rangeKeyPredicate(rule.range, rangeKeyOf(profileId), false);
+  const first = firstProfilesWithEvents(sole.condition, env, sole.negate, rule.limit, inRange);
+  if (first) return first;
+  const deciding = decidingProfiles(sole.condition, env, sole.negate, inRange);
   if (!deciding || deciding.complement) return null;
   return sql`${deciding.query} order by 1 limit ${rule.limit}::bigint`;
 }

@@ -133,6 +133,24 @@ export function eventPredicate(condition: AnyEventCondition, profileAlias: strin
 }
 
 /**
+ * The first `limit` profiles by id with an event that `condition` matches, for a condition that holds
+ * for every profile with one ("at least once"), over events alone: `SELECT DISTINCT ON (profile_id) …
+ * ORDER BY profile_id LIMIT n`, `where` tested on each event's profile id (a range). PostgreSQL runs a
+ * DISTINCT ON only on sorted rows — the events index in profile order, or a (parallel) sort — never by
+ * hashing, so it stops at the limit. Grouped instead (`GROUP BY … LIMIT n`), in the selection's 32 MB
+ * work_mem it chose to hash every buyer first and then sort: "first 100,000 recent buyers" 0.76–1.1 s
+ * against 0.37–0.39 s. Null for a condition of another shape (a count, "did not").
+ */
+export function firstProfilesWithEvents(condition: AnyEventCondition, env: EventEnv, negate: boolean, limit: number, where?: (profileId: SQL) => Predicate): SQL | null {
+  if (eventShape(condition, negate) !== "exists") return null;
+  const e = env.aliases.next("e");
+  const profileId = column(e, "profile_id");
+  const extra = where ? where(profileId) : true;
+  const filter = matching([condition.type], condition, e, env, extra === true ? [] : [toSql(extra)], false);
+  return sql`select distinct on (${profileId}) ${profileId} as profile_id from events ${sql.raw(e)} where ${toSql(filter)} order by ${profileId} limit ${limit}::bigint`;
+}
+
+/**
  * For a Calculate of a rule that is one event condition: the profiles whose events decide it against
  * the answer of a profile without events — `SELECT profile_id FROM events … GROUP BY profile_id
  * [HAVING count(*) …]`, over events alone — and whether that set is the answer (`complement: false`)

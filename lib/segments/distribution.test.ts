@@ -192,6 +192,15 @@ describe("every compiled statement joins profile-keyed tables on the profile id 
     ]);
   });
 
+  it("a limited segment of an 'at least once' event condition takes its first ids by DISTINCT ON over the events; another id there fails", () => {
+    const text = renderQuery(selectionIdsQuery(compile([group([{ kind: "segment", segment_type: "dynamic", segment_id: 13, member: true }])])));
+    expect(text.sql).toMatch(/"limited_13"\(id\) as materialized \(select distinct on \("e(\d+)"\."profile_id"\) "e\1"\."profile_id" as profile_id from events e\1 where .* order by "e\1"\."profile_id" limit \$\d+::bigint\)/);
+    expect(distributionViolations(text, DB)).toEqual([]);
+    expect(distributionViolations(edit(text, /distinct on \("e(\d+)"\."profile_id"\) "e\d+"\."profile_id" as/, `distinct on ("e$1"."profile_id") "e$1"."profile_id" + 1 as`), DB)).toEqual([
+      expect.stringMatching(/^events "e\d+": not joined to a profile on profile_id = <profiles>\.id$/),
+    ]);
+  });
+
   it("a limited segment above HASHED_LIMIT is left-joined on the id, and a join on anything else fails", () => {
     const big = renderQuery(selectionIdsQuery(compile([group([{ kind: "segment", segment_type: "dynamic", segment_id: 13, member: false }])])));
     expect(big.sql).toMatch(/from profiles p left join "limited_13" c\d+ on "c\d+"\."id" = "p"\."id" where .*"c\d+"\."id" is null/);

@@ -9,7 +9,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, queryRows, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
-import { prepareSelection, selectionPageQuery, selectionWorkMem, showSelection, streamSelection, SHOW_LIMIT } from "./selection";
+import { calculateSelection, prepareSelection, selectionPageQuery, selectionWorkMem, showSelection, streamSelection, SHOW_LIMIT } from "./selection";
 import { evaluateReference, type Json } from "./testing/reference";
 import { createSqlWorld } from "./testing/sql-world";
 import { addDynamicSegment, admin, createWorld, NOW, type World } from "./testing/world";
@@ -22,7 +22,7 @@ const subscribed = { kind: "subscription", channel: "email", status: "subscribed
 const opened = { kind: "interaction", type: "opened", channel: "email" };
 
 type Rule = { range: { from: number; to: number }; conditions: Json; limit: number | null };
-type Ids = { first: number; second: number; plain: number };
+type Ids = { first: number; second: number; plain: number; openers: number };
 
 /** Rules over the saved segments `first` (limited), `second` (limited, requires `first`) and `plain` (no limit, requires `first`); `streams`: whether Show takes the streamed form. */
 const CASES: { name: string; streams: boolean; rule: (ids: Ids) => Rule }[] = [
@@ -51,13 +51,21 @@ const CASES: { name: string; streams: boolean; rule: (ids: Ids) => Rule }[] = [
   { name: "membership under OR", streams: false, rule: ({ first }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "or", groups: [group([member(first)]), group([subscribed])] }, limit: null }) },
   { name: "membership in a not group", streams: false, rule: ({ first }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(first)], "and", true)] }, limit: null }) },
   { name: "non-membership", streams: false, rule: ({ second }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(second, false), hasEmail])] }, limit: null }) },
+  // `openers` is one "at least once" event condition in a part of the range: its first ids come from the events alone.
+  { name: "member of a limited segment of one event condition", streams: true, rule: ({ openers }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(openers)])] }, limit: null }) },
+  {
+    name: "non-member of a limited segment of one event condition",
+    streams: false,
+    rule: ({ openers }) => ({ range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(openers, false), subscribed])] }, limit: null }),
+  },
 ];
 
 async function saveSegments(db: Db, world: Pick<World, "databaseId"> & Partial<World>, save: typeof addDynamicSegment, limits: [number, number]): Promise<Ids> {
   const first = await save(db, world as World, { range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([hasEmail])] }, limit: limits[0] }, "First");
   const second = await save(db, world as World, { range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(first), subscribed])] }, limit: limits[1] }, "Second");
   const plain = await save(db, world as World, { range: { from: 10, to: 100 }, conditions: { logic: "and", groups: [group([member(first)])] }, limit: null }, "Plain");
-  return { first, second, plain };
+  const openers = await save(db, world as World, { range: { from: 10, to: 90 }, conditions: { logic: "and", groups: [group([opened])] }, limit: Math.round(limits[0] / 5) }, "Openers");
+  return { first, second, plain, openers };
 }
 
 describe("Show of a rule that requires a limited segment", () => {
@@ -76,6 +84,7 @@ describe("Show of a rule that requires a limited segment", () => {
       const expected = evaluateReference(world, input, NOW);
       expect(expected.length).toBeGreaterThan(0);
       expect((await prepareSelection(db, admin, input, { now: NOW })).selection.firstPage.streamed).toBe(streams);
+      expect((await calculateSelection(db, admin, input, { now: NOW })).count).toBe(expected.length);
       const shown = await showSelection(db, admin, input, { now: NOW });
       expect(shown.map((p) => p.id)).toEqual(expected.slice(0, SHOW_LIMIT));
       const streamed: number[] = [];
@@ -124,7 +133,7 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops
     }
     // A limited segment of an event condition: its verdict probes each profile's events (a hashed set
     // of every opener would read them all).
-    const openers = await save(db, world as unknown as World, { range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([opened, subscribed])] }, limit: 8_000 }, "Openers");
+    const openers = await save(db, world as unknown as World, { range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([opened, subscribed])] }, limit: 8_000 }, "Subscribed openers");
     const query = selectionPageQuery(
       (await prepareSelection(db, admin, { databaseId: world.databaseId, range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(openers)])] }, limit: null }, { now: NOW })).selection,
       { pageSize: SHOW_LIMIT },

@@ -16,7 +16,8 @@
  * - `events "eN"`: `"eN"."database_id" = <database id>` and `"eN"."profile_id" = "<profiles alias>"."id"`,
  *   or, in a derived table grouped by `"eN"."profile_id"` that selects only it, the derived table's
  *   alias correlated as `"cK"."profile_id" = "<profiles alias>"."id"` — or that grouped query is a
- *   limited segment's CTE (`"limited_N"(id) as materialized (<grouped> order by 1 limit n)`: ids grouped
+ *   limited segment's CTE (`"limited_N"(id) as materialized (<grouped> order by 1 limit n)`, or `select
+ *   distinct on ("eN"."profile_id") "eN"."profile_id" … order by "eN"."profile_id" limit n`: ids grouped
  *   by the distribution column);
  * - `static_segment_members "mN"`: `"mN"."profile_id" = "<profiles alias>"."id"`;
  * - no other table, and no comma joins.
@@ -173,10 +174,15 @@ export function distributionViolations(query: RenderedQuery, databaseId: number)
         const body = text.slice(start, end);
         // A limited segment's first ids taken from its events alone: the CTE is the grouped profile ids.
         const limitedIds = /"limited_\d+"\(id\) as materialized \($/.test(text.slice(0, start));
+        const pid = escape(q(item.alias, "profile_id"));
         const grouped =
           (table !== undefined || limitedIds) &&
-          new RegExp(`^\\s*select ${escape(q(item.alias, "profile_id"))}( as profile_id)? from events`).test(body) &&
-          new RegExp(` group by ${escape(q(item.alias, "profile_id"))}( having | order by 1 limit \\$\\d+::bigint$|$)`).test(body);
+          new RegExp(`^\\s*select ${pid}( as profile_id)? from events`).test(body) &&
+          new RegExp(` group by ${pid}( having | order by 1 limit \\$\\d+::bigint$|$)`).test(body);
+        // A limited segment's first ids with an event: one row per profile id by DISTINCT ON, in its order.
+        const distinct =
+          limitedIds && new RegExp(`^\\s*select distinct on \\(${pid}\\) ${pid} as profile_id from events .* order by ${pid} limit \\$\\d+::bigint$`).test(body);
+        if (distinct) break;
         if (!grouped) {
           violations.push(`${name}: not joined to a profile on profile_id = <profiles>.id`);
           break;
