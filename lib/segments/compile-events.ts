@@ -193,8 +193,7 @@ export function decidingProfiles(
 export function sharedEventsProfiles(conditions: AnyEventCondition[], env: EventEnv): SQL | null {
   if (conditions.length < 2) return null;
   const [first] = conditions;
-  const kind = (c: AnyEventCondition) => JSON.stringify([c.type, c.channel ?? null, c.mailing_id ?? null, c.where ?? []]);
-  if (!conditions.every((c) => kind(c) === kind(first))) return null;
+  if (!conditions.every((c) => eventsKind(c) === eventsKind(first))) return null;
   const shapes = conditions.map((c) => eventShape(c, false));
   if (shapes.includes("false")) return null;
   const counted = conditions.filter((_, i) => shapes[i] !== "true");
@@ -206,13 +205,49 @@ export function sharedEventsProfiles(conditions: AnyEventCondition[], env: Event
   const e = env.aliases.next("e");
   const having = counted.map((c) => {
     const { op, value } = effectiveCount(c, false);
-    const period = c.period ? periodFilters(c.period, column(e, "occurred_at"), env.now) : [];
-    const n = period.length ? sql`count(*) filter (where ${toSql(allOf(period))})` : sql`count(*)`;
-    return sql`${n} ${HAVING[op]} ${value}::bigint`;
+    return periodCount(c, e, env, op, value);
   });
-  // No join to profiles: the raw property filters, as `decidingProfiles` keeps them.
-  const common = matching([first.type], { ...first, period: undefined }, e, env, [], false);
-  return sql`select ${column(e, "profile_id")} as profile_id from events ${sql.raw(e)} where ${toSql(common)} group by ${column(e, "profile_id")} having ${sql.join(having, sql` and `)}`;
+  return sql`select ${column(e, "profile_id")} as profile_id from events ${sql.raw(e)} where ${toSql(kindEvents(first, e, env))} group by ${column(e, "profile_id")} having ${sql.join(having, sql` and `)}`;
+}
+
+/**
+ * What event conditions must have in common to be counted by one aggregate over their events (one
+ * row per profile, `sharedEventsProfiles`, the funnel's `decidingTest`): the type, channel, mailing
+ * and property filters. Each may have its own period and count.
+ */
+export function eventsKind(condition: AnyEventCondition): string {
+  return JSON.stringify([condition.type, condition.channel ?? null, condition.mailing_id ?? null, condition.where ?? []]);
+}
+
+/**
+ * The events of `condition`'s kind (`eventsKind`): every filter but its period. No join to profiles
+ * reads them, so the property filters keep the planner's own estimates, as in `decidingProfiles`.
+ */
+export function kindEvents(condition: AnyEventCondition, e: string, env: EventEnv): Predicate {
+  return matching([condition.type], { ...condition, period: undefined }, e, env, [], false);
+}
+
+/** `count(*) [filter (where <the condition's period>)] <op> n`, over a group of its kind's events with alias `e`. */
+function periodCount(condition: AnyEventCondition, e: string, env: EventEnv, op: CountOp, value: number): SQL {
+  const period = condition.period ? periodFilters(condition.period, column(e, "occurred_at"), env.now) : [];
+  const n = period.length ? sql`count(*) filter (where ${toSql(allOf(period))})` : sql`count(*)`;
+  return sql`${n} ${HAVING[op]} ${value}::bigint`;
+}
+
+/**
+ * For the funnel: whether a profile is in the condition's deciding set (`decidingProfiles`), as a test
+ * on the group of its events of the condition's kind (`kindEvents`, grouped by profile), so that
+ * several conditions on the same events are decided by one aggregate. A profile without such events is
+ * in no deciding set. Null for a condition that is constant.
+ */
+export function decidingTest(condition: AnyEventCondition, e: string, env: EventEnv): { test: SQL; complement: boolean } | null {
+  const shape = eventShape(condition, false);
+  if (shape === "true" || shape === "false") return null;
+  const { op, value } = effectiveCount(condition, false);
+  const withoutEvents = holds(0, op, value);
+  // "At least once" and "did not": the set of profiles with a matching event.
+  if (shape === "exists" || shape === "not exists") return { test: periodCount(condition, e, env, "gte", 1), complement: shape === "not exists" };
+  return { test: periodCount(condition, e, env, withoutEvents ? COMPLEMENT[op] : op, value), complement: withoutEvents };
 }
 
 /**

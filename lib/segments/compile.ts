@@ -41,14 +41,14 @@ export type CompiledSelection = {
   /** `profiles p`, a left join per limited segment above `HASHED_LIMIT` the WHERE tests (and explain's lateral memberships): the FROM item. */
   from: SQL;
   /**
-   * Show's own WHERE, CTEs and FROM item (`pageForm`): "did not" tests as per-profile probes and,
-   * when the rule requires membership of a limited segment, the profiles in `id` order with each such
-   * segment's membership as columns (`streamedProfiles`), so that the page stops after its rows
-   * instead of computing the limited set first.
+   * Show's own WHERE, CTEs and FROM item (`pageForm`), compiled when first asked for (Calculate, the
+   * live count, the funnel and impact never page) and then kept. The first page (`first` true):
+   * "did not" tests as per-profile probes and, when the rule requires membership of a limited
+   * segment, the profiles in `id` order with each such segment's membership as columns
+   * (`streamedProfiles`), so that the page stops after its rows instead of computing the limited set
+   * first. A later page (keyset pagination after an id): probes, and limited sets computed once.
    */
-  firstPage: PageForm;
-  /** A later page (keyset pagination after an id): probes, and limited sets computed once. */
-  laterPages: PageForm;
+  page: (first: boolean) => PageForm;
 };
 
 export type PageForm = { where: SQL; with: SQL; from: SQL; streamed: boolean };
@@ -81,8 +81,14 @@ type Env = {
   probe?: "anti" | "all";
 };
 
-/** Limited segment id → the columns of a streamed level: its rule's verdict and the running count of its matches. */
-type Streamed = Map<number, { matches: string; rank: string; limit: number }>;
+/** Limited segment id → its limit, for the segments whose membership a streamed level's columns hold (`streamedColumns`). */
+type Streamed = Map<number, { limit: number }>;
+
+/** The columns of a streamed level for a limited segment: its rule's verdict and the running count of its matches. */
+function streamedColumns(segmentId: number): { matches: string; rank: string } {
+  const id = Math.trunc(segmentId);
+  return { matches: `streamed_in_${id}`, rank: `streamed_rank_${id}` };
+}
 
 function newEnv(ctx: ValidationContext, databaseId: number, options: CompileOptions): Env {
   return { ctx, databaseId, now: dateToMicros(options.now), aliases: new AliasPool(), inlining: [], limited: new Map(), joins: new Map(), limitedUpTo: null };
@@ -116,13 +122,25 @@ export function compileSelection(rule: SelectionRule, ctx: ValidationContext, op
     limit: rule.limit,
     ...frameOf(env),
     countQuery: eventOnlyCountQuery(rule, eventEnv(env)),
-    firstPage: pageForm(rule, ctx, options, true),
-    laterPages: pageForm(rule, ctx, options, false),
+    page: memoised((first: boolean) => pageForm(rule, ctx, options, first)),
+  };
+}
+
+/** `compute(first)` once per value of `first`, then its kept result. */
+function memoised(compute: (first: boolean) => PageForm): (first: boolean) => PageForm {
+  const known = new Map<boolean, PageForm>();
+  return (first) => {
+    let form = known.get(first);
+    if (form === undefined) {
+      form = compute(first);
+      known.set(first, form);
+    }
+    return form;
   };
 }
 
 /**
- * How a page of the selection is compiled (`firstPage`, `laterPages`): "did not" and non-membership
+ * How a page of the selection is compiled (`CompiledSelection.page`): "did not" and non-membership
  * tests as per-profile probes (`probe: "anti"`, compile-events.ts `existsTest`), and — for the first page of a rule that requires
  * membership of limited segments (`requiredLimited`) — the streamed form: the same WHERE,
  * over `streamedProfiles` of those segments instead of `profiles`, each membership read from the
@@ -189,16 +207,19 @@ function streamedProfiles(ids: number[], env: Env, depth: number): { query: SQL;
   const matches = here.map(({ id, segment, script }) => {
     const inner: Env = { ...level, inlining: [...env.inlining, id] };
     const verdict = allOf([rangePredicate(segment.range, q, false), scriptPredicate(script, q, inner, false)]);
-    return sql`coalesce(${toSql(verdict)}, false) as ${sql.raw(`"streamed_in_${Math.trunc(id)}"`)}`;
+    return sql`coalesce(${toSql(verdict)}, false) as ${sql.raw(`"${streamedColumns(id).matches}"`)}`;
   });
   const source = profilesWithJoins(q, level.joins, below ? sql`(${below.query})` : undefined);
   // `offset 0` keeps the verdicts in this level, computed once per row, below the running counts.
   const verdicts = sql`select ${sql.raw(q)}.*, ${sql.join(matches, sql`, `)} from ${source} where ${column(q, "database_id")} = ${env.databaseId}::int order by ${column(q, "id")} offset 0`;
   const r = env.aliases.next("p");
-  const counts = here.map(({ id }) => sql`count(*) filter (where ${column(r, `streamed_in_${Math.trunc(id)}`)}) over w as ${sql.raw(`"streamed_rank_${Math.trunc(id)}"`)}`);
+  const counts = here.map(({ id }) => {
+    const { matches, rank } = streamedColumns(id);
+    return sql`count(*) filter (where ${column(r, matches)}) over w as ${sql.raw(`"${rank}"`)}`;
+  });
   const query = sql`select ${sql.raw(r)}.*, ${sql.join(counts, sql`, `)} from (${verdicts}) ${sql.raw(r)} window w as (order by ${column(r, "id")} rows between unbounded preceding and current row)`;
   const streamed: Streamed = new Map(below?.streamed ?? []);
-  for (const { id, segment } of here) streamed.set(id, { matches: `streamed_in_${Math.trunc(id)}`, rank: `streamed_rank_${Math.trunc(id)}`, limit: segment.limit! });
+  for (const { id, segment } of here) streamed.set(id, { limit: segment.limit! });
   return { query, streamed };
 }
 
@@ -379,7 +400,8 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
   const streamed = env.streamed?.get(segmentId);
   if (streamed) {
     // Show over `streamedProfiles`: the row says whether the profile matches and its rank among the matches.
-    const inSet = sql`(${column(p, streamed.matches)} and ${column(p, streamed.rank)} <= ${streamed.limit}::bigint)`;
+    const { matches, rank } = streamedColumns(segmentId);
+    const inSet = sql`(${column(p, matches)} and ${column(p, rank)} <= ${streamed.limit}::bigint)`;
     return member ? inSet : sql`not ${inSet}`;
   }
   if (segment.limit === null) {

@@ -17,7 +17,7 @@ import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 import { formatCount, formatRange } from "@/lib/format";
 import { compileRuleParts, compileSelection, rangePredicate, selectionStatement } from "./compile";
 import { rangeKeyOf, rangeKeyPredicate } from "./compile-count";
-import { decidingProfiles, eventShape } from "./compile-events";
+import { decidingProfiles, decidingTest, eventShape, eventsKind, kindEvents } from "./compile-events";
 import { dateToMicros } from "./dates";
 import { AliasPool, allOf, column, toSql, type Predicate } from "./predicate";
 import { ruleLabelOptions } from "./labels";
@@ -73,7 +73,13 @@ export async function funnelOfSavedSegment(db: Db, user: ActingUser, segmentId: 
  * selective side — or an atom's complement, or a constant.
  */
 type Leaf = { sql: SQL; none: boolean };
-type Atom = { kind: "field"; predicate: SQL } | { kind: "set"; ids: SQL };
+type Atom = { kind: "field"; predicate: SQL } | { kind: "set"; ids: SQL; events?: SharedEvents };
+
+/**
+ * An event condition's set as one column of an aggregate over its kind's events (compile-events.ts,
+ * `eventsKind`): `rows` are those events, `test` decides a profile's group of them.
+ */
+type SharedEvents = { kind: string; rows: (e: string) => SQL; test: (e: string) => SQL };
 
 /** The positive partner of each negative field operator: the negative is its exact complement (SPEC §2). */
 const PARTNER: Partial<Record<FieldCondition["op"], FieldCondition["op"]>> = { neq: "eq", not_contains: "contains", not_in: "in", not_empty: "empty" };
@@ -107,7 +113,8 @@ function leafCompiler(rule: SelectionRule, ctx: ValidationContext, now: Date, at
         const shape = eventShape(c, false);
         if (shape === "true" || shape === "false") return { sql: sql.raw(shape), none: shape === "true" };
         const deciding = decidingProfiles(c, env, false)!;
-        return flag({ kind: "set", ids: sql`select d.profile_id as id from (${deciding.query}) d` }, deciding.complement);
+        const events: SharedEvents = { kind: eventsKind(c), rows: (e) => toSql(kindEvents(c, e, env)), test: (e) => decidingTest(c, e, env)!.test };
+        return flag({ kind: "set", ids: sql`select d.profile_id as id from (${deciding.query}) d`, events }, deciding.complement);
       }
       case "segment": {
         const ids =
@@ -144,10 +151,17 @@ function nestedIds(segmentId: number, ctx: ValidationContext, now: Date): SQL {
  *   field atom alone: those rows, its flag the constant true);
  * - one other atom alone: its ids from its own side (events, members, the nested selection), in the
  *   range by the key computed from the id — as Calculate of one event condition counts;
+ * - event conditions on the same events (`eventsKind`: "bought before, but not in the last 180 days")
+ *   share one aggregate over those events, a column per condition (`sharedAggregates`); when they are
+ *   all the atoms, its rows are `u`, in the range by the key computed from the id;
  * - otherwise every profile of the range, field atoms evaluated on the row and the others joined by id
  *   (hash joins, as Calculate's semi- and anti-joins).
  */
 function atomRows(rule: SelectionRule, atoms: Atom[]): SQL {
+  const shared = sharedAggregates(atoms);
+  if (shared.length === 1 && shared[0].atoms.length === atoms.length) {
+    return sql`select s.* from (${shared[0].query}) s where ${toSql(rangeKeyPredicate(rule.range, rangeKeyOf(sql`s.id`), false))}`;
+  }
   const predicate = (i: number) => (atoms[i] as { predicate: SQL }).predicate;
   const fields = atoms.flatMap((a, i) => (a.kind === "field" ? [i] : []));
   const inside = (extra: Predicate) => toSql(allOf([sql`${column(P, "database_id")} = ${rule.databaseId}::int`, rangePredicate(rule.range, P, false), extra]));
@@ -165,13 +179,43 @@ function atomRows(rule: SelectionRule, atoms: Atom[]): SQL {
     return sql`select s.id, true as a1 from (${ids}) s where ${toSql(rangeKeyPredicate(rule.range, rangeKeyOf(sql`s.id`), false))}`;
   }
   const joins: SQL[] = [];
+  const sharedBy = new Map<number, string>();
+  shared.forEach(({ atoms: members, query }, k) => {
+    const j = `k${k + 1}`;
+    members.forEach((i) => sharedBy.set(i, j));
+    joins.push(sql` left join (${query}) ${sql.raw(j)} on ${column(j, "id")} = ${column(P, "id")}`);
+  });
   const flags = atoms.map((atom, i) => {
     const name = `a${i + 1}`;
     if (atom.kind === "field") return sql`${atom.predicate} as ${sql.raw(name)}`;
+    const j = sharedBy.get(i);
+    // A profile without events of the kind is in none of its conditions' sets.
+    if (j) return sql`coalesce(${column(j, name)}, false) as ${sql.raw(name)}`;
     joins.push(sql` left join (${atom.ids}) ${sql.raw(`j${i + 1}`)} on ${column(`j${i + 1}`, "id")} = ${column(P, "id")}`);
     return sql`${column(`j${i + 1}`, "id")} is not null as ${sql.raw(name)}`;
   });
   return sql`select ${column(P, "id")} as id, ${sql.join(flags, sql`, `)} from profiles ${sql.raw(P)}${sql.join(joins, sql``)} where ${inside(true)}`;
+}
+
+/**
+ * The event atoms that share their kind with another (two or more of `eventsKind`), each kind as one
+ * aggregate: `SELECT profile_id AS id, <test> AS a<i>, … FROM events WHERE <the kind's events> GROUP BY
+ * profile_id` — one pass over those events instead of a grouped set per condition.
+ */
+function sharedAggregates(atoms: Atom[]): { atoms: number[]; query: SQL }[] {
+  const byKind = new Map<string, number[]>();
+  atoms.forEach((atom, i) => {
+    if (atom.kind === "set" && atom.events) byKind.set(atom.events.kind, [...(byKind.get(atom.events.kind) ?? []), i]);
+  });
+  return [...byKind.values()]
+    .filter((members) => members.length > 1)
+    .map((members, k) => {
+      const e = `ke${k + 1}`;
+      const events = (i: number) => (atoms[i] as { events: SharedEvents }).events;
+      const tests = members.map((i) => sql`${events(i).test(e)} as ${sql.raw(`a${i + 1}`)}`);
+      const query = sql`select ${column(e, "profile_id")} as id, ${sql.join(tests, sql`, `)} from events ${sql.raw(e)} where ${events(members[0]).rows(e)} group by ${column(e, "profile_id")}`;
+      return { atoms: members, query };
+    });
 }
 
 /**

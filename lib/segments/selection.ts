@@ -240,7 +240,7 @@ export function selectionPageQuery(selection: CompiledSelection, page: { pageSiz
   // limited segment reads its streamed form, which stops after the page; a later page would have to
   // count the limited segment's matches from the first profile again, page after page, so it takes the
   // limited set once instead.
-  const form = { ...selection, ...(after === undefined ? selection.firstPage : selection.laterPages) };
+  const form = { ...selection, ...selection.page(after === undefined) };
   return selectionStatement({ ...form, limit: size }, PAGE_COLUMNS, { and: after });
 }
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { selectionCountQuery } from "./compile";
+import { funnelOfSelection, funnelQuery } from "./funnel";
+import { ruleLabelOptions } from "./labels";
 import { calculateSelection, prepareSelection } from "./selection";
 import { evaluateReference, type Json } from "./testing/reference";
 import { admin, createWorld, NOW } from "./testing/world";
@@ -10,7 +12,8 @@ import { admin, createWorld, NOW } from "./testing/world";
  * Calculate of one `and` group of event conditions on the same events counts them from one aggregate
  * over those events (compile-events.ts `sharedEventsProfiles`, e.g. "bought before, but not in the last
  * 180 days"). Each rule below is counted by the app and by the reference evaluator of SPEC §2 on a
- * generated world, on both databases.
+ * generated world, on both databases. The condition funnel decides such conditions from one aggregate
+ * too (funnel.ts, `sharedAggregates`), and its every step is checked against the reference.
  */
 const dialect = new PgDialect();
 const purchase = { kind: "event", type: "purchase" } as const;
@@ -47,5 +50,70 @@ describe("an and-group of event conditions on the same events is counted from on
     }
     // The world must give most rules real answers, or agreement proves little.
     expect(nonEmpty).toBeGreaterThanOrEqual(8);
+  });
+});
+
+type Group = { logic: "and" | "or"; not: boolean; conditions: Json[] };
+
+/** What each funnel step keeps, by the reference evaluator: the range, each group's steps and pass, the groups combined, the limit. */
+function referenceSteps(world: Parameters<typeof evaluateReference>[0], databaseId: number, rule: { range: { from: number; to: number }; conditions: { logic: "and" | "or"; groups: Group[] }; limit: number | null }): number[] {
+  const count = (conditions: Json, limit: number | null = null) => evaluateReference(world, { databaseId, range: rule.range, conditions, limit }, NOW).length;
+  const only = (group: Group) => ({ logic: "and", groups: [group] }) as Json;
+  const steps = [world.profiles.filter((p) => p.databaseId === databaseId).length, count(null)];
+  for (const group of rule.conditions.groups) {
+    group.conditions.forEach((_, i) => {
+      const conditions = group.logic === "and" ? group.conditions.slice(0, i + 1) : [group.conditions[i]];
+      steps.push(count(only({ logic: "and", not: false, conditions })));
+    });
+    steps.push(count(only(group)));
+  }
+  steps.push(count(rule.conditions as Json));
+  if (rule.limit !== null) steps.push(count(rule.conditions as Json, rule.limit));
+  return steps;
+}
+
+describe("the condition funnel decides event conditions on the same events from one aggregate", () => {
+  const field = { kind: "field", field: "city", op: "eq", value: "Berlin" } as const;
+  const g = (logic: "and" | "or", conditions: Json[], not = false): Group => ({ logic, not, conditions });
+  const funnelRules: { name: string; conditions: { logic: "and" | "or"; groups: Group[] }; limit: number | null; aggregates: number }[] = [
+    ...rules.filter((r) => r.shared).map((r) => ({ name: r.name, conditions: r.conditions as { logic: "and"; groups: Group[] }, limit: null, aggregates: 1 })),
+    {
+      name: "the same events across two groups, with a field condition and a limit",
+      conditions: { logic: "or", groups: [g("and", [field, purchase]), g("or", [{ ...purchase, count: { op: "gte", value: 2 }, period: { last_days: 90 } }, { ...opened, period: { last_days: 30 } }])] },
+      limit: 20,
+      aggregates: 1,
+    },
+    {
+      name: "two kinds, a not group, and a condition that holds without events",
+      conditions: {
+        logic: "and",
+        groups: [
+          g("and", [{ ...opened, count: { op: "lte", value: 1 }, period: { last_days: 90 } }, { ...opened, period: { last_days: 7 } }], true),
+          g("and", [purchase, { ...purchase, count: { op: "eq", value: 0 }, period: { last_days: 30 } }, field]),
+        ],
+      },
+      limit: null,
+      aggregates: 2,
+    },
+  ];
+
+  it("counts every step as the reference evaluator does, for every range", async () => {
+    const db = await getDb();
+    const world = await createWorld(db, 20261208, 400);
+    let nonEmpty = 0;
+    for (const { name, conditions, limit, aggregates } of funnelRules) {
+      for (const range of [{ from: 0, to: 100 }, { from: 25, to: 80 }]) {
+        const input = { databaseId: world.databaseId, range, conditions: conditions as Json, limit };
+        const prepared = await prepareSelection(db, admin, input, { now: NOW });
+        const { statement } = funnelQuery(prepared.rule, prepared.ctx, prepared.now, await ruleLabelOptions(db, prepared.rule, prepared.ctx));
+        // One aggregate per kind of events that two or more conditions share.
+        expect({ name, aggregates: new Set(dialect.sqlToQuery(statement).sql.match(/from events "?ke\d+"?/g)).size }).toEqual({ name, aggregates });
+        const funnel = await funnelOfSelection(db, admin, input, { now: NOW });
+        const expected = referenceSteps(world, world.databaseId, { range, conditions, limit });
+        expect({ name, range, steps: funnel.steps.map((s) => s.count) }).toEqual({ name, range, steps: expected });
+        if (expected[expected.length - 1] > 0) nonEmpty++;
+      }
+    }
+    expect(nonEmpty).toBeGreaterThanOrEqual(6);
   });
 });
