@@ -112,8 +112,8 @@ export function markdownSection(summary: BenchSummary): string {
     "",
     "The engine side runs exactly the SQL the app runs, in the app's session settings: `compileSelection` → `selectionCountQuery` for Calculate " +
       "(the selection's work_mem, and without a limit no nested loops: `countSettings`), and Show's first page, " +
-      "`selectionPageQuery` (the selection's work_mem), with the engine's bind parameters. Each hand-written form runs both in the server's " +
-      "default work_mem and in the app's (unless it names its own), and the faster counts. Both sides go " +
+      "`selectionPageQuery` (the selection's work_mem, and no JIT: `PAGE_SETTINGS`), with the engine's bind parameters. Each hand-written form runs both in the server's " +
+      "default work_mem and in the app's (unless it names its own), a page also in the app's page settings, and the fastest counts. Both sides go " +
       "through the same client call as one-off statements (parsed and planned at every execution, as the first Calculate of a " +
       "new rule is), so the comparison is SQL against SQL, planning included. The hand-written side is in `scripts/bench-cases.ts`, " +
       "written for each question independently of the engine's shape (aggregates over events without the profiles join, total minus " +

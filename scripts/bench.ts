@@ -4,7 +4,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { closeDb, getDb, queryRows } from "@/db/client";
 import { selectionCountQuery, type CompiledSelection } from "@/lib/segments/compile";
-import { countSettings, prepareSelection, selectionPageQuery, selectionWorkMem, SHOW_LIMIT } from "@/lib/segments/selection";
+import { countSettings, PAGE_SETTINGS, prepareSelection, selectionPageQuery, selectionWorkMem, SHOW_LIMIT } from "@/lib/segments/selection";
 import { benchCases, type BenchCase, type HandSql } from "./bench-cases";
 import { benchExplain, explainMarkdownSection, explainTable, explainVerdicts, writeExplainSection } from "./bench-explain";
 import { benchImpact, impactMarkdownSection, impactTable, impactVerdicts, writeImpactSection } from "./bench-impact";
@@ -139,10 +139,16 @@ type Hand = Statement & { label: string; workMem?: string };
 
 /** The statements of one case: the engine's (as the app runs them) and every hand-written form. */
 function statements(selection: CompiledSelection, c: BenchCase) {
+  const pageSettings = Object.fromEntries(PAGE_SETTINGS.map((x) => [x.name, x.value]));
   // Every hand-written form runs in the server's work_mem and in the app's (the engine's), and the faster counts.
   const hand = (h: HandSql): Hand[] => [
     { label: h.label, workMem: h.workMem, text: h.sql, params: [selection.databaseId] },
     ...(h.workMem ? [] : [{ label: `${h.label}, work_mem ${selectionWorkMem()}`, workMem: selectionWorkMem(), text: h.sql, params: [selection.databaseId] }]),
+  ];
+  // A page may also run in the app's page settings (no JIT), as the engine's does.
+  const handPage = (h: HandSql): Hand[] => [
+    ...hand(h),
+    { label: `${h.label}, work_mem ${h.workMem ?? selectionWorkMem()}, no JIT`, workMem: h.workMem ?? selectionWorkMem(), settings: pageSettings, text: h.sql, params: [selection.databaseId] },
   ];
   return {
     // With the app's session settings: the selection's work_mem (withStatementTimeout) and Calculate's
@@ -150,9 +156,9 @@ function statements(selection: CompiledSelection, c: BenchCase) {
     engineCount: { ...render(selectionCountQuery(selection)), workMem: selectionWorkMem(), settings: Object.fromEntries(countSettings(selection).map((x) => [x.name, x.value])) },
     // Run through the same client path as the hand-written SQL, so that the comparison is SQL against
     // SQL (drizzle's row mapping in the app costs the same whatever the statement).
-    engineShow: { ...render(selectionPageQuery(selection, { pageSize: SHOW_LIMIT })), workMem: selectionWorkMem() },
+    engineShow: { ...render(selectionPageQuery(selection, { pageSize: SHOW_LIMIT })), workMem: selectionWorkMem(), settings: pageSettings },
     handCounts: c.handCount.flatMap(hand),
-    handShows: c.handShow.flatMap(hand),
+    handShows: c.handShow.flatMap(handPage),
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getDb, getHandle, queryRows } from "@/db/client";
+import { getDb, getHandle, queryRows, type Db } from "@/db/client";
 import {
   dynamicSegmentAccessGroups,
   dynamicSegments,
@@ -15,7 +15,7 @@ import {
 import { AppError } from "@/lib/errors";
 import { rangeBounds } from "./range";
 import type { ScriptInput, SelectionRuleInput } from "./script";
-import { calculateSavedSegment, calculateSelection, countOf, prepareSelection, showSelection, streamSelection } from "./selection";
+import { calculateSavedSegment, calculateSelection, countOf, PAGE_SETTINGS, prepareSelection, selectionWorkMem, showSelection, streamSelection, withStatementTimeout } from "./selection";
 import { actingUser, addEvents, addProfiles, makeDatabase, makeGroup, uniqueName } from "./testing/fixtures";
 
 const admin = actingUser("admin");
@@ -373,6 +373,21 @@ describe("Calculate's planner settings", () => {
       });
       expect(ranWith).toEqual({ during: expected, after: "on" });
     }
+  });
+});
+
+describe("a page's planner settings", () => {
+  it("a page of profiles runs without JIT compilation, after the statement timeout's own settings, and a caller's transaction gets its settings back", async () => {
+    const db = await getDb();
+    const setting = async (tx: Db) => (await queryRows<{ jit: string; memory: string }>(tx, sql`select current_setting('jit') as jit, current_setting('work_mem') as memory`))[0];
+    const ran = await db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('jit', 'on', true)`);
+      const during = await withStatementTimeout(tx as never, 5_000, setting, PAGE_SETTINGS);
+      return { during, after: await setting(tx as never) };
+    });
+    expect(ran.during).toEqual({ jit: "off", memory: selectionWorkMem() });
+    expect(ran.after.jit).toBe("on");
+    expect(ran.after.memory).not.toBe(selectionWorkMem());
   });
 });
 

@@ -104,7 +104,7 @@ export async function calculateSelection(
 /** Show: the first 100 profiles of the selection in `id` order. */
 export async function showSelection(db: Db, user: ActingUser, rule: SelectionRuleInput | unknown, opts: SelectionOptions = {}): Promise<Profile[]> {
   const prepared = await prepareSelection(db, user, rule, opts);
-  return withReadDb(db, (reader) => withStatementTimeout(reader, timeoutMs(opts), (tx) => profilePage(tx, prepared.selection, { pageSize: SHOW_LIMIT })));
+  return withReadDb(db, (reader) => withStatementTimeout(reader, timeoutMs(opts), (tx) => profilePage(tx, prepared.selection, { pageSize: SHOW_LIMIT }), PAGE_SETTINGS));
 }
 
 /**
@@ -122,8 +122,11 @@ export async function* streamSelection(
   let afterId: number | undefined;
   let remaining = prepared.selection.limit ?? Number.POSITIVE_INFINITY;
   while (remaining > 0) {
-    const page = await withStatementTimeout(db, timeoutMs(opts), (tx) =>
-      profilePage(tx, prepared.selection, { pageSize: Math.min(pageSize, remaining), afterId }),
+    const page = await withStatementTimeout(
+      db,
+      timeoutMs(opts),
+      (tx) => profilePage(tx, prepared.selection, { pageSize: Math.min(pageSize, remaining), afterId }),
+      PAGE_SETTINGS,
     );
     if (page.length === 0) return;
     yield page;
@@ -201,7 +204,7 @@ export async function countSavedSegment(
  * 0.4 s). With a limit the count stops at its first matches, which is what a nested loop does well
  * (the limited combination: 0.42 s with, 0.70 s without), so those keep the planner's choice.
  */
-export function countSettings(selection: Pick<CompiledSelection, "limit">): { name: string; value: string }[] {
+export function countSettings(selection: Pick<CompiledSelection, "limit">): Setting[] {
   return selection.limit === null ? [{ name: "enable_nestloop", value: "off" }] : [];
 }
 
@@ -219,14 +222,34 @@ export async function countOf(db: Db, selection: CompiledSelection, render: (que
   }
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    const set = (values: string[]) => sql.join(settings.map(({ name }, i) => sql`set_config(${name}, ${values[i]}, true)`), sql`, `);
-    const before = settings.map(({ name }) => sql`current_setting(${name})`);
-    const [saved] = await queryRows<Record<string, string>>(t, sql`select ${sql.join(before.map((b, i) => sql`${b} as ${sql.raw(`s${i}`)}`), sql`, `)}, ${set(settings.map((x) => x.value))}`);
+    const [saved] = await queryRows<Record<string, string>>(t, changeSettings(settings));
     const [row] = await queryRows<{ count: number | string }>(t, query);
-    await queryRows(t, sql`select ${set(settings.map((_, i) => saved[`s${i}`]))}`);
+    await queryRows(t, restoreSettings(settings, saved));
     return Number(row.count);
   });
 }
+
+export type Setting = { name: string; value: string };
+
+/** `SELECT` of each setting's current value (`s0`, `s1`, …) that sets it for the transaction. */
+function changeSettings(settings: Setting[]): SQL {
+  const before = settings.map(({ name }, i) => sql`current_setting(${name}) as ${sql.raw(`s${i}`)}`);
+  const set = settings.map(({ name, value }) => sql`set_config(${name}, ${value}, true)`);
+  return sql`select ${sql.join([...before, ...set], sql`, `)}`;
+}
+
+/** Sets each setting back to its value that `changeSettings` returned. */
+function restoreSettings(settings: Setting[], saved: Record<string, string>): SQL {
+  return sql`select ${sql.join(settings.map(({ name }, i) => sql`set_config(${name}, ${saved[`s${i}`]}, true)`), sql`, `)}`;
+}
+
+/**
+ * The planner settings of a page of profiles (Show, a stream's pages): no JIT compilation. A page
+ * stops after its rows, but the planner costs the scan that a rare condition might need in full
+ * (175,504 for "not an invitee, in Berlin" at 1M, over `jit_above_cost`), so a page that takes 0.5 ms
+ * spent 5–20 ms compiling expressions first (docs/selection-sql.md, "Running a statement").
+ */
+export const PAGE_SETTINGS: readonly Setting[] = [{ name: "jit", value: "off" }];
 
 /**
  * The statement of one page of the selection's profiles in `id` order, after `afterId` (Show is the
@@ -268,25 +291,21 @@ export const selectionWorkMem = () => env().SELECTION_WORK_MEM;
  * PGlite runs queries synchronously inside this process and has no timer to cancel them with: there
  * the setting is accepted but has no effect, so the embedded database has no timeout.
  */
-export async function withStatementTimeout<T>(db: Db, ms: number, work: (tx: Db) => Promise<T>): Promise<T> {
+export async function withStatementTimeout<T>(db: Db, ms: number, work: (tx: Db) => Promise<T>, more: readonly Setting[] = []): Promise<T> {
   // Inside a caller's transaction this is a savepoint, and SET LOCAL would outlive it: restore after.
   const nested = is(db, PgTransaction);
   const started = Date.now();
+  const settings: Setting[] = [
+    { name: "statement_timeout", value: String(Math.max(1, Math.round(ms))) },
+    { name: "plan_cache_mode", value: "force_custom_plan" },
+    { name: "work_mem", value: selectionWorkMem() },
+    ...more,
+  ];
   try {
     return await db.transaction(async (tx) => {
-      const [before] = await queryRows<{ timeout: string; plans: string; memory: string }>(
-        tx,
-        sql`select current_setting('statement_timeout') as timeout, current_setting('plan_cache_mode') as plans, current_setting('work_mem') as memory,
-                   set_config('statement_timeout', ${String(Math.max(1, Math.round(ms)))}, true),
-                   set_config('plan_cache_mode', 'force_custom_plan', true),
-                   set_config('work_mem', ${selectionWorkMem()}, true)`,
-      );
+      const [saved] = await queryRows<Record<string, string>>(tx, changeSettings(settings));
       const result = await work(tx as unknown as Db);
-      if (nested) {
-        await tx.execute(
-          sql`select set_config('statement_timeout', ${before.timeout}, true), set_config('plan_cache_mode', ${before.plans}, true), set_config('work_mem', ${before.memory}, true)`,
-        );
-      }
+      if (nested) await tx.execute(restoreSettings(settings, saved));
       return result;
     });
   } catch (error) {
