@@ -79,6 +79,8 @@ type Env = {
   streamed?: Streamed;
   /** Show only: which EXISTS tests are per-profile probes (compile-events.ts, `existsTest`). */
   probe?: "anti" | "all";
+  /** Calculate without a limit only: limited segments whose ids this level's FROM joins (`joinedCount`), so each of its rows is a member. */
+  joined?: Set<number>;
 };
 
 /** Limited segment id → its limit, for the segments whose membership a streamed level's columns hold (`streamedColumns`). */
@@ -121,7 +123,7 @@ export function compileSelection(rule: SelectionRule, ctx: ValidationContext, op
     where,
     limit: rule.limit,
     ...frameOf(env),
-    countQuery: eventOnlyCountQuery(rule, eventEnv(env)),
+    countQuery: eventOnlyCountQuery(rule, eventEnv(env)) ?? joinedCount(rule, ctx, options),
     page: memoised((first: boolean) => pageForm(rule, ctx, options, first)),
   };
 }
@@ -404,32 +406,13 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
     const inSet = sql`(${column(p, matches)} and ${column(p, rank)} <= ${streamed.limit}::bigint)`;
     return member ? inSet : sql`not ${inSet}`;
   }
+  if (env.joined?.has(segmentId)) return member;
   if (segment.limit === null) {
     const inner: Env = { ...env, inlining: [...env.inlining, segmentId] };
     return allOrAny(member, [rangePredicate(range, p, !member), scriptPredicate(parsed.value, p, inner, !member)]);
   }
   if (env.profileLevel) return lazyMembership(segment, segmentId, parsed.value, p, env, member);
-  if (!env.limited.has(segmentId)) {
-    // A segment of one event condition that needs events takes its first ids from the events alone (a
-    // parallel aggregate, no join to profiles), as its Calculate counts them (compile-count.ts).
-    const keys = env.limitedUpTo === null ? eventOnlyLimitedIds({ databaseId: segment.databaseId, range, conditions: parsed.value, limit: segment.limit }, eventEnv(env)) : null;
-    let body: SQL;
-    if (keys) {
-      body = keys;
-    } else {
-      // Its own query level; limited segments inside it become CTEs before it.
-      const q = env.aliases.next("p");
-      const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false, streamed: undefined, probe: undefined };
-      const where = allOf([
-        sql`${column(q, "database_id")} = ${segment.databaseId}::int`,
-        rangePredicate(range, q, false),
-        scriptPredicate(parsed.value, q, inner, false),
-        env.limitedUpTo === null ? true : sql`${column(q, "id")} <= ${env.limitedUpTo}`,
-      ]);
-      body = sql`select ${column(q, "id")} from ${profilesWithJoins(q, inner.joins)} where ${toSql(where)} order by ${column(q, "id")} limit ${segment.limit}::bigint`;
-    }
-    env.limited.set(segmentId, { name: limitedName(segmentId), body });
-  }
+  if (!env.limited.has(segmentId)) env.limited.set(segmentId, { name: limitedName(segmentId), body: limitedIds(segmentId, env, false) });
   if (segment.limit > HASHED_LIMIT) {
     // Too many ids to be sure of a hash table in memory: a left join (hash joins spill to disk), and
     // membership a null test on the joined id.
@@ -457,6 +440,67 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
     sql`${column(p, "id")} >= (select min(${column(lo, "id")}) from ${cte} ${sql.raw(lo)})`,
     sql`${column(p, "id")} <= (select max(${column(hi, "id")}) from ${cte} ${sql.raw(hi)})`,
   ]);
+}
+
+/**
+ * `SELECT id …` of a limited segment's first `limit` matches in `id` order: over events alone for a
+ * segment of one event condition that needs events (a parallel aggregate or DISTINCT ON, as its
+ * Calculate counts them, compile-count.ts), else its own query level, where limited segments inside it
+ * become CTEs before it — or, with `join` (`joinedCount`), the ones its rule requires are joined
+ * there the same way, so that every level streams in `id` order.
+ */
+function limitedIds(segmentId: number, env: Env, join: boolean): SQL {
+  const segment = env.ctx.dynamicSegments.get(segmentId)!;
+  const parsed = parseScript(segment.conditions);
+  if (!parsed.ok) throw new Error(`Segment ${segmentId} has invalid conditions: validate before compiling`);
+  const range = { from: segment.range.from, to: segment.range.to };
+  const keys = env.limitedUpTo === null ? eventOnlyLimitedIds({ databaseId: segment.databaseId, range, conditions: parsed.value, limit: segment.limit! }, eventEnv(env)) : null;
+  if (keys) return keys;
+  const q = env.aliases.next("p");
+  const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false, streamed: undefined, probe: undefined, joined: undefined };
+  const required = join ? requiredLimited(parsed.value, inner) : [];
+  inner.joined = new Set(required);
+  const where = allOf([
+    sql`${column(q, "database_id")} = ${segment.databaseId}::int`,
+    rangePredicate(range, q, false),
+    scriptPredicate(parsed.value, q, inner, false),
+    env.limitedUpTo === null ? true : sql`${column(q, "id")} <= ${env.limitedUpTo}`,
+  ]);
+  const from = sql`${profilesWithJoins(q, inner.joins)}${joinedSets(q, required, inner)}`;
+  return sql`select ${column(q, "id")} from ${from} where ${toSql(where)} order by ${column(q, "id")} limit ${segment.limit}::bigint`;
+}
+
+/** ` join (<first ids of S>) j(id) on j.id = <p>.id` for each limited segment S of `ids`, inside the level of `p`. */
+function joinedSets(p: string, ids: number[], env: Env): SQL {
+  return sql.join(
+    ids.map((id) => {
+      const j = env.aliases.next("c");
+      return sql` join (${limitedIds(id, env, true)}) ${sql.raw(`${j}(id)`)} on ${column(j, "id")} = ${column(p, "id")}`;
+    }),
+    sql``,
+  );
+}
+
+/**
+ * Calculate of a rule without a limit that requires membership of limited segments (`requiredLimited`):
+ * `SELECT count(*) FROM profiles p JOIN (<S's first ids>) j(id) ON j.id = p.id … WHERE …`, each level
+ * of nested limits joined the same way, where the selection tests membership of a hashed CTE. The ids
+ * come in `id` order, so PostgreSQL merges them with the profiles and stops reading each limited
+ * set's source where the set ends: "member of the first 20,000 subscribed among the first 100,000
+ * recent buyers" reads 25,562 buyers and 55,473 profiles instead of computing all 100,000 buyers and
+ * testing every profile. Only under `countSettings` (no nested loops, which a join to a LIMIT subquery
+ * would otherwise risk: the quadratic plan of issue 11); hence only without a limit. Null otherwise.
+ */
+function joinedCount(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): SQL | null {
+  if (rule.limit !== null) return null;
+  const env = newEnv(ctx, rule.databaseId, options);
+  const required = requiredLimited(rule.conditions, env);
+  if (required.length === 0) return null;
+  env.joined = new Set(required);
+  const where = selectionWhere(rule, env);
+  const joined = joinedSets(PROFILE_ALIAS, required, env);
+  const frame = frameOf(env);
+  return sql`${frame.with}select count(*)::int as count from ${frame.from}${joined} where ${where}`;
 }
 
 /**

@@ -9,12 +9,15 @@ import { sql, type SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, queryRows, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
-import { calculateSelection, prepareSelection, selectionPageQuery, selectionWorkMem, showSelection, streamSelection, SHOW_LIMIT } from "./selection";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { selectionCountQuery, type CompiledSelection } from "./compile";
+import { calculateSelection, countSettings, prepareSelection, selectionPageQuery, selectionWorkMem, showSelection, streamSelection, SHOW_LIMIT } from "./selection";
 import { evaluateReference, type Json } from "./testing/reference";
 import { createSqlWorld } from "./testing/sql-world";
 import { addDynamicSegment, admin, createWorld, NOW, type World } from "./testing/world";
 
 const PROFILES = 600;
+const dialect = new PgDialect();
 const group = (conditions: Json[], logic: "and" | "or" = "and", not = false) => ({ logic, not, conditions });
 const member = (id: number, is = true) => ({ kind: "segment", segment_type: "dynamic", segment_id: id, member: is });
 const hasEmail = { kind: "field", field: "email", op: "not_empty" };
@@ -83,7 +86,10 @@ describe("Show of a rule that requires a limited segment", () => {
       const input = { databaseId: world.databaseId, ...ruleOf(ids) };
       const expected = evaluateReference(world, input, NOW);
       expect(expected.length).toBeGreaterThan(0);
-      expect((await prepareSelection(db, admin, input, { now: NOW })).selection.page(true).streamed).toBe(streams);
+      const { selection } = await prepareSelection(db, admin, input, { now: NOW });
+      expect(selection.page(true).streamed).toBe(streams);
+      // Calculate without a limit joins the limited sets it requires, in id order (compile.ts, `joinedCount`).
+      expect(dialect.sqlToQuery(selectionCountQuery(selection)).sql.includes(" join (select")).toBe(streams && input.limit === null);
       expect((await calculateSelection(db, admin, input, { now: NOW })).count).toBe(expected.length);
       const shown = await showSelection(db, admin, input, { now: NOW });
       expect(shown.map((p) => p.id)).toEqual(expected.slice(0, SHOW_LIMIT));
@@ -96,14 +102,21 @@ describe("Show of a rule that requires a limited segment", () => {
 
 type PlanNode = { "Relation Name"?: string; "Actual Rows"?: number; "Actual Loops"?: number; "Rows Removed by Filter"?: number; Plans?: PlanNode[] };
 
-/** The analyzed plan of a Show statement as Show runs it: in the selection's work_mem, in which a hashed set of every match would fit. */
-async function showPlan(db: Db, query: SQL): Promise<PlanNode> {
+/** The analyzed plan of a Show statement as Show runs it: in the selection's work_mem, in which a hashed set of every match would fit (and `settings`: Calculate's). */
+async function showPlan(db: Db, query: SQL, settings: { name: string; value: string }[] = []): Promise<PlanNode> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select set_config('work_mem', ${selectionWorkMem()}, true)`);
+    for (const { name, value } of settings) await tx.execute(sql`select set_config(${name}, ${value}, true)`);
     const [row] = await queryRows<{ "QUERY PLAN": unknown }>(tx as unknown as Db, sql`explain (analyze, format json) ${query}`);
     const doc = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
     return (doc as { Plan: PlanNode }[])[0].Plan;
   });
+}
+
+/** The rows each LIMIT node of the plan yielded, over all its loops. */
+function limitRows(node: PlanNode & { "Node Type"?: string }): number[] {
+  const own = node["Node Type"] === "Limit" ? [(node["Actual Rows"] ?? 0) * (node["Actual Loops"] ?? 1)] : [];
+  return [...own, ...(node.Plans ?? []).flatMap(limitRows)];
 }
 
 /** Rows of `table` that the plan's scans produced or filtered out, over all their loops. */
@@ -141,6 +154,31 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops
     const plan = await showPlan(db, query);
     expect(rowsRead(plan, "profiles"), "member of openers: profiles read").toBeLessThan(5_000);
     expect(rowsRead(plan, "events"), "member of openers: events read").toBeLessThan(1_200);
+  });
+
+  it("Calculate without a limit computes a limited set that another requires only as far as that one needs it, and counts what the limited sets do", async () => {
+    const db = await getDb();
+    const world = await createSqlWorld(db, 20261209, 20_000);
+    const save = async (_: Db, w: World, rule: Rule, name: string) => {
+      const [row] = await db
+        .insert(dynamicSegments)
+        .values({ name, databaseId: w.databaseId, rangeFrom: rule.range.from, rangeTo: rule.range.to, conditions: JSON.parse(JSON.stringify(rule.conditions)), limit: rule.limit })
+        .returning({ id: dynamicSegments.id });
+      return row.id;
+    };
+    // `first` takes the first 4,000 profiles with an email (about 8,000 profiles in); `second` its first 500 subscribed ones (about 1,500 in).
+    const ids = await saveSegments(db, world as unknown as World, save, [4_000, 500]);
+    for (const { name, rule: ruleOf } of [CASES[0], CASES[2]]) {
+      const { selection } = await prepareSelection(db, admin, { databaseId: world.databaseId, ...ruleOf(ids) }, { now: NOW });
+      const asSets: CompiledSelection = { ...selection, countQuery: null };
+      const count = async (s: CompiledSelection) => Number((await queryRows<{ count: number }>(db, selectionCountQuery(s)))[0].count);
+      expect(await count(selection), name).toBe(await count(asSets));
+      if (name !== CASES[2].name) continue;
+      // As limited sets, `first` is computed whole (a LIMIT node yields all 4,000); joined, only as far as `second` reaches.
+      const most = async (s: CompiledSelection) => Math.max(...limitRows(await showPlan(db, selectionCountQuery(s), countSettings(selection))));
+      expect(await most(asSets), `${name}: as limited sets`).toBe(4_000);
+      expect(await most(selection), `${name}: joined`).toBeLessThan(2_000);
+    }
   });
 
   it("a page of a 'did not' rule probes the events of the profiles it reads, not every matching event", async () => {
