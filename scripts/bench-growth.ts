@@ -6,7 +6,7 @@ import { closeDb, getDb, queryRows } from "@/db/client";
 import { databaseUrl } from "@/db/testing/pg-admin";
 import { selectionCountQuery } from "@/lib/segments/compile";
 import { setFieldIndexed } from "@/lib/segments/field-index";
-import { prepareSelection, selectionPageQuery, SHOW_LIMIT } from "@/lib/segments/selection";
+import { countSettings, PAGE_SETTINGS, prepareSelection, selectionPageQuery, selectionWorkMem, SHOW_LIMIT, type Setting } from "@/lib/segments/selection";
 import type { ScriptInput } from "@/lib/segments/script";
 import { benchCases, type BenchCase } from "./bench-cases";
 import { BENCH_ADMIN, benchRefs } from "./bench-refs";
@@ -29,7 +29,7 @@ import { benchArgs, benchmarksFile, benchServerUrl, median, planShape, runBenchS
  */
 const GROWTH_TARGET = 12;
 
-type Statement = { text: string; params: unknown[] };
+type Statement = { text: string; params: unknown[]; settings?: Setting[] };
 type Case = { name: string; rule: BenchCase["rule"] };
 type Size = {
   database: string;
@@ -91,11 +91,14 @@ async function measureSize(serverUrl: string, database: string, runs: number, la
   const refs = await benchRefs(db, info.databaseId, now);
   const cases: Case[] = benchCases(refs).filter((c) => !only || c.name.toLowerCase().includes(only.toLowerCase()));
   const client = postgres(url, { max: 1, prepare: false, onnotice: () => {} });
-  const run = async (q: Statement) => {
-    const started = performance.now();
-    const rows = (await client.unsafe(q.text, q.params as postgres.ParameterOrJSON<never>[])) as unknown as Record<string, unknown>[];
-    return { ms: performance.now() - started, rows };
-  };
+  // In the app's session settings (withStatementTimeout): the selection's work_mem, and Calculate's or a page's planner settings.
+  const run = async (q: Statement) =>
+    client.begin(async (tx) => {
+      for (const { name, value } of [{ name: "work_mem", value: selectionWorkMem() }, ...(q.settings ?? [])]) await tx.unsafe("select set_config($1, $2, true)", [name, value]);
+      const started = performance.now();
+      const rows = (await tx.unsafe(q.text, q.params as postgres.ParameterOrJSON<never>[])) as unknown as Record<string, unknown>[];
+      return { ms: performance.now() - started, rows };
+    });
   const planOf = async (q: Statement): Promise<PlanNode> => {
     const { rows } = await run({ ...q, text: `EXPLAIN (FORMAT JSON) ${q.text}` });
     const plan = rows[0]["QUERY PLAN"] as [{ Plan: PlanNode }] | string;
@@ -103,7 +106,11 @@ async function measureSize(serverUrl: string, database: string, runs: number, la
   };
   const prepare = async (c: Case) => {
     const { selection } = await prepareSelection(db, BENCH_ADMIN, { databaseId: info.databaseId, ...c.rule }, { now });
-    return { name: c.name, count: render(selectionCountQuery(selection)), show: render(selectionPageQuery(selection, { pageSize: SHOW_LIMIT })) };
+    return {
+      name: c.name,
+      count: { ...render(selectionCountQuery(selection)), settings: countSettings(selection) },
+      show: { ...render(selectionPageQuery(selection, { pageSize: SHOW_LIMIT })), settings: [...PAGE_SETTINGS] },
+    };
   };
   const timeCases = async (list: Case[], label: string) => {
     const prepared = [];
@@ -197,7 +204,7 @@ export function growthMarkdown(sizes: Size[], meta: { runs: number; largeRuns: n
   return [
     "## Growth with the size of the database (100k → 1M → 10M profiles)",
     "",
-    `Measured ${meta.at.toISOString().slice(0, 16).replace("T", " ")} UTC by \`scripts/bench-growth.ts\` (the engine only: its Calculate and Show statements, as the app runs them, one-off planned), on the benchmark databases ${sizes
+    `Measured ${meta.at.toISOString().slice(0, 16).replace("T", " ")} UTC by \`scripts/bench-growth.ts\` (the engine only: its Calculate and Show statements, as the app runs them — in the selection's work_mem, Calculate without a limit without nested loops, pages without JIT — one-off planned), on the benchmark databases ${sizes
       .map((s) => `\`${s.database}\` (${s.profiles.toLocaleString("en")} profiles, ~${s.events.toLocaleString("en")} events)`)
       .join(", ")}. One warm-up pass, then the median of ${meta.runs} measured passes per size (${meta.largeRuns} at 5M profiles and more). Load average during the run: ${meta.load}. Growth is the ratio of the medians; a size is 10× the one before (the events ~10× too). Target: no statement over 100 ms grows more than ~${GROWTH_TARGET}× per step.`,
     "",
