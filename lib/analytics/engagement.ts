@@ -56,44 +56,67 @@ function periodEvents(databaseId: number, from: Date, to: Date, types: SQL): SQL
 
 const TOTALS = ["profiles", "deliveries", "delivered_profiles", "opens", "openers", "clicks", "clickers", "purchases", "amount", "buyers"] as const;
 
+const INTERACTIONS = [
+  ["delivered", "deliveries", "delivered_profiles"],
+  ["opened", "opens", "openers"],
+  ["clicked", "clicks", "clickers"],
+] as const;
+
+/** Each interaction type's events and distinct profiles, as `<prefix>_deliveries`, `<prefix>_delivered_profiles`, …, over rows of `"e"`. */
+function interactionTotals(prefix: "sel" | "db"): SQL {
+  return sql.join(
+    INTERACTIONS.map(([type, name, people]) => {
+      const t = sql.raw(`'${type}'`);
+      return sql`count(*) filter (where "e"."type" = ${t})::bigint as ${sql.raw(`${prefix}_${name}`)},
+        count(distinct "e"."profile_id") filter (where "e"."type" = ${t})::int as ${sql.raw(`${prefix}_${people}`)}`;
+    }),
+    sql`, `,
+  );
+}
+
+/** The purchases' count, value and distinct buyers, as `<prefix>_purchases`, `<prefix>_amount`, `<prefix>_buyers`, over rows of `"e"`. */
+function purchaseTotals(prefix: "sel" | "db"): SQL {
+  return sql`count(*)::bigint as ${sql.raw(`${prefix}_purchases`)},
+    coalesce(sum(segment_number("e"."properties" -> 'amount')), 0)::float8 as ${sql.raw(`${prefix}_amount`)},
+    count(distinct "e"."profile_id")::int as ${sql.raw(`${prefix}_buyers`)}`;
+}
+
 /**
- * One statement over the selection's ids (a CTE, evaluated once). Interactions are read from the
- * `(database_id, type, occurred_at) INCLUDE (profile_id)` index alone, counted and counted per
- * distinct profile for the whole database and for the profiles that join the selection; purchases
- * (which need `properties.amount` from the table) in a second pass over their own index range.
+ * The database's side of Engagement (`db_*` columns): its size, from the row triggers keep, and every
+ * delivery, open, click and purchase of the period in the database, counted and counted per distinct
+ * profile. It reads no selection, so the page runs it beside the report statement, which computes the
+ * selection's side over its one evaluation of the selection (lib/analytics/report.ts). Interactions
+ * come from the `(database_id, type, occurred_at) INCLUDE (profile_id)` index alone; purchases (which
+ * need `properties.amount` from the table) from their own index range.
  */
-export function engagementQuery(source: FigureSource, now: Date, days: number): SQL {
+export function databaseEngagementQuery(databaseId: number, now: Date, days: number): SQL {
+  const { from, to } = periodBounds(now, days);
+  const scope = (types: SQL) => periodEvents(databaseId, from, to, types);
+  return sql`select ${databaseSizeSql(sql`${databaseId}::int`)}::int as db_profiles, i.*, b.*
+    from (select ${interactionTotals("db")} from events "e" where ${scope(sql`"e"."type" in ('delivered', 'opened', 'clicked')`)}) i
+    cross join (select ${purchaseTotals("db")} from events "e" where ${scope(sql`"e"."type" = 'purchase'`)}) b`;
+}
+
+/**
+ * The selection's side of Engagement (`sel_*` columns): the same totals over the events of the
+ * selection's profiles (its ids once, a CTE), joined by profile id — for a small selection, a probe of the
+ * `(profile_id, type, occurred_at)` index per profile; for a large one, a hash join with the period's
+ * events.
+ */
+export function selectionEngagementQuery(source: FigureSource, now: Date, days: number): SQL {
   const { from, to } = periodBounds(now, days);
   const scope = (types: SQL) => periodEvents(source.databaseId, from, to, types);
-  const interaction = (type: string, name: string, people: string) => {
-    const t = sql.raw(`'${type}'`);
-    return sql`count(*) filter (where "e"."type" = ${t})::bigint as ${sql.raw(`db_${name}`)},
-      count(distinct "e"."profile_id") filter (where "e"."type" = ${t})::int as ${sql.raw(`db_${people}`)},
-      count(s.id) filter (where "e"."type" = ${t})::bigint as ${sql.raw(`sel_${name}`)},
-      count(distinct s.id) filter (where "e"."type" = ${t})::int as ${sql.raw(`sel_${people}`)}`;
-  };
   return sql`with sel as (select "p"."id" from ${source.profiles})
-    select
-      (select count(*)::int from sel) as sel_profiles,
-      ${databaseSizeSql(sql`${source.databaseId}::int`)}::int as db_profiles,
-      i.*, b.*
-    from (
-      select ${interaction("delivered", "deliveries", "delivered_profiles")},
-        ${interaction("opened", "opens", "openers")},
-        ${interaction("clicked", "clicks", "clickers")}
-      from events "e" left join sel s on s.id = "e"."profile_id"
-      where ${scope(sql`"e"."type" in ('delivered', 'opened', 'clicked')`)}
-    ) i
-    cross join (
-      select count(*)::bigint as db_purchases,
-        coalesce(sum(pe.amount), 0)::float8 as db_amount,
-        count(distinct pe.profile_id)::int as db_buyers,
-        count(s.id)::bigint as sel_purchases,
-        coalesce(sum(pe.amount) filter (where s.id is not null), 0)::float8 as sel_amount,
-        count(distinct s.id)::int as sel_buyers
-      from (select "e"."profile_id", segment_number("e"."properties" -> 'amount') as amount from events "e" where ${scope(sql`"e"."type" = 'purchase'`)}) pe
-      left join sel s on s.id = pe.profile_id
-    ) b`;
+    select (select count(*) from sel)::int as sel_profiles, i.*, b.*
+    from (select ${interactionTotals("sel")} from sel s join events "e" on "e"."profile_id" = s.id
+          where ${scope(sql`"e"."type" in ('delivered', 'opened', 'clicked')`)}) i
+    cross join (select ${purchaseTotals("sel")} from sel s join events "e" on "e"."profile_id" = s.id
+          where ${scope(sql`"e"."type" = 'purchase'`)}) b`;
+}
+
+/** Engagement as one statement (the figure alone): the selection's side beside the database's. */
+export function engagementQuery(source: FigureSource, now: Date, days: number): SQL {
+  return sql`select s.*, d.* from (${selectionEngagementQuery(source, now, days)}) s cross join (${databaseEngagementQuery(source.databaseId, now, days)}) d`;
 }
 
 function toTotals(row: Record<string, unknown>, prefix: "sel" | "db"): EngagementTotals {

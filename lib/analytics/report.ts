@@ -3,13 +3,13 @@ import "server-only";
  * The analytics page in two statements instead of five. Each figure alone (size.ts, engagement.ts,
  * reachability.ts, composition.ts) evaluates the segment's selection once; the page shows five of
  * them, so a selection that costs seconds (event conditions over a million profiles: "Lapsed buyers")
- * cost five times that. Here size, top mailings, reachability and the composition read one evaluation
- * of the selection: a MATERIALIZED CTE holding only the columns they read (the profile's id,
- * subscriptions, email, phone, and the one composition field), each figure the same SQL as alone over
- * that CTE, one JSON column each. Engagement, the figure that reads every event of the period for the
- * whole database, runs alone beside it on a second connection: in the same statement it would add its
- * time to the others' instead of overlapping them (measured: docs/benchmarks.md, "Segment analytics").
- * Same numbers as the figures alone (lib/analytics/report.test.ts).
+ * cost five times that. Here size, the selection's side of Engagement, top mailings, reachability and
+ * the composition read one evaluation of the selection: a MATERIALIZED CTE holding only the columns
+ * they read (the profile's id, subscriptions, email, phone, and the one composition field), each figure
+ * the same SQL as alone over that CTE, one JSON column each. The database's side of Engagement — every
+ * event of the period in the database, no selection — runs beside it on a second connection: in the
+ * same statement it would add its time to the others' instead of overlapping them (measured:
+ * docs/benchmarks.md, "Segment analytics"). Same numbers as the figures alone (lib/analytics/report.test.ts).
  */
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
@@ -18,11 +18,11 @@ import { databaseFields } from "@/lib/databases/queries";
 import type { CompiledSelection } from "@/lib/segments/compile";
 import { jsonKey } from "@/lib/segments/predicate";
 import { compositionField, compositionQuery, toComposition, type Composition, type CompositionField, type Row } from "./composition";
-import { engagementFromRow, engagementQuery, mailingsFromRows, topMailingsQuery, type Engagement, type MailingEngagement } from "./engagement";
+import { databaseEngagementQuery, engagementFromRow, mailingsFromRows, selectionEngagementQuery, topMailingsQuery, type Engagement, type MailingEngagement } from "./engagement";
 import type { EngagementPeriod } from "./labels";
 import { reachabilityFromRow, reachabilityQuery, type Reachability } from "./reachability";
 import { segmentSizeQuery, sizeFromRow, type SegmentSize, type SizeRow } from "./size";
-import { loadAnalyticsSubject, runFigure, selectedProfiles, selectionSource, type AnalyticsOptions, type FigureSource } from "./subject";
+import { loadAnalyticsSubject, runFigure, selectedProfiles, type AnalyticsOptions, type FigureSource } from "./subject";
 
 export type AnalyticsReport = {
   size: SegmentSize;
@@ -53,12 +53,13 @@ export function analyticsReportQuery(selection: CompiledSelection, opts: { segme
       from ${selectedProfiles(selection)}
     )
     select ${figure(segmentSizeQuery(source, opts.segmentId))} as size,
+      ${figure(selectionEngagementQuery(source, opts.now, opts.days))} as engagement,
       ${figure(topMailingsQuery(source, opts.now, opts.days))} as top_mailings,
       ${figure(reachabilityQuery(source))} as reachability,
       ${opts.field ? figure(compositionQuery(source, opts.field)) : sql`null::json`} as composition`;
 }
 
-type ReportRow = { size: unknown; top_mailings: unknown; reachability: unknown; composition: unknown };
+type ReportRow = { size: unknown; engagement: unknown; top_mailings: unknown; reachability: unknown; composition: unknown };
 
 /** json comes back parsed from postgres.js and as text from PGlite's raw queries: read both. */
 const rowsOf = <T>(value: unknown): T[] => (typeof value === "string" ? (JSON.parse(value) as T[]) : ((value ?? []) as T[]));
@@ -76,13 +77,13 @@ export async function analyticsReport(
 ): Promise<AnalyticsReport> {
   const { selection, now } = await loadAnalyticsSubject(db, user, segmentId, opts);
   const field = compositionField(await databaseFields(db, selection.databaseId), view.fieldKey);
-  const [[row], [engaged]] = await Promise.all([
+  const [[row], [database]] = await Promise.all([
     runFigure(db, opts, (tx) => queryRows<ReportRow>(tx, analyticsReportQuery(selection, { segmentId, now, days: view.days, field }))),
-    runFigure(db, opts, (tx) => queryRows<Record<string, unknown>>(tx, engagementQuery(selectionSource(selection), now, view.days))),
+    runFigure(db, opts, (tx) => queryRows<Record<string, unknown>>(tx, databaseEngagementQuery(selection.databaseId, now, view.days))),
   ]);
   return {
     size: sizeFromRow(rowsOf<SizeRow>(row.size)[0], now),
-    engagement: engagementFromRow(engaged, now, view.days),
+    engagement: engagementFromRow({ ...rowsOf<Record<string, unknown>>(row.engagement)[0], ...database }, now, view.days),
     topMailings: { days: view.days, mailings: mailingsFromRows(rowsOf(row.top_mailings)) },
     reachability: reachabilityFromRow(rowsOf<Record<string, unknown>>(row.reachability)[0]),
     composition: field ? toComposition(field, rowsOf<Row>(row.composition)) : null,
