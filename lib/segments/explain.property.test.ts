@@ -106,6 +106,12 @@ describe("explain tells the truth about membership, and the funnel ends at Calcu
             const passes = funnel.steps.filter((s) => / passes( \(not\))?$/.test(s.label));
             const counted = explained[0]?.groups.map((g, i) => ({ g, i })).filter(({ g }) => !g.ignored) ?? [];
             expect(passes.map((s) => s.count)).toEqual(counted.map(({ i }) => explained.filter((e) => e.range.inside && e.groups[i].member).length));
+            // And every step inside a group: after each condition of an `and` group, each condition of an `or` group alone.
+            const inside = explained.filter((e) => e.range.inside);
+            const holds = (e: (typeof explained)[number], i: number, j: number, logic: string) =>
+              logic === "and" ? e.groups[i].conditions.slice(0, j + 1).every((c) => c.member) : e.groups[i].conditions[j].member;
+            const expectedSteps = counted.flatMap(({ g, i }) => [...g.conditions.map((_, j) => inside.filter((e) => holds(e, i, j, g.logic)).length), inside.filter((e) => e.groups[i].member).length]);
+            expect(funnel.steps.filter((s) => s.depth === 1 || / passes( \(not\))?$/.test(s.label)).map((s) => s.count)).toEqual(expectedSteps);
           }),
           { seed, numRuns: RULES_PER_BATCH, endOnFailure: false },
         );

@@ -70,9 +70,11 @@ export async function funnelOfSavedSegment(db: Db, user: ActingUser, segmentId: 
 /**
  * A condition in the funnel: SQL over the flags of `u` (below) and its value for a profile of the range
  * that no atom holds for (`none`). A leaf is an atom — a set of profiles that can be listed from its
- * selective side — or an atom's complement, or a constant.
+ * selective side — or an atom's complement, or a constant. `support`: atoms (by index) such that the
+ * formula differs from `none` only on profiles where one of them holds — what `u` must contain for
+ * this formula to be counted right.
  */
-type Leaf = { sql: SQL; none: boolean };
+type Leaf = { sql: SQL; none: boolean; support: number[] };
 type Atom = { kind: "field"; predicate: SQL } | { kind: "set"; ids: SQL; events?: SharedEvents };
 
 /**
@@ -84,11 +86,26 @@ type SharedEvents = { kind: string; rows: (e: string) => SQL; test: (e: string) 
 /** The positive partner of each negative field operator: the negative is its exact complement (SPEC §2). */
 const PARTNER: Partial<Record<FieldCondition["op"], FieldCondition["op"]>> = { neq: "eq", not_contains: "contains", not_in: "in", not_empty: "empty" };
 
-const leafAnd = (leaves: Leaf[]): Leaf =>
-  leaves.length === 0 ? { sql: sql`true`, none: true } : { sql: sql`(${sql.join(leaves.map((l) => l.sql), sql` and `)})`, none: leaves.every((l) => l.none) };
-const leafOr = (leaves: Leaf[]): Leaf =>
-  leaves.length === 0 ? { sql: sql`false`, none: false } : { sql: sql`(${sql.join(leaves.map((l) => l.sql), sql` or `)})`, none: leaves.some((l) => l.none) };
-const leafNot = (leaf: Leaf): Leaf => ({ sql: sql`not ${leaf.sql}`, none: !leaf.none });
+const union = (leaves: Leaf[]) => [...new Set(leaves.flatMap((l) => l.support))].sort((a, b) => a - b);
+/** The narrowest support among `leaves` (each of which alone bounds where the formula differs). */
+const narrowest = (leaves: Leaf[]) => leaves.reduce((best, l) => (l.support.length < best.length ? l.support : best), leaves[0].support);
+
+/**
+ * `a and b …`. Where it is false without atoms, it holds only where every part holds, so one part's
+ * support bounds it; where it is true without atoms, it changes wherever any part does.
+ */
+const leafAnd = (leaves: Leaf[]): Leaf => {
+  if (leaves.length === 0) return { sql: sql`true`, none: true, support: [] };
+  const none = leaves.every((l) => l.none);
+  return { sql: sql`(${sql.join(leaves.map((l) => l.sql), sql` and `)})`, none, support: none ? union(leaves) : narrowest(leaves.filter((l) => !l.none)) };
+};
+/** `a or b …`: the mirror image of `leafAnd`. */
+const leafOr = (leaves: Leaf[]): Leaf => {
+  if (leaves.length === 0) return { sql: sql`false`, none: false, support: [] };
+  const none = leaves.some((l) => l.none);
+  return { sql: sql`(${sql.join(leaves.map((l) => l.sql), sql` or `)})`, none, support: none ? narrowest(leaves.filter((l) => l.none)) : union(leaves) };
+};
+const leafNot = (leaf: Leaf): Leaf => ({ sql: sql`not ${leaf.sql}`, none: !leaf.none, support: leaf.support });
 
 /**
  * Each condition as a leaf over atoms, with the compiler's own SQL: a field or subscription condition
@@ -104,14 +121,15 @@ function leafCompiler(rule: SelectionRule, ctx: ValidationContext, now: Date, at
   const flag = (atom: Atom, negated: boolean): Leaf => {
     atoms.push(atom);
     const a = sql`${column("u", `a${atoms.length}`)}`;
-    return negated ? { sql: sql`not ${a}`, none: true } : { sql: a, none: false };
+    const support = [atoms.length - 1];
+    return negated ? { sql: sql`not ${a}`, none: true, support } : { sql: a, none: false, support };
   };
   return (c: Condition): Leaf => {
     switch (c.kind) {
       case "interaction":
       case "event": {
         const shape = eventShape(c, false);
-        if (shape === "true" || shape === "false") return { sql: sql.raw(shape), none: shape === "true" };
+        if (shape === "true" || shape === "false") return { sql: sql.raw(shape), none: shape === "true", support: [] };
         const deciding = decidingProfiles(c, env, false)!;
         const events: SharedEvents = { kind: eventsKind(c), rows: (e) => toSql(kindEvents(c, e, env)), test: (e) => decidingTest(c, e, env)!.test };
         return flag({ kind: "set", ids: sql`select d.profile_id as id from (${deciding.query}) d`, events }, deciding.complement);
@@ -157,7 +175,7 @@ function nestedIds(segmentId: number, ctx: ValidationContext, now: Date): SQL {
  * - otherwise every profile of the range, field atoms evaluated on the row and the others joined by id
  *   (hash joins, as Calculate's semi- and anti-joins).
  */
-function atomRows(rule: SelectionRule, atoms: Atom[]): SQL {
+function atomRows(rule: SelectionRule, atoms: Atom[], support: number[]): SQL {
   const shared = sharedAggregates(atoms);
   if (shared.length === 1 && shared[0].atoms.length === atoms.length) {
     return sql`select s.* from (${shared[0].query}) s where ${toSql(rangeKeyPredicate(rule.range, rangeKeyOf(sql`s.id`), false))}`;
@@ -170,9 +188,12 @@ function atomRows(rule: SelectionRule, atoms: Atom[]): SQL {
     // profile, not again in every step's FILTER).
     return sql`select ${column(P, "id")} as id, true as a1 from profiles ${sql.raw(P)} where ${inside(predicate(0))}`;
   }
+  // The profiles where some atom of the steps' support holds (`Leaf.support`): for "Munich and gold, or
+  // VIP with 10k points" those in Munich or VIP, not every gold or 10k profile too.
+  const some = (flag: (i: number) => SQL): Predicate => (support.length === 0 ? false : sql`(${sql.join(support.map(flag), sql` or `)})`);
   if (fields.length === atoms.length) {
     const flags = sql.join(fields.map((i) => sql`${predicate(i)} as ${sql.raw(`a${i + 1}`)}`), sql`, `);
-    return sql`select ${column(P, "id")} as id, ${flags} from profiles ${sql.raw(P)} where ${inside(sql`(${sql.join(fields.map(predicate), sql` or `)})`)}`;
+    return sql`select ${column(P, "id")} as id, ${flags} from profiles ${sql.raw(P)} where ${inside(some(predicate))}`;
   }
   if (atoms.length === 1) {
     const ids = (atoms[0] as { ids: SQL }).ids;
@@ -186,15 +207,15 @@ function atomRows(rule: SelectionRule, atoms: Atom[]): SQL {
     joins.push(sql` left join (${query}) ${sql.raw(j)} on ${column(j, "id")} = ${column(P, "id")}`);
   });
   const flags = atoms.map((atom, i) => {
-    const name = `a${i + 1}`;
-    if (atom.kind === "field") return sql`${atom.predicate} as ${sql.raw(name)}`;
+    if (atom.kind === "field") return atom.predicate;
     const j = sharedBy.get(i);
     // A profile without events of the kind is in none of its conditions' sets.
-    if (j) return sql`coalesce(${column(j, name)}, false) as ${sql.raw(name)}`;
+    if (j) return sql`coalesce(${column(j, `a${i + 1}`)}, false)`;
     joins.push(sql` left join (${atom.ids}) ${sql.raw(`j${i + 1}`)} on ${column(`j${i + 1}`, "id")} = ${column(P, "id")}`);
-    return sql`${column(`j${i + 1}`, "id")} is not null as ${sql.raw(name)}`;
+    return sql`${column(`j${i + 1}`, "id")} is not null`;
   });
-  return sql`select ${column(P, "id")} as id, ${sql.join(flags, sql`, `)} from profiles ${sql.raw(P)}${sql.join(joins, sql``)} where ${inside(true)}`;
+  const named = sql.join(flags.map((flag, i) => sql`${flag} as ${sql.raw(`a${i + 1}`)}`), sql`, `);
+  return sql`select ${column(P, "id")} as id, ${named} from profiles ${sql.raw(P)}${sql.join(joins, sql``)} where ${inside(some((i) => flags[i]))}`;
 }
 
 /**
@@ -273,7 +294,9 @@ export function funnelQuery(rule: SelectionRule, ctx: ValidationContext, now: Da
   const filtered = steps.map((step, i) => (step.filter ? sql`count(*) filter (where ${step.filter.sql}) as ${sql.raw(`f${i}`)}` : null));
   const aggregates = sql.join([sql`count(*) as u`, ...filtered.filter((f): f is SQL => f !== null)], sql`, `);
   // No atoms (no conditions, or only constant ones): `u` is empty and every step holds for all or none.
-  const counted = sql`select ${aggregates} from (${atoms.length ? atomRows(rule, atoms) : sql`select 1 as id where false`}) u`;
+  // `u` needs only the profiles where some step differs from its value without atoms.
+  const support = union(steps.flatMap((step) => (step.filter ? [step.filter] : [])));
+  const counted = sql`select ${aggregates} from (${atoms.length ? atomRows(rule, atoms, support) : sql`select 1 as id where false`}) u`;
   const columns = steps.map((step, i) => {
     const value = step.total
       ? sql`t.total`
