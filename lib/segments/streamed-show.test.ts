@@ -125,17 +125,19 @@ function rowsRead(node: PlanNode, table: string): number {
   return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0);
 }
 
+/** Saves a dynamic segment in a world built by SQL (createSqlWorld), which has no reference data to add it to. */
+async function save(db: Db, w: Pick<World, "databaseId">, rule: Rule, name: string): Promise<number> {
+  const [row] = await db
+    .insert(dynamicSegments)
+    .values({ name, databaseId: w.databaseId, rangeFrom: rule.range.from, rangeTo: rule.range.to, conditions: JSON.parse(JSON.stringify(rule.conditions)), limit: rule.limit })
+    .returning({ id: dynamicSegments.id });
+  return row.id;
+}
+
 describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops after its page", () => {
   it("reads the profiles up to its page, not the whole limited set (one and two levels), over 20,000 profiles", async () => {
     const db = await getDb();
     const world = await createSqlWorld(db, 20261207, 20_000);
-    const save = async (_: Db, w: World, rule: Rule, name: string) => {
-      const [row] = await db
-        .insert(dynamicSegments)
-        .values({ name, databaseId: w.databaseId, rangeFrom: rule.range.from, rangeTo: rule.range.to, conditions: JSON.parse(JSON.stringify(rule.conditions)), limit: rule.limit })
-        .returning({ id: dynamicSegments.id });
-      return row.id;
-    };
     // Limits that reach far into the profiles: computing a limited set first reads thousands of them.
     const ids = await saveSegments(db, world as unknown as World, save, [8_000, 2_000]);
     for (const { name, rule: ruleOf } of CASES.slice(0, 3)) {
@@ -159,13 +161,6 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops
   it("Calculate without a limit computes a limited set that another requires only as far as that one needs it, and counts what the limited sets do", async () => {
     const db = await getDb();
     const world = await createSqlWorld(db, 20261209, 20_000);
-    const save = async (_: Db, w: World, rule: Rule, name: string) => {
-      const [row] = await db
-        .insert(dynamicSegments)
-        .values({ name, databaseId: w.databaseId, rangeFrom: rule.range.from, rangeTo: rule.range.to, conditions: JSON.parse(JSON.stringify(rule.conditions)), limit: rule.limit })
-        .returning({ id: dynamicSegments.id });
-      return row.id;
-    };
     // `first` takes the first 4,000 profiles with an email (about 8,000 profiles in); `second` its first 500 subscribed ones (about 1,500 in).
     const ids = await saveSegments(db, world as unknown as World, save, [4_000, 500]);
     for (const { name, rule: ruleOf } of [CASES[0], CASES[2]]) {
