@@ -4,7 +4,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { closeDb, getDb, queryRows } from "@/db/client";
 import { databaseUrl } from "@/db/testing/pg-admin";
-import { selectionCountQuery } from "@/lib/segments/compile";
+import { calculateQuery } from "@/lib/segments/compile";
 import { setFieldIndexed } from "@/lib/segments/field-index";
 import { countSettings, PAGE_SETTINGS, prepareSelection, selectionPageQuery, selectionWorkMem, SHOW_LIMIT, type Setting } from "@/lib/segments/selection";
 import type { ScriptInput } from "@/lib/segments/script";
@@ -108,7 +108,7 @@ async function measureSize(serverUrl: string, database: string, runs: number, la
     const { selection } = await prepareSelection(db, BENCH_ADMIN, { databaseId: info.databaseId, ...c.rule }, { now });
     return {
       name: c.name,
-      count: { ...render(selectionCountQuery(selection)), settings: countSettings(selection) },
+      count: { ...render(calculateQuery(selection)), settings: countSettings(selection) },
       show: { ...render(selectionPageQuery(selection, { pageSize: SHOW_LIMIT })), settings: [...PAGE_SETTINGS] },
     };
   };

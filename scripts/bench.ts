@@ -3,7 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { closeDb, getDb, queryRows } from "@/db/client";
-import { selectionCountQuery, type CompiledSelection } from "@/lib/segments/compile";
+import { calculateQuery, type CompiledSelection } from "@/lib/segments/compile";
 import { countSettings, PAGE_SETTINGS, prepareSelection, selectionPageQuery, selectionWorkMem, SHOW_LIMIT } from "@/lib/segments/selection";
 import { benchCases, type BenchCase, type HandSql } from "./bench-cases";
 import { benchExplain, explainMarkdownSection, explainTable, explainVerdicts, writeExplainSection } from "./bench-explain";
@@ -153,7 +153,7 @@ function statements(selection: CompiledSelection, c: BenchCase) {
   return {
     // With the app's session settings: the selection's work_mem (withStatementTimeout) and Calculate's
     // planner settings (countSettings).
-    engineCount: { ...render(selectionCountQuery(selection)), workMem: selectionWorkMem(), settings: Object.fromEntries(countSettings(selection).map((x) => [x.name, x.value])) },
+    engineCount: { ...render(calculateQuery(selection)), workMem: selectionWorkMem(), settings: Object.fromEntries(countSettings(selection).map((x) => [x.name, x.value])) },
     // Run through the same client path as the hand-written SQL, so that the comparison is SQL against
     // SQL (drizzle's row mapping in the app costs the same whatever the statement).
     engineShow: { ...render(selectionPageQuery(selection, { pageSize: SHOW_LIMIT })), workMem: selectionWorkMem(), settings: pageSettings },

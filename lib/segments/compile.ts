@@ -38,6 +38,12 @@ export type CompiledSelection = {
   with: SQL;
   /** A cheaper statement of the count before the limit (`count` column), when the rule allows one. */
   countQuery: SQL | null;
+  /**
+   * Calculate of a rule without a limit that requires limited segments, joining their first ids in
+   * `id` order (`joinedCount`). Safe only without nested loops: run it through `calculateQuery` under
+   * `countSettings`, as `countOf` does; every other count uses `selectionCountQuery`.
+   */
+  joinedCount: SQL | null;
   /** `profiles p`, a left join per limited segment above `HASHED_LIMIT` the WHERE tests (and explain's lateral memberships): the FROM item. */
   from: SQL;
   /**
@@ -123,7 +129,8 @@ export function compileSelection(rule: SelectionRule, ctx: ValidationContext, op
     where,
     limit: rule.limit,
     ...frameOf(env),
-    countQuery: eventOnlyCountQuery(rule, eventEnv(env)) ?? joinedCount(rule, ctx, options),
+    countQuery: eventOnlyCountQuery(rule, eventEnv(env)),
+    joinedCount: joinedCount(rule, ctx, options),
     page: memoised((first: boolean) => pageForm(rule, ctx, options, first)),
   };
 }
@@ -495,7 +502,8 @@ function joinedSets(p: string, ids: number[], env: Env): SQL {
 }
 
 /**
- * Calculate of a rule without a limit that requires membership of limited segments (`requiredLimited`):
+ * Calculate of a rule without a limit that requires membership of limited segments (`requiredLimited`),
+ * over events or profiles (`CompiledSelection.joinedCount`):
  * `SELECT count(*) FROM profiles p JOIN (<S's first ids>) j(id) ON j.id = p.id … WHERE …`, each level
  * of nested limits joined the same way, where the selection tests membership of a hashed CTE. The ids
  * come in `id` order, so PostgreSQL merges them with the profiles and stops reading each limited
@@ -580,6 +588,14 @@ export function selectionStatement(selection: CompiledSelection, columns: SQL, o
 /** `SELECT p.id …` of the whole selection in `id` order: for `INSERT … SELECT`, `IN (…)` and exports. */
 export function selectionIdsQuery(selection: CompiledSelection): SQL {
   return selectionStatement(selection, column(PROFILE_ALIAS, "id"));
+}
+
+/**
+ * Calculate's statement: the joined count where the rule has one (`CompiledSelection.joinedCount`),
+ * else `selectionCountQuery`. Run it under `countSettings` (selection.ts, `countOf`).
+ */
+export function calculateQuery(selection: CompiledSelection): SQL {
+  return selection.joinedCount ?? selectionCountQuery(selection);
 }
 
 /** `SELECT count(*)` of the selection: min(matches, limit). Order does not change a limited count. */

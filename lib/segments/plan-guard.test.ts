@@ -16,7 +16,7 @@ import { describe, expect, it } from "vitest";
 import { fcSeed } from "@/lib/fuzz/seed";
 import { getDb, queryRows, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
-import { selectionCountQuery } from "./compile";
+import { calculateQuery } from "./compile";
 import { countSettings, prepareSelection, selectionPageQuery, selectionWorkMem, SHOW_LIMIT } from "./selection";
 import { limitArb, rangeArb, scriptArb } from "./testing/arbitraries";
 import type { Json } from "./testing/reference";
@@ -125,7 +125,7 @@ async function checkRule(db: Db, world: SqlWorld, generated: object, where: stri
   const input = JSON.parse(JSON.stringify({ databaseId: world.databaseId, ...generated }));
   const prepared = await prepareSelection(db, admin, input, { now: NOW });
   for (const [label, query, settings] of [
-    ["Calculate", selectionCountQuery(prepared.selection), countSettings(prepared.selection)],
+    ["Calculate", calculateQuery(prepared.selection), countSettings(prepared.selection)],
     ["Show", selectionPageQuery(prepared.selection, { pageSize: SHOW_LIMIT }), []],
   ] as const) {
     const plan = await explain(db, query, [...settings]).catch((error: unknown) => {

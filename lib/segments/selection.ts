@@ -14,7 +14,7 @@ import { requireVisibleDatabase, requireVisibleDynamicSegment } from "@/lib/acce
 import type { ActingUser } from "@/lib/access/acting-user";
 import { cancelReason } from "@/db/errors";
 import { AppError, formatDuration, invalid } from "@/lib/errors";
-import { compileSelection, selectionCountQuery, selectionIdsQuery, selectionStatement, type CompiledSelection } from "./compile";
+import { calculateQuery, compileSelection, selectionIdsQuery, selectionStatement, type CompiledSelection } from "./compile";
 import { loadValidationContext } from "./load-context";
 import { parseSelectionRule, type SelectionRule, type SelectionRuleInput } from "./script";
 import { validateSelection, type ValidationContext } from "./validate";
@@ -215,7 +215,7 @@ export function countSettings(selection: Pick<CompiledSelection, "limit">): Sett
  */
 export async function countOf(db: Db, selection: CompiledSelection, render: (query: SQL) => SQL = (q) => q): Promise<number> {
   const settings = countSettings(selection);
-  const query = render(selectionCountQuery(selection));
+  const query = render(calculateQuery(selection));
   if (settings.length === 0) {
     const [row] = await queryRows<{ count: number | string }>(db, query);
     return Number(row.count);

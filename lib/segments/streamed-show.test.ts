@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, queryRows, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
 import { PgDialect } from "drizzle-orm/pg-core";
-import { selectionCountQuery, type CompiledSelection } from "./compile";
+import { calculateQuery, selectionCountQuery, type CompiledSelection } from "./compile";
 import { calculateSelection, countSettings, PAGE_SETTINGS, prepareSelection, selectionPageQuery, selectionWorkMem, showSelection, streamSelection, SHOW_LIMIT } from "./selection";
 import { evaluateReference, type Json } from "./testing/reference";
 import { createSqlWorld } from "./testing/sql-world";
@@ -89,7 +89,8 @@ describe("Show of a rule that requires a limited segment", () => {
       const { selection } = await prepareSelection(db, admin, input, { now: NOW });
       expect(selection.page(true).streamed).toBe(streams);
       // Calculate without a limit joins the limited sets it requires, in id order (compile.ts, `joinedCount`).
-      expect(dialect.sqlToQuery(selectionCountQuery(selection)).sql.includes(" join (select")).toBe(streams && input.limit === null);
+      expect(dialect.sqlToQuery(calculateQuery(selection)).sql.includes(" join (select")).toBe(streams && input.limit === null);
+      expect(dialect.sqlToQuery(selectionCountQuery(selection)).sql.includes(" join (select")).toBe(false);
       expect((await calculateSelection(db, admin, input, { now: NOW })).count).toBe(expected.length);
       const shown = await showSelection(db, admin, input, { now: NOW });
       expect(shown.map((p) => p.id)).toEqual(expected.slice(0, SHOW_LIMIT));
@@ -165,12 +166,12 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops
     const ids = await saveSegments(db, world as unknown as World, save, [4_000, 500]);
     for (const { name, rule: ruleOf } of [CASES[0], CASES[2]]) {
       const { selection } = await prepareSelection(db, admin, { databaseId: world.databaseId, ...ruleOf(ids) }, { now: NOW });
-      const asSets: CompiledSelection = { ...selection, countQuery: null };
-      const count = async (s: CompiledSelection) => Number((await queryRows<{ count: number }>(db, selectionCountQuery(s)))[0].count);
+      const asSets: CompiledSelection = { ...selection, joinedCount: null };
+      const count = async (s: CompiledSelection) => Number((await queryRows<{ count: number }>(db, calculateQuery(s)))[0].count);
       expect(await count(selection), name).toBe(await count(asSets));
       if (name !== CASES[2].name) continue;
       // As limited sets, `first` is computed whole (a LIMIT node yields all 4,000); joined, only as far as `second` reaches.
-      const most = async (s: CompiledSelection) => Math.max(...limitRows(await showPlan(db, selectionCountQuery(s), countSettings(selection))));
+      const most = async (s: CompiledSelection) => Math.max(...limitRows(await showPlan(db, calculateQuery(s), countSettings(selection))));
       expect(await most(asSets), `${name}: as limited sets`).toBe(4_000);
       expect(await most(selection), `${name}: joined`).toBeLessThan(2_000);
     }
