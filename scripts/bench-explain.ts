@@ -3,11 +3,10 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
-import { selectionCountQuery } from "@/lib/segments/compile";
 import { explainSelection } from "@/lib/segments/explain";
 import { funnelQuery } from "@/lib/segments/funnel";
 import { ruleLabelOptions } from "@/lib/segments/labels";
-import { prepareSelection, withStatementTimeout } from "@/lib/segments/selection";
+import { countOf, prepareSelection, withStatementTimeout } from "@/lib/segments/selection";
 import { benchCases, type BenchCase } from "./bench-cases";
 import { benchRefs } from "./bench-refs";
 import { writeMarkedSection } from "./bench-report";
@@ -64,7 +63,6 @@ export async function benchExplain(
     const input = { databaseId: opts.databaseId, ...c.rule };
     const prepared = await prepareSelection(db, benchUser, input, { now: opts.now });
     const funnel = funnelQuery(prepared.rule, prepared.ctx, prepared.now, await ruleLabelOptions(db, prepared.rule, prepared.ctx));
-    const count = selectionCountQuery(prepared.selection);
     const inTx = <T>(work: (tx: Db) => Promise<T>) => withStatementTimeout(db, 600_000, work);
     // A member: the last profile of Show's first page (for a limited rule, well inside the limit).
     const shown = await inTx((tx) => queryRows<{ id: string | number }>(tx, sql`select id from (${prepared.idsQuery}) s limit 100`));
@@ -77,7 +75,8 @@ export async function benchExplain(
       const member = memberId ? await timed(() => explainSelection(db, benchUser, input, memberId, { now: opts.now })) : null;
       const mid = await timed(() => explainSelection(db, benchUser, input, middleId, { now: opts.now }));
       const f = await timed(() => inTx((tx) => queryRows<Record<string, number | string>>(tx, funnel.statement)));
-      const k = await timed(() => inTx((tx) => queryRows<{ count: number | string }>(tx, count)));
+      // Calculate as the app runs it: `countOf` (the joined count where there is one, under `countSettings`).
+      const k = await timed(async () => [{ count: await inTx((tx) => countOf(tx, prepared.selection)) }]);
       if (run === 0) {
         calculated = Number(k.value[0].count);
         const last = Number(f.value[0][`s${funnel.steps.length - 1}`]);
