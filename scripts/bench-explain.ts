@@ -74,7 +74,7 @@ export async function benchExplain(
     for (let run = 0; run <= runs; run++) {
       const member = memberId ? await timed(() => explainSelection(db, benchUser, input, memberId, { now: opts.now })) : null;
       const mid = await timed(() => explainSelection(db, benchUser, input, middleId, { now: opts.now }));
-      const f = await timed(() => inTx((tx) => queryRows<Record<string, number | string>>(tx, funnel.statement)));
+      const f = await timed(() => withStatementTimeout(db, 600_000, (tx) => queryRows<Record<string, number | string>>(tx, funnel.statement), funnel.settings));
       // Calculate as the app runs it: `countOf` (the joined count where there is one, under `countSettings`).
       const k = await timed(async () => [{ count: await inTx((tx) => countOf(tx, prepared.selection)) }]);
       if (run === 0) {

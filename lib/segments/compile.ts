@@ -502,6 +502,19 @@ function joinedSets(p: string, ids: number[], env: Env): SQL {
 }
 
 /**
+ * `[WITH …] SELECT id …` of a limited segment's first `limit` matches in `id` order, the limited
+ * segments its rule requires joined in `id` order as in `joinedCount` (others as CTEs), for statements
+ * that run without nested loops (the funnel's nested sets, lib/segments/funnel.ts).
+ */
+export function limitedSegmentIds(segmentId: number, ctx: ValidationContext, options: CompileOptions): SQL {
+  const segment = ctx.dynamicSegments.get(segmentId);
+  if (!segment || segment.limit === null) throw new Error(`Segment ${segmentId} has no limit: validate before compiling`);
+  const env = newEnv(ctx, segment.databaseId, options);
+  const body = limitedIds(segmentId, env, true);
+  return sql`${frameOf(env).with}select l.id from (${body}) ${sql.raw("l(id)")}`;
+}
+
+/**
  * Calculate of a rule without a limit that requires membership of limited segments (`requiredLimited`),
  * over events or profiles (`CompiledSelection.joinedCount`):
  * `SELECT count(*) FROM profiles p JOIN (<S's first ids>) j(id) ON j.id = p.id … WHERE …`, each level

@@ -11,6 +11,8 @@ import { getDb, queryRows, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { calculateQuery, selectionCountQuery, type CompiledSelection } from "./compile";
+import { funnelOfSelection, funnelQuery } from "./funnel";
+import { ruleLabelOptions } from "./labels";
 import { calculateSelection, countSettings, PAGE_SETTINGS, prepareSelection, selectionPageQuery, selectionWorkMem, showSelection, streamSelection, SHOW_LIMIT } from "./selection";
 import { evaluateReference, type Json } from "./testing/reference";
 import { createSqlWorld } from "./testing/sql-world";
@@ -99,6 +101,23 @@ describe("Show of a rule that requires a limited segment", () => {
       expect(streamed).toEqual(expected);
     });
   }
+});
+
+describe("the funnel of a rule with limited nested segments", () => {
+  it("joins their first ids in id order without nested loops, and ends at the reference's count", async () => {
+    const db = await getDb();
+    const world = await createWorld(db, 20261211, PROFILES);
+    const ids = await saveSegments(db, world, addDynamicSegment, [300, 60]);
+    for (const { name, rule: ruleOf } of CASES) {
+      const input = { databaseId: world.databaseId, ...ruleOf(ids) };
+      const prepared = await prepareSelection(db, admin, input, { now: NOW });
+      const { settings } = funnelQuery(prepared.rule, prepared.ctx, prepared.now, await ruleLabelOptions(db, prepared.rule, prepared.ctx));
+      const limitedNested = name !== "member of an unlimited segment that requires a limited one";
+      expect({ name, settings }).toEqual({ name, settings: limitedNested ? [{ name: "enable_nestloop", value: "off" }] : [] });
+      const funnel = await funnelOfSelection(db, admin, input, { now: NOW });
+      expect({ name, count: funnel.count }).toEqual({ name, count: evaluateReference(world, input, NOW).length });
+    }
+  });
 });
 
 type PlanNode = { "Relation Name"?: string; "Actual Rows"?: number; "Actual Loops"?: number; "Rows Removed by Filter"?: number; Plans?: PlanNode[] };
