@@ -29,7 +29,7 @@ import { benchArgs, benchmarksFile, benchServerUrl, median, planShape, runBenchS
  */
 const GROWTH_TARGET = 12;
 
-type Statement = { text: string; params: unknown[]; settings?: Setting[] };
+type Statement = { text: string; params: unknown[]; settings?: readonly Setting[] };
 type Case = { name: string; rule: BenchCase["rule"] };
 type Size = {
   database: string;

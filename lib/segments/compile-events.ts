@@ -117,19 +117,28 @@ export function eventShape(condition: AnyEventCondition, negate: boolean): Event
   return "counted";
 }
 
+/**
+ * For a counted shape: the comparison that puts a profile with events in the condition's deciding set
+ * — the answer the other way from zero events — and whether that set is the complement of the answer
+ * (`complement`: the condition holds without events, as `lt 3`).
+ */
+function decisiveCount(condition: AnyEventCondition, negate: boolean): { op: CountOp; value: number; complement: boolean } {
+  const { op, value } = effectiveCount(condition, negate);
+  const complement = holds(0, op, value);
+  return { op: complement ? COMPLEMENT[op] : op, value, complement };
+}
+
 export function eventPredicate(condition: AnyEventCondition, profileAlias: string, env: EventEnv, negate: boolean): Predicate {
   const shape = eventShape(condition, negate);
   if (shape === "true") return true;
   if (shape === "false") return false;
   if (shape === "exists" || shape === "not exists") return existsPredicate([condition.type], condition, profileAlias, env, shape);
-  const { op, value } = effectiveCount(condition, negate);
-  const withoutEvents = holds(0, op, value);
+  const { op, value, complement } = decisiveCount(condition, negate);
   const e = env.aliases.next("e");
   // Profiles whose count is ≥ 1 and decides the answer the other way from zero events.
-  const decisive = withoutEvents ? COMPLEMENT[op] : op;
-  const counted = sql`select ${column(e, "profile_id")} from events ${sql.raw(e)} where ${toSql(matching([condition.type], condition, e, env))} group by ${column(e, "profile_id")} having count(*) ${HAVING[decisive]} ${value}::bigint`;
+  const counted = sql`select ${column(e, "profile_id")} from events ${sql.raw(e)} where ${toSql(matching([condition.type], condition, e, env))} group by ${column(e, "profile_id")} having count(*) ${HAVING[op]} ${value}::bigint`;
   const c = env.aliases.next("c");
-  return existsTest(sql`select 1 from (${counted}) ${sql.raw(c)} where ${column(c, "profile_id")} = ${column(profileAlias, "id")}`, withoutEvents, env);
+  return existsTest(sql`select 1 from (${counted}) ${sql.raw(c)} where ${column(c, "profile_id")} = ${column(profileAlias, "id")}`, complement, env);
 }
 
 /**
@@ -174,10 +183,8 @@ export function decidingProfiles(
   if (shape === "exists" || shape === "not exists") {
     return { query: more === true ? grouped : sql`${grouped} having ${toSql(more)}`, complement: shape === "not exists" };
   }
-  const { op, value } = effectiveCount(condition, negate);
-  const withoutEvents = holds(0, op, value);
-  const decisive = withoutEvents ? COMPLEMENT[op] : op;
-  return { query: sql`${grouped} having ${toSql(allOf([sql`count(*) ${HAVING[decisive]} ${value}::bigint`, more]))}`, complement: withoutEvents };
+  const { op, value, complement } = decisiveCount(condition, negate);
+  return { query: sql`${grouped} having ${toSql(allOf([sql`count(*) ${HAVING[op]} ${value}::bigint`, more]))}`, complement };
 }
 
 /**
@@ -243,11 +250,10 @@ function periodCount(condition: AnyEventCondition, e: string, env: EventEnv, op:
 export function decidingTest(condition: AnyEventCondition, e: string, env: EventEnv): { test: SQL; complement: boolean } | null {
   const shape = eventShape(condition, false);
   if (shape === "true" || shape === "false") return null;
-  const { op, value } = effectiveCount(condition, false);
-  const withoutEvents = holds(0, op, value);
   // "At least once" and "did not": the set of profiles with a matching event.
   if (shape === "exists" || shape === "not exists") return { test: periodCount(condition, e, env, "gte", 1), complement: shape === "not exists" };
-  return { test: periodCount(condition, e, env, withoutEvents ? COMPLEMENT[op] : op, value), complement: withoutEvents };
+  const { op, value, complement } = decisiveCount(condition, false);
+  return { test: periodCount(condition, e, env, op, value), complement };
 }
 
 /**

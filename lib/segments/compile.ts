@@ -40,10 +40,11 @@ export type CompiledSelection = {
   countQuery: SQL | null;
   /**
    * Calculate of a rule without a limit that requires limited segments, joining their first ids in
-   * `id` order (`joinedCount`). Safe only without nested loops: run it through `calculateQuery` under
-   * `countSettings`, as `countOf` does; every other count uses `selectionCountQuery`.
+   * `id` order (`joinedCount`), compiled when first asked for (only Calculate asks). Safe only without
+   * nested loops: run it through `calculateQuery` under `countSettings`, as `countOf` does; every other
+   * count uses `selectionCountQuery`.
    */
-  joinedCount: SQL | null;
+  joinedCount: () => SQL | null;
   /** `profiles p`, a left join per limited segment above `HASHED_LIMIT` the WHERE tests (and explain's lateral memberships): the FROM item. */
   from: SQL;
   /**
@@ -130,21 +131,17 @@ export function compileSelection(rule: SelectionRule, ctx: ValidationContext, op
     limit: rule.limit,
     ...frameOf(env),
     countQuery: eventOnlyCountQuery(rule, eventEnv(env)),
-    joinedCount: joinedCount(rule, ctx, options),
+    joinedCount: memoised((_: void) => joinedCount(rule, ctx, options)),
     page: memoised((first: boolean) => pageForm(rule, ctx, options, first)),
   };
 }
 
-/** `compute(first)` once per value of `first`, then its kept result. */
-function memoised(compute: (first: boolean) => PageForm): (first: boolean) => PageForm {
-  const known = new Map<boolean, PageForm>();
-  return (first) => {
-    let form = known.get(first);
-    if (form === undefined) {
-      form = compute(first);
-      known.set(first, form);
-    }
-    return form;
+/** `compute(key)` once per key, then its kept result: a compilation that only some callers need. */
+function memoised<K, V>(compute: (key: K) => V): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    if (!known.has(key)) known.set(key, compute(key));
+    return known.get(key)!;
   };
 }
 
@@ -608,7 +605,7 @@ export function selectionIdsQuery(selection: CompiledSelection): SQL {
  * else `selectionCountQuery`. Run it under `countSettings` (selection.ts, `countOf`).
  */
 export function calculateQuery(selection: CompiledSelection): SQL {
-  return selection.joinedCount ?? selectionCountQuery(selection);
+  return selection.joinedCount() ?? selectionCountQuery(selection);
 }
 
 /** `SELECT count(*)` of the selection: min(matches, limit). Order does not change a limited count. */

@@ -23,7 +23,7 @@ import { AliasPool, allOf, column, toSql, type Predicate } from "./predicate";
 import { ruleLabelOptions } from "./labels";
 import { parseScript, type Condition, type FieldCondition, type SelectionRule, type SelectionRuleInput } from "./script";
 import { withReadDb } from "@/db/replica";
-import { prepareSelection, withStatementTimeout, type SelectionOptions } from "./selection";
+import { NO_NESTED_LOOPS, prepareSelection, withStatementTimeout, type SelectionOptions } from "./selection";
 import type { ValidationContext } from "./validate";
 import { env } from "@/lib/env";
 
@@ -77,7 +77,8 @@ export async function funnelOfSavedSegment(db: Db, user: ActingUser, segmentId: 
  * this formula to be counted right.
  */
 type Leaf = { sql: SQL; none: boolean; support: number[] };
-type Atom = { kind: "field"; predicate: SQL } | { kind: "set"; ids: SQL; events?: SharedEvents };
+/** `streamsLimited`: the ids are a limited segment's, joined in `id` order (`nestedIds`), safe only without nested loops. */
+type Atom = { kind: "field"; predicate: SQL } | { kind: "set"; ids: SQL; events?: SharedEvents; streamsLimited?: boolean };
 
 /**
  * An event condition's set as one column of an aggregate over its kind's events (compile-events.ts,
@@ -137,11 +138,12 @@ function leafCompiler(rule: SelectionRule, ctx: ValidationContext, now: Date, at
         return flag({ kind: "set", ids: sql`select d.profile_id as id from (${deciding.query}) d`, events }, deciding.complement);
       }
       case "segment": {
-        const ids =
-          c.segment_type === "static"
-            ? sql`select m.profile_id as id from static_segment_members m join profiles q on q.id = m.profile_id where m.segment_id = ${c.segment_id}::int and q.database_id = ${rule.databaseId}::int`
-            : sql`select n.id from (${nestedIds(c.segment_id, ctx, now)}) n`;
-        return flag({ kind: "set", ids }, !c.member);
+        if (c.segment_type === "static") {
+          const ids = sql`select m.profile_id as id from static_segment_members m join profiles q on q.id = m.profile_id where m.segment_id = ${c.segment_id}::int and q.database_id = ${rule.databaseId}::int`;
+          return flag({ kind: "set", ids }, !c.member);
+        }
+        const nested = nestedIds(c.segment_id, ctx, now);
+        return flag({ kind: "set", ids: sql`select n.id from (${nested.ids}) n`, streamsLimited: nested.streamsLimited }, !c.member);
       }
       case "field": {
         const partner = PARTNER[c.op];
@@ -157,24 +159,18 @@ function leafCompiler(rule: SelectionRule, ctx: ValidationContext, now: Date, at
 /**
  * The ids of a nested dynamic segment's selection (its own range, conditions and limit). A limited one
  * streams its first ids in `id` order with the limited segments it requires joined (compile.ts,
- * `limitedSegmentIds`) — safe because the funnel runs without nested loops (`FUNNEL_SETTINGS`).
+ * `limitedSegmentIds`), which is safe only without nested loops (`streamsLimited`: the funnel then runs
+ * with `NO_NESTED_LOOPS`).
  */
-function nestedIds(segmentId: number, ctx: ValidationContext, now: Date): SQL {
+function nestedIds(segmentId: number, ctx: ValidationContext, now: Date): { ids: SQL; streamsLimited: boolean } {
   const info = ctx.dynamicSegments.get(segmentId);
   const parsed = info ? parseScript(info.conditions) : null;
   if (!info || !parsed?.ok) throw new Error(`Segment ${segmentId} cannot be counted: validate before the funnel`);
-  if (info.limit !== null) return limitedSegmentIds(segmentId, ctx, { now });
+  if (info.limit !== null) return { ids: limitedSegmentIds(segmentId, ctx, { now }), streamsLimited: true };
   const nested = compileSelection({ databaseId: info.databaseId, range: info.range, conditions: parsed.value, limit: info.limit }, ctx, { now });
   // Its own CTEs and joins come along (a limited segment inside it), so it stands alone as a subquery.
-  return selectionStatement(nested, column(P, "id"), { unordered: true });
+  return { ids: selectionStatement(nested, column(P, "id"), { unordered: true }), streamsLimited: false };
 }
-
-/**
- * The planner settings of a funnel with a limited nested segment: no nested loops. It reads whole sets,
- * as Calculate without a limit does (`countSettings`), where hash and merge joins are linear; and its
- * nested limited sets are joined in `id` order (`nestedIds`), which a nested loop could re-run per profile.
- */
-const FUNNEL_SETTINGS = [{ name: "enable_nestloop", value: "off" }] as const;
 
 /**
  * `u`: one row per profile of the range that the counts must see, with a flag per atom (`a1, a2, …`);
@@ -330,10 +326,8 @@ export function funnelQuery(
   const statement = sql`select ${sql.join(columns, sql`, `)} from (select ${total} as total, ${inside} as inside) t, (${counted}) a`;
   // Without nested loops only where a limited nested set is joined in `id` order (`nestedIds`); an
   // unlimited nested segment's funnel measured faster with them (558 against 999 ms at 1M).
-  const joinsLimited = (rule.conditions?.groups ?? []).some((g) =>
-    g.conditions.some((c) => c.kind === "segment" && c.segment_type === "dynamic" && (ctx.dynamicSegments.get(c.segment_id)?.limit ?? null) !== null),
-  );
-  return { statement, steps, settings: joinsLimited ? FUNNEL_SETTINGS : [] };
+  const streamsLimited = atoms.some((atom) => atom.kind === "set" && atom.streamsLimited === true);
+  return { statement, steps, settings: streamsLimited ? NO_NESTED_LOOPS : [] };
 }
 
 /** The funnel as the API answers it (SPEC §6): labels and counts. */

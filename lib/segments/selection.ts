@@ -204,9 +204,12 @@ export async function countSavedSegment(
  * 0.4 s). With a limit the count stops at its first matches, which is what a nested loop does well
  * (the limited combination: 0.42 s with, 0.70 s without), so those keep the planner's choice.
  */
-export function countSettings(selection: Pick<CompiledSelection, "limit">): Setting[] {
-  return selection.limit === null ? [{ name: "enable_nestloop", value: "off" }] : [];
+export function countSettings(selection: Pick<CompiledSelection, "limit">): readonly Setting[] {
+  return selection.limit === null ? NO_NESTED_LOOPS : [];
 }
+
+/** No nested-loop joins: for statements that read whole sets (an unlimited count, the funnel). */
+export const NO_NESTED_LOOPS: readonly Setting[] = [{ name: "enable_nestloop", value: "off" }];
 
 /**
  * Calculate's count of `selection` on `db` with `countSettings` for this statement only (set and
@@ -232,14 +235,14 @@ export async function countOf(db: Db, selection: CompiledSelection, render: (que
 export type Setting = { name: string; value: string };
 
 /** `SELECT` of each setting's current value (`s0`, `s1`, …) that sets it for the transaction. */
-function changeSettings(settings: Setting[]): SQL {
+function changeSettings(settings: readonly Setting[]): SQL {
   const before = settings.map(({ name }, i) => sql`current_setting(${name}) as ${sql.raw(`s${i}`)}`);
   const set = settings.map(({ name, value }) => sql`set_config(${name}, ${value}, true)`);
   return sql`select ${sql.join([...before, ...set], sql`, `)}`;
 }
 
 /** Sets each setting back to its value that `changeSettings` returned. */
-function restoreSettings(settings: Setting[], saved: Record<string, string>): SQL {
+function restoreSettings(settings: readonly Setting[], saved: Record<string, string>): SQL {
   return sql`select ${sql.join(settings.map(({ name }, i) => sql`set_config(${name}, ${saved[`s${i}`]}, true)`), sql`, `)}`;
 }
 

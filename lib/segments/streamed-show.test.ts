@@ -123,7 +123,7 @@ describe("the funnel of a rule with limited nested segments", () => {
 type PlanNode = { "Relation Name"?: string; "Actual Rows"?: number; "Actual Loops"?: number; "Rows Removed by Filter"?: number; Plans?: PlanNode[] };
 
 /** The analyzed plan of a Show statement as Show runs it: in the selection's work_mem, in which a hashed set of every match would fit (and `settings`: Calculate's). */
-async function showPlan(db: Db, query: SQL, settings: { name: string; value: string }[] = []): Promise<PlanNode> {
+async function showPlan(db: Db, query: SQL, settings: readonly { name: string; value: string }[] = []): Promise<PlanNode> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select set_config('work_mem', ${selectionWorkMem()}, true)`);
     for (const { name, value } of settings) await tx.execute(sql`select set_config(${name}, ${value}, true)`);
@@ -185,7 +185,7 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops
     const ids = await saveSegments(db, world as unknown as World, save, [4_000, 500]);
     for (const { name, rule: ruleOf } of [CASES[0], CASES[2]]) {
       const { selection } = await prepareSelection(db, admin, { databaseId: world.databaseId, ...ruleOf(ids) }, { now: NOW });
-      const asSets: CompiledSelection = { ...selection, joinedCount: null };
+      const asSets: CompiledSelection = { ...selection, joinedCount: () => null };
       const count = async (s: CompiledSelection) => Number((await queryRows<{ count: number }>(db, calculateQuery(s)))[0].count);
       expect(await count(selection), name).toBe(await count(asSets));
       if (name !== CASES[2].name) continue;
