@@ -6,7 +6,8 @@
  */
 import { PgDialect } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
-import { compileSelection, selectionCountQuery } from "./compile";
+import { compileRuleParts, compileSelection, selectionCountQuery } from "./compile";
+import { sql as q } from "drizzle-orm";
 import { parseSelectionRule, type ScriptInput } from "./script";
 import { validateSelection, type ValidationContext } from "./validate";
 
@@ -219,5 +220,59 @@ describe("number property filters of events compare as jsonb", () => {
     expect(sql).toMatch(/jsonb_typeof\(\("e1"\."properties" -> 'amount'\)\) = 'number' and \("e1"\."properties" -> 'amount'\) > \$\d+::text::jsonb/);
     expect(sql).not.toMatch(/segment_number/);
     expect(params).toContain("50");
+  });
+});
+
+describe("a property filter keeps the planner's own estimate only in a counted semi-join the profile must pass", () => {
+  const bought = (count?: { op: string; value: number }) => ({ kind: "event", type: "purchase", ...(count ? { count } : {}), where: [{ property: "amount", op: "gt", value: 50 }] });
+  const berlin = { kind: "field", field: "city", op: "eq", value: "Berlin" };
+  const neutral = (text: string) => /coalesce\(\(jsonb_typeof\(\("e\d+"\."properties" -> 'amount'\)\)/.test(text);
+
+  it("a required positive count (alone, or beside another condition): the raw filter, so the join can start from the grouped events", () => {
+    for (const group of [{ conditions: [bought({ op: "gte", value: 3 })] }, { conditions: [bought({ op: "gt", value: 1 }), berlin] }, { logic: "or" as const, not: true, conditions: [bought({ op: "lt", value: 2 })] }]) {
+      const { sql } = compiled(group);
+      expect(sql).toMatch(/jsonb_typeof\(\("e\d+"\."properties" -> 'amount'\)\) = 'number'/);
+      expect(neutral(sql), JSON.stringify(group)).toBe(false);
+    }
+  });
+
+  it("under OR, negated (an anti-join), in a not group, or a plain EXISTS: the neutral estimate, so the join is hashed", () => {
+    for (const group of [
+      { conditions: [bought(), berlin] },
+      { logic: "or" as const, not: true, conditions: [didNot(bought())] },
+      { logic: "or" as const, conditions: [bought({ op: "gte", value: 3 }), berlin] },
+      { conditions: [didNot(bought()), berlin] },
+      { conditions: [bought({ op: "lt", value: 3 })] },
+      { not: true, conditions: [bought({ op: "gte", value: 3 }), berlin] },
+    ]) {
+      expect(neutral(compiled(group).sql), JSON.stringify(group)).toBe(true);
+    }
+  });
+});
+
+describe("explaining one profile: a limited nested segment already explained is not counted again", () => {
+  const limited = { id: 7, name: "First 100", databaseId: 1, binned: false, range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [{ logic: "and", not: false, conditions: [{ kind: "interaction", type: "opened" }] }] }, limit: 100 };
+  const withLimited: ValidationContext = { ...ctx, dynamicSegments: new Map([[7, limited]]) };
+  const rule = parseSelectionRule({ databaseId: 1, conditions: { logic: "and", groups: [{ logic: "and", not: false, conditions: [{ kind: "segment", segment_type: "dynamic", segment_id: 7, member: true }] }] } });
+  const parts = (members?: Map<number, boolean>) => {
+    if (!rule.ok) throw new Error(JSON.stringify(rule.issues));
+    const built = compileRuleParts(rule.value, withLimited, { now: NOW, limitedUpTo: q`42::bigint`, oneProfile: true, members });
+    const where = dialect.sqlToQuery(built.selection.where).sql;
+    return { where, from: dialect.sqlToQuery(built.frame().from).sql };
+  };
+
+  it("without its tree: a count of its matches below the profile, in a lateral subquery", () => {
+    const { from } = parts();
+    expect(from).toMatch(/cross join lateral \(select coalesce\(/);
+    expect(from).toMatch(/ limit \$\d+::bigint/);
+  });
+
+  it("with its tree's answer: that constant, and no count", () => {
+    for (const member of [true, false]) {
+      const { where, from } = parts(new Map([[7, member]]));
+      expect(from).not.toMatch(/lateral/);
+      expect(where).not.toMatch(/from events|from profiles/);
+      expect(where).toBe(member ? '"p"."database_id" = $1::int' : "false");
+    }
   });
 });

@@ -82,12 +82,21 @@ type Env = {
   profileLevel?: boolean;
   /** Explain only: each limited segment's membership of the explained profile, once per row (`lazyMembership`). */
   lateral?: Map<number, { alias: string; member: SQL }>;
+  /** Explain only: limited segments whose membership of the explained profile is already known (their own explanations). */
+  members?: ReadonlyMap<number, boolean>;
   /** Show only: limited segments whose membership this level reads from columns of its rows (`streamedProfiles`). */
   streamed?: Streamed;
-  /** Show only: which EXISTS tests are per-profile probes (compile-events.ts, `existsTest`). */
-  probe?: "anti" | "all";
+  /** Show, and a limited segment's level: which EXISTS tests are per-profile probes (compile-events.ts, `existsTest`). */
+  probe?: EventEnv["probe"];
   /** Calculate without a limit only: limited segments whose ids this level's FROM joins (`joinedCount`), so each of its rows is a member. */
   joined?: Set<number>;
+  /**
+   * The conditions compiled here must all hold for a profile to be selected: the selection's own
+   * level, outside every OR (`underOr`), not a nested segment's rule. A semi-join there can start from
+   * its events' side, so property filters keep the planner's own estimates (compile-events.ts,
+   * `neutralEstimate`).
+   */
+  required?: boolean;
 };
 
 /** Limited segment id → its limit, for the segments whose membership a streamed level's columns hold (`streamedColumns`). */
@@ -123,7 +132,7 @@ function frameOf(env: Env): { with: SQL; from: SQL } {
 
 /** Compiles a rule that `validateSelection` accepted against the same context. */
 export function compileSelection(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection {
-  const env = newEnv(ctx, rule.databaseId, options);
+  const env: Env = { ...newEnv(ctx, rule.databaseId, options), required: true };
   const where = selectionWhere(rule, env);
   return {
     databaseId: rule.databaseId,
@@ -157,7 +166,7 @@ function memoised<K, V>(compute: (key: K) => V): (key: K) => V {
  * the limited sets as CTEs (`streamed` false).
  */
 function pageForm(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions, first: boolean): PageForm {
-  const env: Env = { ...newEnv(ctx, rule.databaseId, options), probe: "anti" };
+  const env: Env = { ...newEnv(ctx, rule.databaseId, options), probe: "anti", required: true };
   const required = first ? requiredLimited(rule.conditions, env) : [];
   const levels = required.length > 0 ? streamedProfiles(required, env, 0) : null;
   env.streamed = levels?.streamed;
@@ -209,7 +218,7 @@ function streamedProfiles(ids: number[], env: Env, depth: number): { query: SQL;
   if (below && here.length === 0) return below;
   const q = env.aliases.next("p");
   // Every test of a verdict probes its profile: a hashed set would compute what the page stops short of.
-  const level: Env = { ...env, joins: new Map(), profileLevel: false, streamed: below?.streamed ?? new Map(), probe: "all" };
+  const level: Env = { ...env, joins: new Map(), profileLevel: false, streamed: below?.streamed ?? new Map(), probe: "all", required: false };
   const matches = here.map(({ id, segment, script }) => {
     const inner: Env = { ...level, inlining: [...env.inlining, id] };
     const verdict = allOf([rangePredicate(segment.range, q, false), scriptPredicate(script, q, inner, false)]);
@@ -281,7 +290,7 @@ function scriptPredicate(script: Script | null, p: string, env: Env, negate: boo
  * OR of 30 conditions built a hash of every click on five mailings, 62 ms at 1M and 1.07 s at 10M.
  */
 function underOr(env: Env): Env {
-  return env.probe === "anti" ? { ...env, probe: "all" } : env;
+  return { ...env, probe: env.probe === "anti" ? "all" : env.probe, required: false };
 }
 
 /**
@@ -353,7 +362,7 @@ function fieldListPredicate(conditions: FieldCondition[], p: string, env: Env, n
 }
 
 function eventEnv(env: Env): EventEnv {
-  return { databaseId: env.databaseId, now: env.now, aliases: env.aliases, probe: env.probe };
+  return { databaseId: env.databaseId, now: env.now, aliases: env.aliases, probe: env.probe, required: env.required };
 }
 
 function conditionPredicate(condition: Condition, p: string, env: Env, negate: boolean): Predicate {
@@ -425,7 +434,7 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
   }
   if (env.joined?.has(segmentId)) return member;
   if (segment.limit === null) {
-    const inner: Env = { ...env, inlining: [...env.inlining, segmentId] };
+    const inner: Env = { ...env, inlining: [...env.inlining, segmentId], required: false };
     return allOrAny(member, [rangePredicate(range, p, !member), scriptPredicate(parsed.value, p, inner, !member)]);
   }
   if (env.profileLevel) return lazyMembership(segment, segmentId, parsed.value, p, env, member);
@@ -474,7 +483,9 @@ function limitedIds(segmentId: number, env: Env, join: boolean): SQL {
   const keys = env.limitedUpTo === null ? eventOnlyLimitedIds({ databaseId: segment.databaseId, range, conditions: parsed.value, limit: segment.limit! }, eventEnv(env)) : null;
   if (keys) return keys;
   const q = env.aliases.next("p");
-  const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false, streamed: undefined, probe: undefined, joined: undefined };
+  // Read in `id` order up to its limit: counted tests probe each profile (compile-events.ts, `existsTest`),
+  // unless the level is joined, which runs without nested loops.
+  const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false, streamed: undefined, probe: join ? undefined : "counted", joined: undefined, required: false };
   const required = join ? requiredLimited(parsed.value, inner) : [];
   inner.joined = new Set(required);
   const where = allOf([
@@ -524,7 +535,7 @@ export function limitedSegmentIds(segmentId: number, ctx: ValidationContext, opt
  */
 function joinedCount(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): SQL | null {
   if (rule.limit !== null) return null;
-  const env = newEnv(ctx, rule.databaseId, options);
+  const env: Env = { ...newEnv(ctx, rule.databaseId, options), required: true };
   const required = requiredLimited(rule.conditions, env);
   if (required.length === 0) return null;
   env.joined = new Set(required);
@@ -542,6 +553,9 @@ function joinedCount(rule: SelectionRule, ctx: ValidationContext, options: Compi
  * count are CTEs bounded by `limitedUpTo`.
  */
 function lazyMembership(segment: { databaseId: number; range: Range; limit: number | null }, segmentId: number, script: Script | null, p: string, env: Env, member: boolean): Predicate {
+  // Explained already (the nested segment's own tree counted its rank): its answer, not a second count.
+  const explained = env.members?.get(segmentId);
+  if (explained !== undefined) return explained === member;
   // Computed once per explained profile, in a lateral subquery that the verdicts of the selection,
   // its groups and its conditions all read.
   const lateral = env.lateral!;
@@ -643,15 +657,20 @@ export type RuleParts = {
   setFrom: () => SQL;
 };
 
-export function compileRuleParts(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions & { limitedUpTo?: SQL; oneProfile?: boolean }): RuleParts {
+export function compileRuleParts(
+  rule: SelectionRule,
+  ctx: ValidationContext,
+  options: CompileOptions & { limitedUpTo?: SQL; oneProfile?: boolean; members?: ReadonlyMap<number, boolean> },
+): RuleParts {
   // `limitedUpTo` (explain): a limited segment's membership of a profile depends only on the matches
   // with a smaller id, so its first `limit` ids up to that bound answer exactly for every profile up to
   // it, and the CTE stops there instead of computing the whole limited set.
   // `oneProfile` (explain of the profile whose id is `limitedUpTo`): `selection`, `group` and
   // `condition` test limited segments on the profile itself (`lazyMembership`), and `setWhere` is the
-  // selection over any profile, sharing the CTEs.
+  // selection over any profile, sharing the CTEs. `members` (with `oneProfile`): limited segments whose
+  // membership of that profile is known, tested as constants.
   const explain = options.oneProfile === true && options.limitedUpTo !== undefined;
-  const env: Env = { ...newEnv(ctx, rule.databaseId, options), limitedUpTo: options.limitedUpTo ?? null, profileLevel: explain, lateral: new Map() };
+  const env: Env = { ...newEnv(ctx, rule.databaseId, options), limitedUpTo: options.limitedUpTo ?? null, profileLevel: explain, lateral: new Map(), members: explain ? options.members : undefined };
   const setEnv: Env = explain ? { ...env, profileLevel: false, joins: new Map() } : env;
   const p = PROFILE_ALIAS;
   const where = selectionWhere(rule, env);

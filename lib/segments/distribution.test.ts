@@ -53,6 +53,21 @@ const ctx: ValidationContext = {
       },
     ],
     [
+      15,
+      {
+        id: 15,
+        name: "Berliners who opened twice, first 40",
+        databaseId: DB,
+        binned: false,
+        range: { from: 0, to: 100 },
+        conditions: {
+          logic: "and",
+          groups: [{ logic: "and", not: false, conditions: [{ kind: "field", field: "city", op: "eq", value: "Berlin" }, { kind: "interaction", type: "opened", count: { op: "gte", value: 2 } }] }],
+        },
+        limit: 40,
+      },
+    ],
+    [
       14,
       {
         id: 14,
@@ -118,6 +133,15 @@ describe("every compiled statement joins profile-keyed tables on the profile id 
     expect(distributionViolations(renderQuery(selectionIdsQuery(selection)), DB)).toEqual([]);
     expect(distributionViolations(renderQuery(selectionCountQuery(selection)), DB)).toEqual([]);
     expect(distributionViolations(renderQuery(selectionCountQuery({ ...selection, limit: null })), DB)).toEqual([]);
+  });
+
+  it("holds for a limited segment's own level, whose counted tests are probes (`offset 0`), and still checks them", () => {
+    const query = renderQuery(selectionIdsQuery(compile([group([{ kind: "segment", segment_type: "dynamic", segment_id: 15, member: false }])])));
+    expect(query.sql).toMatch(/"c\d+"\."profile_id" = "p\d+"\."id" offset 0\)/);
+    expect(distributionViolations(query, DB)).toEqual([]);
+    expect(distributionViolations(edit(query, /"(c\d+)"\."profile_id" = "(p\d+)"\."id" offset 0\)/, `"$1"."profile_id" = "$2"."range_key" offset 0)`), DB)).toEqual([
+      expect.stringMatching(/^events "e\d+": its counted profiles "c\d+" are not joined on profile_id = <profiles>\.id$/),
+    ]);
   });
 
   it("accepts a selection whose conditions folded to false (it reads no row)", () => {

@@ -132,12 +132,18 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
   // below a small id (else it hashes every match).
   const upTo = BigInt(Math.max(...profileIds)).toString();
   const one = profileIds.length === 1;
-  const parts = compileRuleParts(rule, env.ctx, { now: env.now, limitedUpTo: sql`${upTo}::bigint`, oneProfile: one });
+  const groups = rule.conditions?.groups ?? [];
+  const nestedSegments = groups.flatMap((group) => group.conditions.flatMap((c) => (c.kind === "segment" && c.segment_type === "dynamic" ? [c.segment_id] : [])));
+  // One profile: its nested segments first (each once, every level below included), so that this
+  // statement tests a limited one's membership as the constant its own tree found — its rank is counted
+  // once, there, not again here.
+  if (one) for (const id of nestedSegments) await nestedTrees(env, id, profileIds);
+  const members = one ? knownMembers(env, profileIds[0]) : undefined;
+  const parts = compileRuleParts(rule, env.ctx, { now: env.now, limitedUpTo: sql`${upTo}::bigint`, oneProfile: one, members });
   // Up to the profile's id: with one profile a constant, so that the count is planned for it.
   const upToRow = (row: SQL) => (one ? sql`${column(P, "id")} <= ${upTo}::bigint` : sql`${column(P, "id")} <= ${row} and ${column(P, "id")} <= ${upTo}::bigint`);
   const selection = parts.selection;
   const aliases = new AliasPool();
-  const groups = rule.conditions?.groups ?? [];
   const groupColumns = groups.map((group) => {
     const verdict = group.conditions.length ? toSql(parts.group(group)) : sql`${(group.logic === "and") !== group.not}::boolean`;
     const conditions = group.conditions.map(
@@ -176,8 +182,7 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
   }
 
   // Nested dynamic segments, each once for all the profiles.
-  for (const group of groups)
-    for (const c of group.conditions) if (c.kind === "segment" && c.segment_type === "dynamic") await nestedTrees(env, c.segment_id, profileIds);
+  for (const id of nestedSegments) await nestedTrees(env, id, profileIds);
 
   const trees = new Map<number, SegmentTree>();
   for (const row of rows) {
@@ -208,6 +213,14 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
     trees.set(id, { ...tree, summary: summarize(tree) });
   }
   return trees;
+}
+
+/** The explained profile's membership of each nested segment explained so far (a profile outside the database has none). */
+function knownMembers(env: TreeEnv, profileId: number): Map<number, boolean> {
+  return new Map([...env.nested].flatMap(([segmentId, trees]) => {
+    const tree = trees.get(profileId);
+    return tree ? [[segmentId, tree.member] as const] : [];
+  }));
 }
 
 async function nestedTrees(env: TreeEnv, segmentId: number, profileIds: number[]): Promise<void> {

@@ -26,6 +26,9 @@ import { withReadDb } from "@/db/replica";
 import { NO_NESTED_LOOPS, prepareSelection, withStatementTimeout, type SelectionOptions } from "./selection";
 import type { ValidationContext } from "./validate";
 import { env } from "@/lib/env";
+import { PgDialect } from "drizzle-orm/pg-core";
+
+const KEY_DIALECT = new PgDialect();
 
 /**
  * One bar of the funnel. `parent` is the step it narrows (its share is of that step's count);
@@ -77,8 +80,12 @@ export async function funnelOfSavedSegment(db: Db, user: ActingUser, segmentId: 
  * this formula to be counted right.
  */
 type Leaf = { sql: SQL; none: boolean; support: number[] };
-/** `streamsLimited`: the ids are a limited segment's, joined in `id` order (`nestedIds`), safe only without nested loops. */
-type Atom = { kind: "field"; predicate: SQL } | { kind: "set"; ids: SQL; events?: SharedEvents; streamsLimited?: boolean };
+/**
+ * `streamsLimited`: the ids are a limited segment's, joined in `id` order (`nestedIds`), safe only without
+ * nested loops. `where`: the ids are an unlimited nested selection that needs no limited set, and this
+ * is its WHERE over the profile alias `p`, so that `u` can be its own rows (`atomRows`).
+ */
+type Atom = { kind: "field"; predicate: SQL } | { kind: "set"; ids: SQL; events?: SharedEvents; streamsLimited?: boolean; where?: SQL };
 
 /**
  * An event condition's set as one column of an aggregate over its kind's events (compile-events.ts,
@@ -143,7 +150,7 @@ function leafCompiler(rule: SelectionRule, ctx: ValidationContext, now: Date, at
           return flag({ kind: "set", ids }, !c.member);
         }
         const nested = nestedIds(c.segment_id, ctx, now);
-        return flag({ kind: "set", ids: sql`select n.id from (${nested.ids}) n`, streamsLimited: nested.streamsLimited }, !c.member);
+        return flag({ kind: "set", ids: sql`select n.id from (${nested.ids}) n`, streamsLimited: nested.streamsLimited, where: nested.where }, !c.member);
       }
       case "field": {
         const partner = PARTNER[c.op];
@@ -162,14 +169,17 @@ function leafCompiler(rule: SelectionRule, ctx: ValidationContext, now: Date, at
  * `limitedSegmentIds`), which is safe only without nested loops (`streamsLimited`: the funnel then runs
  * with `NO_NESTED_LOOPS`).
  */
-function nestedIds(segmentId: number, ctx: ValidationContext, now: Date): { ids: SQL; streamsLimited: boolean } {
+function nestedIds(segmentId: number, ctx: ValidationContext, now: Date): { ids: SQL; streamsLimited: boolean; where?: SQL } {
   const info = ctx.dynamicSegments.get(segmentId);
   const parsed = info ? parseScript(info.conditions) : null;
   if (!info || !parsed?.ok) throw new Error(`Segment ${segmentId} cannot be counted: validate before the funnel`);
   if (info.limit !== null) return { ids: limitedSegmentIds(segmentId, ctx, { now }), streamsLimited: true };
   const nested = compileSelection({ databaseId: info.databaseId, range: info.range, conditions: parsed.value, limit: info.limit }, ctx, { now });
   // Its own CTEs and joins come along (a limited segment inside it), so it stands alone as a subquery.
-  return { ids: selectionStatement(nested, column(P, "id"), { unordered: true }), streamsLimited: false };
+  const ids = selectionStatement(nested, column(P, "id"), { unordered: true });
+  // Without them (no CTE: a limited segment's ids are always one), its WHERE can also stand in a level of its own.
+  const alone = KEY_DIALECT.sqlToQuery(nested.with).sql.trim() === "";
+  return { ids, streamsLimited: false, where: alone ? nested.where : undefined };
 }
 
 /**
@@ -209,6 +219,33 @@ function atomRows(rule: SelectionRule, atoms: Atom[], support: number[]): SQL {
     const ids = (atoms[0] as { ids: SQL }).ids;
     return sql`select s.id, true as a1 from (${ids}) s where ${toSql(rangeKeyPredicate(rule.range, rangeKeyOf(sql`s.id`), false))}`;
   }
+  // The steps' support is one unlimited nested segment ("member of Engaged openers, and in Berlin"):
+  // `u` is its selection's own rows in the range, the other atoms evaluated on them — the nested
+  // selection's plan as Calculate runs it, instead of its ids joined back to the profiles.
+  const nestedWhere = support.length === 1 ? (atoms[support[0]] as { where?: SQL }).where : undefined;
+  if (nestedWhere) return supportRows(rule, atoms, support[0], nestedWhere, shared);
+  const { joins, flags } = joinedFlags(atoms, shared);
+  const named = sql.join(flags.map((flag, i) => sql`${flag} as ${sql.raw(`a${i + 1}`)}`), sql`, `);
+  return sql`select ${column(P, "id")} as id, ${named} from profiles ${sql.raw(P)}${sql.join(joins, sql``)} where ${inside(some((i) => flags[i]))}`;
+}
+
+/**
+ * `u` as the rows of the one nested selection that is the steps' support (`only`, whose WHERE over `p`
+ * is `where`): its flag the constant true, field atoms on the row, the other sets joined by id.
+ */
+function supportRows(rule: SelectionRule, atoms: Atom[], only: number, where: SQL, shared: { atoms: number[]; query: SQL }[]): SQL {
+  const { joins, flags } = joinedFlags(atoms, shared, (i) => (i === only ? sql`true` : null));
+  const named = sql.join(flags.map((flag, i) => sql`${flag} as ${sql.raw(`a${i + 1}`)}`), sql`, `);
+  const inside = toSql(allOf([sql`${column(P, "database_id")} = ${rule.databaseId}::int`, rangePredicate(rule.range, P, false), where]));
+  return sql`select ${column(P, "id")} as id, ${named} from profiles ${sql.raw(P)}${sql.join(joins, sql``)} where ${inside}`;
+}
+
+/**
+ * Each atom's flag over the profile row `p` (`own` first: a flag of the caller's, or null): a field
+ * atom its predicate, an event atom of a shared aggregate its column there, any other set a left join
+ * to its ids and a null test.
+ */
+function joinedFlags(atoms: Atom[], shared: { atoms: number[]; query: SQL }[], own: (i: number) => SQL | null = () => null): { joins: SQL[]; flags: SQL[] } {
   const joins: SQL[] = [];
   const sharedBy = new Map<number, string>();
   shared.forEach(({ atoms: members, query }, k) => {
@@ -217,6 +254,8 @@ function atomRows(rule: SelectionRule, atoms: Atom[], support: number[]): SQL {
     joins.push(sql` left join (${query}) ${sql.raw(j)} on ${column(j, "id")} = ${column(P, "id")}`);
   });
   const flags = atoms.map((atom, i) => {
+    const mine = own(i);
+    if (mine) return mine;
     if (atom.kind === "field") return atom.predicate;
     const j = sharedBy.get(i);
     // A profile without events of the kind is in none of its conditions' sets.
@@ -224,8 +263,7 @@ function atomRows(rule: SelectionRule, atoms: Atom[], support: number[]): SQL {
     joins.push(sql` left join (${atom.ids}) ${sql.raw(`j${i + 1}`)} on ${column(`j${i + 1}`, "id")} = ${column(P, "id")}`);
     return sql`${column(`j${i + 1}`, "id")} is not null`;
   });
-  const named = sql.join(flags.map((flag, i) => sql`${flag} as ${sql.raw(`a${i + 1}`)}`), sql`, `);
-  return sql`select ${column(P, "id")} as id, ${named} from profiles ${sql.raw(P)}${sql.join(joins, sql``)} where ${inside(some((i) => flags[i]))}`;
+  return { joins, flags };
 }
 
 /**

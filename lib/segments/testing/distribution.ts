@@ -103,11 +103,11 @@ function whereConjuncts(text: string, pos: number): string[] {
   const end = levelAround(text, pos)[1];
   const where = atDepthZero(text, pos, end, / where /iy)[0];
   if (where === undefined) return [];
-  const stop = atDepthZero(text, where + 7, end, / (group by|order by|limit|having|union) /iy)[0] ?? end;
+  const stop = atDepthZero(text, where + 7, end, / (group by|order by|limit|offset|having|union) /iy)[0] ?? end;
   return conjuncts(text.slice(where + 7, stop));
 }
 
-const KEYWORDS = new Set(["where", "left", "right", "inner", "full", "cross", "join", "on", "group", "order", "limit", "union", "having"]);
+const KEYWORDS = new Set(["where", "left", "right", "inner", "full", "cross", "join", "on", "group", "order", "limit", "offset", "union", "having"]);
 
 const q = (alias: string, column: string) => `"${alias}"."${column}"`;
 
