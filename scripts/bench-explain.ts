@@ -76,9 +76,9 @@ export async function benchExplain(
       const mid = await timed(() => explainSelection(db, benchUser, input, middleId, { now: opts.now }));
       const f = await timed(() => withStatementTimeout(db, 600_000, (tx) => queryRows<Record<string, number | string>>(tx, funnel.statement), funnel.settings));
       // Calculate as the app runs it: `countOf` (the joined count where there is one, under `countSettings`).
-      const k = await timed(async () => [{ count: await inTx((tx) => countOf(tx, prepared.selection)) }]);
+      const k = await timed(() => inTx((tx) => countOf(tx, prepared.selection)));
       if (run === 0) {
-        calculated = Number(k.value[0].count);
+        calculated = k.value;
         const last = Number(f.value[0][`s${funnel.steps.length - 1}`]);
         if (last !== calculated) mismatch = `funnel ends at ${last}, Calculate says ${calculated}`;
         if (member && !member.value.member) mismatch = `explain says member ${memberId} is out: ${member.value.summary}`;

@@ -47,6 +47,8 @@ export type CompiledSelection = {
   joinedCount: () => SQL | null;
   /** `profiles p`, a left join per limited segment above `HASHED_LIMIT` the WHERE tests (and explain's lateral memberships): the FROM item. */
   from: SQL;
+  /** Whether `where` needs neither `with` nor more than `profiles p` in `from` (no limited segment anywhere in the rule). */
+  selfContained: boolean;
   /**
    * Show's own WHERE, CTEs and FROM item (`pageForm`), compiled when first asked for (Calculate, the
    * live count, the funnel and impact never page) and then kept. The first page (`first` true):
@@ -139,6 +141,7 @@ export function compileSelection(rule: SelectionRule, ctx: ValidationContext, op
     where,
     limit: rule.limit,
     ...frameOf(env),
+    selfContained: env.limited.size === 0 && env.joins.size === 0,
     countQuery: eventOnlyCountQuery(rule, eventEnv(env)),
     joinedCount: memoised((_: void) => joinedCount(rule, ctx, options)),
     page: memoised((first: boolean) => pageForm(rule, ctx, options, first)),

@@ -134,10 +134,10 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
   const one = profileIds.length === 1;
   const groups = rule.conditions?.groups ?? [];
   const nestedSegments = groups.flatMap((group) => group.conditions.flatMap((c) => (c.kind === "segment" && c.segment_type === "dynamic" ? [c.segment_id] : [])));
-  // One profile: its nested segments first (each once, every level below included), so that this
-  // statement tests a limited one's membership as the constant its own tree found — its rank is counted
-  // once, there, not again here.
-  if (one) for (const id of nestedSegments) await nestedTrees(env, id, profileIds);
+  // Nested dynamic segments first, each once for all the profiles (every level below included), so that
+  // for one profile this statement tests a limited one's membership as the constant its own tree
+  // found — its rank is counted once, there, not again here.
+  for (const id of nestedSegments) await nestedTrees(env, id, profileIds);
   const members = one ? knownMembers(env, profileIds[0]) : undefined;
   const parts = compileRuleParts(rule, env.ctx, { now: env.now, limitedUpTo: sql`${upTo}::bigint`, oneProfile: one, members });
   // Up to the profile's id: with one profile a constant, so that the count is planned for it.
@@ -180,9 +180,6 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
     );
     for (const e of exact) ranks.set(Number(e.id), Number(e.n));
   }
-
-  // Nested dynamic segments, each once for all the profiles.
-  for (const id of nestedSegments) await nestedTrees(env, id, profileIds);
 
   const trees = new Map<number, SegmentTree>();
   for (const row of rows) {

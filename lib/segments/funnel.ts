@@ -26,9 +26,6 @@ import { withReadDb } from "@/db/replica";
 import { NO_NESTED_LOOPS, prepareSelection, withStatementTimeout, type SelectionOptions } from "./selection";
 import type { ValidationContext } from "./validate";
 import { env } from "@/lib/env";
-import { PgDialect } from "drizzle-orm/pg-core";
-
-const KEY_DIALECT = new PgDialect();
 
 /**
  * One bar of the funnel. `parent` is the step it narrows (its share is of that step's count);
@@ -177,9 +174,8 @@ function nestedIds(segmentId: number, ctx: ValidationContext, now: Date): { ids:
   const nested = compileSelection({ databaseId: info.databaseId, range: info.range, conditions: parsed.value, limit: info.limit }, ctx, { now });
   // Its own CTEs and joins come along (a limited segment inside it), so it stands alone as a subquery.
   const ids = selectionStatement(nested, column(P, "id"), { unordered: true });
-  // Without them (no CTE: a limited segment's ids are always one), its WHERE can also stand in a level of its own.
-  const alone = KEY_DIALECT.sqlToQuery(nested.with).sql.trim() === "";
-  return { ids, streamsLimited: false, where: alone ? nested.where : undefined };
+  // Without them, its WHERE can also stand in a level of its own.
+  return { ids, streamsLimited: false, where: nested.selfContained ? nested.where : undefined };
 }
 
 /**
@@ -222,30 +218,19 @@ function atomRows(rule: SelectionRule, atoms: Atom[], support: number[]): SQL {
   // The steps' support is one unlimited nested segment ("member of Engaged openers, and in Berlin"):
   // `u` is its selection's own rows in the range, the other atoms evaluated on them — the nested
   // selection's plan as Calculate runs it, instead of its ids joined back to the profiles.
-  const nestedWhere = support.length === 1 ? (atoms[support[0]] as { where?: SQL }).where : undefined;
-  if (nestedWhere) return supportRows(rule, atoms, support[0], nestedWhere, shared);
-  const { joins, flags } = joinedFlags(atoms, shared);
+  const only = support.length === 1 ? support[0] : null;
+  const nestedWhere = only === null ? undefined : (atoms[only] as { where?: SQL }).where;
+  const { joins, flags } = joinedFlags(atoms, shared, nestedWhere ? only : null);
   const named = sql.join(flags.map((flag, i) => sql`${flag} as ${sql.raw(`a${i + 1}`)}`), sql`, `);
-  return sql`select ${column(P, "id")} as id, ${named} from profiles ${sql.raw(P)}${sql.join(joins, sql``)} where ${inside(some((i) => flags[i]))}`;
+  return sql`select ${column(P, "id")} as id, ${named} from profiles ${sql.raw(P)}${sql.join(joins, sql``)} where ${inside(nestedWhere ?? some((i) => flags[i]))}`;
 }
 
 /**
- * `u` as the rows of the one nested selection that is the steps' support (`only`, whose WHERE over `p`
- * is `where`): its flag the constant true, field atoms on the row, the other sets joined by id.
+ * Each atom's flag over the profile row `p`: a field atom its predicate, an event atom of a shared
+ * aggregate its column there, any other set a left join to its ids and a null test — except `rowsOf`,
+ * the nested selection whose own rows these are, whose flag is the constant true.
  */
-function supportRows(rule: SelectionRule, atoms: Atom[], only: number, where: SQL, shared: { atoms: number[]; query: SQL }[]): SQL {
-  const { joins, flags } = joinedFlags(atoms, shared, (i) => (i === only ? sql`true` : null));
-  const named = sql.join(flags.map((flag, i) => sql`${flag} as ${sql.raw(`a${i + 1}`)}`), sql`, `);
-  const inside = toSql(allOf([sql`${column(P, "database_id")} = ${rule.databaseId}::int`, rangePredicate(rule.range, P, false), where]));
-  return sql`select ${column(P, "id")} as id, ${named} from profiles ${sql.raw(P)}${sql.join(joins, sql``)} where ${inside}`;
-}
-
-/**
- * Each atom's flag over the profile row `p` (`own` first: a flag of the caller's, or null): a field
- * atom its predicate, an event atom of a shared aggregate its column there, any other set a left join
- * to its ids and a null test.
- */
-function joinedFlags(atoms: Atom[], shared: { atoms: number[]; query: SQL }[], own: (i: number) => SQL | null = () => null): { joins: SQL[]; flags: SQL[] } {
+function joinedFlags(atoms: Atom[], shared: { atoms: number[]; query: SQL }[], rowsOf: number | null): { joins: SQL[]; flags: SQL[] } {
   const joins: SQL[] = [];
   const sharedBy = new Map<number, string>();
   shared.forEach(({ atoms: members, query }, k) => {
@@ -254,8 +239,7 @@ function joinedFlags(atoms: Atom[], shared: { atoms: number[]; query: SQL }[], o
     joins.push(sql` left join (${query}) ${sql.raw(j)} on ${column(j, "id")} = ${column(P, "id")}`);
   });
   const flags = atoms.map((atom, i) => {
-    const mine = own(i);
-    if (mine) return mine;
+    if (i === rowsOf) return sql`true`;
     if (atom.kind === "field") return atom.predicate;
     const j = sharedBy.get(i);
     // A profile without events of the kind is in none of its conditions' sets.
