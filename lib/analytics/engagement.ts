@@ -4,15 +4,15 @@ import "server-only";
  * the whole database. Deliveries, opens and clicks are the events of those types on any channel,
  * counted exactly as an `interaction` condition counts them (so "opened in the last 30 days" and the
  * open figure agree); purchases are `purchase` events, their value the sum of `properties.amount`
- * where it is a number. The period is `now − N days ≤ occurred_at ≤ now`, as `{ "last_days": N }`
- * reads in a condition.
+ * where it is a number (the row's `purchase_amount`). The period is `now − N days ≤ occurred_at ≤
+ * now`, as `{ "last_days": N }` reads in a condition.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { databaseSizeSql } from "@/db/database-size";
 import { queryRows, type Db } from "@/db/client";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { TOP_MAILINGS, type EngagementPeriod } from "./labels";
-import { loadAnalyticsSubject, num, ratio, runFigure, selectionSource, type AnalyticsOptions, type FigureSource } from "./subject";
+import { figureSettings, loadAnalyticsSubject, num, ratio, runFigure, selectionSource, type AnalyticsOptions, type FigureSource } from "./subject";
 
 export type EngagementTotals = {
   /** Profiles in the population (the selection, or the whole database). */
@@ -77,7 +77,7 @@ function interactionTotals(prefix: "sel" | "db"): SQL {
 /** The purchases' count, value and distinct buyers, as `<prefix>_purchases`, `<prefix>_amount`, `<prefix>_buyers`, over rows of `"e"`. */
 function purchaseTotals(prefix: "sel" | "db"): SQL {
   return sql`count(*)::bigint as ${sql.raw(`${prefix}_purchases`)},
-    coalesce(sum(segment_number("e"."properties" -> 'amount')), 0)::float8 as ${sql.raw(`${prefix}_amount`)},
+    coalesce(sum("e"."purchase_amount"), 0)::float8 as ${sql.raw(`${prefix}_amount`)},
     count(distinct "e"."profile_id")::int as ${sql.raw(`${prefix}_buyers`)}`;
 }
 
@@ -85,9 +85,9 @@ function purchaseTotals(prefix: "sel" | "db"): SQL {
  * The database's side of Engagement (`db_*` columns): its size, from the row triggers keep, and every
  * delivery, open, click and purchase of the period in the database, counted and counted per distinct
  * profile. It reads no selection, so the page runs it beside the report statement, which computes the
- * selection's side over its one evaluation of the selection (lib/analytics/report.ts). Interactions
- * come from the `(database_id, type, occurred_at) INCLUDE (profile_id)` index alone; purchases (which
- * need `properties.amount` from the table) from their own index range.
+ * selection's side over its one evaluation of the selection (lib/analytics/report.ts). Both read an
+ * index alone (drizzle/0020): interactions `events_database_type_time_idx`, purchases with their
+ * `purchase_amount` the partial `events_database_purchase_time_idx`.
  */
 export function databaseEngagementQuery(databaseId: number, now: Date, days: number): SQL {
   const { from, to } = periodBounds(now, days);
@@ -97,21 +97,62 @@ export function databaseEngagementQuery(databaseId: number, now: Date, days: num
     cross join (select ${purchaseTotals("db")} from events "e" where ${scope(sql`"e"."type" = 'purchase'`)}) b`;
 }
 
+const INTERACTIONS_OF = sql`"e"."type" in ('delivered', 'opened', 'clicked')`;
+
 /**
- * The selection's side of Engagement (`sel_*` columns): the same totals over the events of the
- * selection's profiles (its ids once, a CTE), joined by profile id — for a small selection, a probe of the
- * `(profile_id, type, occurred_at)` index per profile; for a large one, a hash join with the period's
- * events.
+ * The events of the period of `types` whose profile is one of the selection's, as a WHERE over `"e"`:
+ * a semi-join (`in`), so that the planner hashes the smaller side, the selection's ids or the period's
+ * events. Every profile of the database needs no test.
  */
-export function selectionEngagementQuery(source: FigureSource, now: Date, days: number): SQL {
+function selectionEvents(source: FigureSource, from: Date, to: Date, types: SQL): SQL {
+  const scope = periodEvents(source.databaseId, from, to, types);
+  return source.everyProfile ? scope : sql`${scope} and "e"."profile_id" in (select "p"."id" from ${source.profiles})`;
+}
+
+/**
+ * The selection's deliveries, opens and clicks of the period, one row each (`profile_id`, `type`,
+ * `mailing_id`): what the selection's side of Engagement and its top mailings count. The page
+ * materializes it once for both (lib/analytics/report.ts); a figure alone reads it inline.
+ */
+export function selectionInteractionsQuery(source: FigureSource, now: Date, days: number): SQL {
   const { from, to } = periodBounds(now, days);
-  const scope = (types: SQL) => periodEvents(source.databaseId, from, to, types);
-  return sql`with sel as (select "p"."id" from ${source.profiles})
-    select (select count(*) from sel)::int as sel_profiles, i.*, b.*
-    from (select ${interactionTotals("sel")} from sel s join events "e" on "e"."profile_id" = s.id
-          where ${scope(sql`"e"."type" in ('delivered', 'opened', 'clicked')`)}) i
-    cross join (select ${purchaseTotals("sel")} from sel s join events "e" on "e"."profile_id" = s.id
-          where ${scope(sql`"e"."type" = 'purchase'`)}) b`;
+  return sql`select "e"."profile_id", "e"."type", "e"."mailing_id" from events "e" where ${selectionEvents(source, from, to, INTERACTIONS_OF)}`;
+}
+
+const FIGURE_SELECTION = sql.raw(`"figure_selection"`);
+const FIGURE_INTERACTIONS = sql.raw(`"figure_interactions"`);
+
+/**
+ * A figure alone reads the selection's ids more than once (its count, its interactions, its
+ * purchases): `with` materializes them once as `figure_selection`, and `source` reads them from there.
+ * Every profile of the database needs no ids (nothing to test an event's profile against).
+ */
+function selectionOnce(source: FigureSource): { with: SQL[]; source: FigureSource } {
+  if (source.everyProfile) return { with: [], source };
+  return {
+    with: [sql`${FIGURE_SELECTION} as materialized (select "p"."id" from ${source.profiles})`],
+    source: { ...source, profiles: sql`${FIGURE_SELECTION} "p"`, count: sql`select count(*)::int as count from ${FIGURE_SELECTION}` },
+  };
+}
+
+const withClause = (ctes: SQL[]): SQL => (ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``);
+
+/**
+ * The selection's side of Engagement (`sel_*` columns): the same totals over the selection's
+ * interactions of the period and over its purchases of the period. On the page (`interactions`: its
+ * materialized copy of `selectionInteractionsQuery`) it reads the report's rows; alone, its own.
+ */
+export function selectionEngagementQuery(source: FigureSource, now: Date, days: number, interactions?: SQL): SQL {
+  if (interactions) return engagementOver(source, now, days, interactions);
+  const once = selectionOnce(source);
+  return sql`${withClause(once.with)}${engagementOver(once.source, now, days, sql`(${selectionInteractionsQuery(once.source, now, days)})`)}`;
+}
+
+function engagementOver(source: FigureSource, now: Date, days: number, interactions: SQL): SQL {
+  const { from, to } = periodBounds(now, days);
+  return sql`select (${source.count})::int as sel_profiles, i.*, b.*
+    from (select ${interactionTotals("sel")} from ${interactions} "e") i
+    cross join (select ${purchaseTotals("sel")} from events "e" where ${selectionEvents(source, from, to, sql`"e"."type" = 'purchase'`)}) b`;
 }
 
 /** Engagement as one statement (the figure alone): the selection's side beside the database's. */
@@ -145,7 +186,7 @@ export async function engagement(
   opts: AnalyticsOptions = {},
 ): Promise<Engagement> {
   const { selection, now } = await loadAnalyticsSubject(db, user, segmentId, opts);
-  const [row] = await runFigure(db, opts, (tx) => queryRows<Record<string, unknown>>(tx, engagementQuery(selectionSource(selection), now, days)));
+  const [row] = await runFigure(db, opts, (tx) => queryRows<Record<string, unknown>>(tx, engagementQuery(selectionSource(selection), now, days)), figureSettings(selection));
   return engagementFromRow(row, now, days);
 }
 
@@ -158,23 +199,34 @@ export type MailingEngagement = { mailingId: number; name: string; deliveries: n
 
 /**
  * The selection's top mailings by clicks in the period (mailings without a click are left out), with
- * their deliveries and opens. A mailing of another database never lends its name.
+ * their deliveries and opens. A mailing of another database never lends its name. The counts are one
+ * hashed grouping of the selection's interactions by mailing; the distinct clickers, which need their
+ * rows sorted, are counted over the clicks alone.
  */
-export function topMailingsQuery(source: FigureSource, now: Date, days: number, limit = TOP_MAILINGS): SQL {
-  const { from, to } = periodBounds(now, days);
-  const types = sql`"e"."type" in ('delivered', 'opened', 'clicked') and "e"."mailing_id" is not null`;
-  return sql`select "e"."mailing_id" as mailing_id, m.name as name,
-      count(*) filter (where "e"."type" = 'delivered')::int as deliveries,
-      count(*) filter (where "e"."type" = 'opened')::int as opens,
-      count(*) filter (where "e"."type" = 'clicked')::int as clicks,
-      count(distinct "e"."profile_id") filter (where "e"."type" = 'clicked')::int as clickers
-    from events "e"
-    join (select "p"."id" from ${source.profiles}) s on s.id = "e"."profile_id"
-    left join mailings m on m.id = "e"."mailing_id" and m.database_id = ${source.databaseId}::int
-    where ${periodEvents(source.databaseId, from, to, types)}
-    group by "e"."mailing_id", m.name
-    having count(*) filter (where "e"."type" = 'clicked') > 0
-    order by clicks desc, "e"."mailing_id"
+export function topMailingsQuery(source: FigureSource, now: Date, days: number, limit = TOP_MAILINGS, interactions?: SQL): SQL {
+  if (interactions) return topMailingsOver(source, interactions, limit);
+  // Alone: the selection's interactions once (both groupings read them); every profile's are the
+  // database's, read from their index by each grouping, the clicks alone for the clickers.
+  if (source.everyProfile) return topMailingsOver(source, sql`(${selectionInteractionsQuery(source, now, days)})`, limit);
+  const once = selectionOnce(source);
+  const ctes = [...once.with, sql`${FIGURE_INTERACTIONS} as materialized (${selectionInteractionsQuery(once.source, now, days)})`];
+  return sql`${withClause(ctes)}${topMailingsOver(once.source, FIGURE_INTERACTIONS, limit)}`;
+}
+
+function topMailingsOver(source: FigureSource, rows: SQL, limit: number): SQL {
+  return sql`select c.mailing_id, m.name as name, c.deliveries, c.opens, c.clicks, k.clickers
+    from (select "e"."mailing_id",
+            count(*) filter (where "e"."type" = 'delivered')::int as deliveries,
+            count(*) filter (where "e"."type" = 'opened')::int as opens,
+            count(*) filter (where "e"."type" = 'clicked')::int as clicks
+          from ${rows} "e" where "e"."mailing_id" is not null
+          group by "e"."mailing_id"
+          having count(*) filter (where "e"."type" = 'clicked') > 0) c
+    join (select "e"."mailing_id", count(distinct "e"."profile_id")::int as clickers
+          from ${rows} "e" where "e"."type" = 'clicked' and "e"."mailing_id" is not null
+          group by "e"."mailing_id") k on k.mailing_id = c.mailing_id
+    left join mailings m on m.id = c.mailing_id and m.database_id = ${source.databaseId}::int
+    order by c.clicks desc, c.mailing_id
     limit ${limit}::int`;
 }
 
@@ -191,6 +243,7 @@ export async function topMailings(
       tx,
       topMailingsQuery(selectionSource(selection), now, days),
     ),
+    figureSettings(selection),
   );
   return { days, mailings: mailingsFromRows(rows) };
 }

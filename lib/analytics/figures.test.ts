@@ -155,28 +155,36 @@ describe("engagement", () => {
     expect(ninety.selection.purchaseAmount).toBe(80.5);
   });
 
+  it.each([7, 30, 90] as const)("of every profile of the database (no condition, no range, no limit) over %i days: the database's own figures", async (days) => {
+    const db = await getDb();
+    const r = await engagement(db, admin, world.everyone.id, days, opts);
+    expectTotals(r.selection, await direct(null, days));
+    expectTotals(r.database, await direct(null, days));
+    expect(r.selection.deliveries).toBeGreaterThan(0);
+    expect((await topMailings(db, admin, world.everyone.id, 30, opts)).mailings).toEqual(await expectedTopMailings(null));
+  });
+
   it("has no rates, only zeros, for an empty selection", async () => {
     const r = await engagement(await getDb(), admin, world.empty.id, 30, opts);
     expect(r.selection).toMatchObject({ profiles: 0, deliveries: 0, opens: 0, clicks: 0, openRate: null, clickRate: null, purchases: 0, purchaseAmount: 0 });
     expectTotals(r.database, await direct(null, 30));
   });
 
-  it("lists the top mailings by clicks with their deliveries and opens; a mailing of another database lends no name", async () => {
-    const db = await getDb();
-    const { mailings } = await topMailings(db, admin, world.segment.id, 30, opts);
+  /** The top mailings written by hand: the mailings of the events of `ids` (null: every profile) in the last 30 days. */
+  const expectedTopMailings = async (ids: number[] | null) => {
     const expected = await queryRows<{ mailing_id: number; name: string | null; deliveries: number; opens: number; clicks: number; clickers: number }>(
-      db,
+      await getDb(),
       sql`select e.mailing_id, (select m.name from mailings m where m.id = e.mailing_id and m.database_id = ${world.database.id}) as name,
           sum(case when e.type = 'delivered' then 1 else 0 end)::int as deliveries,
           sum(case when e.type = 'opened' then 1 else 0 end)::int as opens,
           sum(case when e.type = 'clicked' then 1 else 0 end)::int as clicks,
           count(distinct case when e.type = 'clicked' then e.profile_id end)::int as clickers
         from events e
-        where e.database_id = ${world.database.id} and ${inIds(sql`e.profile_id`, world.selected)} and e.mailing_id is not null
+        where e.database_id = ${world.database.id} and ${ids ? inIds(sql`e.profile_id`, ids) : sql`true`} and e.mailing_id is not null
           and e.occurred_at between ${daysAgo(30).toISOString()}::timestamptz and ${NOW.toISOString()}::timestamptz
         group by e.mailing_id`,
     );
-    const want = expected
+    return expected
       .filter((r) => n(r.clicks) > 0)
       .sort((a, b) => n(b.clicks) - n(a.clicks) || n(a.mailing_id) - n(b.mailing_id))
       .map((r) => ({
@@ -187,6 +195,12 @@ describe("engagement", () => {
         clicks: n(r.clicks),
         clickers: n(r.clickers),
       }));
+  };
+
+  it("lists the top mailings by clicks with their deliveries and opens; a mailing of another database lends no name", async () => {
+    const db = await getDb();
+    const { mailings } = await topMailings(db, admin, world.segment.id, 30, opts);
+    const want = await expectedTopMailings(world.selected);
     expect(mailings).toEqual(want);
     expect(mailings[0]).toMatchObject({ name: "Spring sale", clicks: 3, clickers: 2 });
     expect(mailings.find((m) => m.mailingId === world.mailings.foreign.id)?.name).toBe(`Mailing #${world.mailings.foreign.id}`);

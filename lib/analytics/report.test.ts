@@ -31,7 +31,7 @@ async function alone(segmentId: number, days: (typeof ENGAGEMENT_PERIODS)[number
 }
 
 describe("the page's report: every figure over one evaluation of the selection", () => {
-  it.each(["segment", "limited", "empty"] as const)("equals each figure computed alone, for every period and every field (%s)", async (which) => {
+  it.each(["segment", "limited", "empty", "everyone"] as const)("equals each figure computed alone, for every period and every field (%s)", async (which) => {
     const db = await getDb();
     const segmentId = world[which].id;
     for (const days of ENGAGEMENT_PERIODS) {

@@ -97,6 +97,8 @@ export async function buildWorld(db: Db) {
   const segment = await makeSegment({ databaseId: database.id, name: "Not Munich", conditions: cityIsNotMunich });
   const limited = await makeSegment({ databaseId: database.id, name: "Not Munich, first 3", conditions: cityIsNotMunich, limit: 3 });
   const empty = await makeSegment({ databaseId: database.id, name: "Nobody", conditions: cityIsNowhere });
+  // No condition, the whole range, no limit: every profile of the database (the figures' `everyProfile` form).
+  const everyone = await makeSegment({ databaseId: database.id, name: "Everyone" });
   await db.insert(segmentUpdateLog).values([
     { segmentId: segment.id, kind: "created", at: daysAgo(30) },
     { segmentId: segment.id, kind: "calculated", at: daysAgo(30), count: 5 },
@@ -105,7 +107,7 @@ export async function buildWorld(db: Db) {
     { segmentId: segment.id, kind: "calculated", at: daysAgo(1), count: 7 },
     { segmentId: limited.id, kind: "calculated", at: daysAgo(1), count: 3 },
   ]);
-  return { database, other, ids, selected, segment, limited, empty, mailings: { spring, newsletter, foreign } };
+  return { database, other, ids, selected, segment, limited, empty, everyone, mailings: { spring, newsletter, foreign } };
 }
 
 export type World = Awaited<ReturnType<typeof buildWorld>>;

@@ -276,3 +276,23 @@ describe("explaining one profile: a limited nested segment already explained is 
     }
   });
 });
+
+describe("everyProfile: a selection of every profile of its database", () => {
+  const selection = (input: object) => {
+    const rule = parseSelectionRule({ databaseId: 1, ...input });
+    if (!rule.ok) throw new Error(JSON.stringify(rule.issues));
+    return compileSelection(rule.value, ctx, { now: NOW });
+  };
+  const berlin = { logic: "and", groups: [{ logic: "and", not: false, conditions: [{ kind: "field", field: "city", op: "eq", value: "Berlin" }] }] };
+
+  it("is the whole range with no condition and no limit, empty groups included", () => {
+    expect(selection({ conditions: null }).everyProfile).toBe(true);
+    expect(selection({ range: { from: 0, to: 100 }, conditions: { logic: "or", groups: [{ logic: "and", not: false, conditions: [] }] } }).everyProfile).toBe(true);
+  });
+
+  it("is not a slice of the range, a condition, or a limit", () => {
+    expect(selection({ range: { from: 0, to: 50 }, conditions: null }).everyProfile).toBe(false);
+    expect(selection({ conditions: berlin }).everyProfile).toBe(false);
+    expect(selection({ conditions: null, limit: 10 }).everyProfile).toBe(false);
+  });
+});

@@ -49,6 +49,8 @@ export type CompiledSelection = {
   from: SQL;
   /** Whether `where` needs neither `with` nor more than `profiles p` in `from` (no limited segment anywhere in the rule). */
   selfContained: boolean;
+  /** Whether the selection is every profile of its database: a full range, no condition that restricts, no limit. */
+  everyProfile: boolean;
   /**
    * Show's own WHERE, CTEs and FROM item (`pageForm`), compiled when first asked for (Calculate, the
    * live count, the funnel and impact never page) and then kept. The first page (`first` true):
@@ -115,14 +117,12 @@ function newEnv(ctx: ValidationContext, databaseId: number, options: CompileOpti
 }
 
 function selectionWhere(rule: SelectionRule, env: Env): SQL {
-  const p = PROFILE_ALIAS;
-  return toSql(
-    allOf([
-      sql`${column(p, "database_id")} = ${rule.databaseId}::int`,
-      rangePredicate(rule.range, p, false),
-      scriptPredicate(rule.conditions, p, env, false),
-    ]),
-  );
+  return toSql(allOf([sql`${column(PROFILE_ALIAS, "database_id")} = ${rule.databaseId}::int`, selectionRestriction(rule, env)]));
+}
+
+/** What the rule asks of a profile of its database beyond belonging to it: its range and its conditions (`true` when nothing). */
+function selectionRestriction(rule: SelectionRule, env: Env): Predicate {
+  return allOf([rangePredicate(rule.range, PROFILE_ALIAS, false), scriptPredicate(rule.conditions, PROFILE_ALIAS, env, false)]);
 }
 
 /** The CTEs and the FROM item that everything compiled with `env` so far needs (see `CompiledSelection`). */
@@ -135,11 +135,12 @@ function frameOf(env: Env): { with: SQL; from: SQL } {
 /** Compiles a rule that `validateSelection` accepted against the same context. */
 export function compileSelection(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection {
   const env: Env = { ...newEnv(ctx, rule.databaseId, options), required: true };
-  const where = selectionWhere(rule, env);
+  const restriction = selectionRestriction(rule, env);
   return {
     databaseId: rule.databaseId,
-    where,
+    where: toSql(allOf([sql`${column(PROFILE_ALIAS, "database_id")} = ${rule.databaseId}::int`, restriction])),
     limit: rule.limit,
+    everyProfile: restriction === true && rule.limit === null,
     ...frameOf(env),
     selfContained: env.limited.size === 0 && env.joins.size === 0,
     countQuery: eventOnlyCountQuery(rule, eventEnv(env)),

@@ -250,7 +250,8 @@ function restoreSettings(settings: readonly Setting[], saved: Record<string, str
  * The planner settings of a page of profiles (Show, a stream's pages): no JIT compilation. A page
  * stops after its rows, but the planner costs the scan that a rare condition might need in full
  * (175,504 for "not an invitee, in Berlin" at 1M, over `jit_above_cost`), so a page that takes 0.5 ms
- * spent 5–20 ms compiling expressions first (docs/selection-sql.md, "Running a statement").
+ * spent 5–20 ms compiling expressions first (docs/selection-sql.md, "Running a statement"). The
+ * analytics figures run under it too (lib/analytics/subject.ts `runFigure`).
  */
 export const PAGE_SETTINGS: readonly Setting[] = [{ name: "jit", value: "off" }];
 
