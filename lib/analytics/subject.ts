@@ -69,9 +69,10 @@ export function selectionSource(selection: CompiledSelection): FigureSource {
 }
 
 /**
- * The largest limit under which a statement over the selection's events keeps the planner's own choice: a selection of at most this
- * many profiles may probe the events index per profile (three interaction types × ~3.5 µs each at 1M),
- * cheaper than reading every interaction of the period once (0.5 s for 1.26M in 30 days at 1M).
+ * The largest limit under which a statement over the selection's events keeps the planner's own
+ * choice: a selection of at most this many profiles may probe the events index per profile (three
+ * interaction types × ~3.5 µs each at 1M), cheaper than reading every interaction of the period once
+ * (0.5 s for 1.26M in 30 days at 1M).
  */
 export const PROBED_LIMIT = 50_000;
 
