@@ -190,9 +190,13 @@ export async function engagement(
   return engagementFromRow(row, now, days);
 }
 
-export function engagementFromRow(row: Record<string, unknown>, now: Date, days: EngagementPeriod): Engagement {
+/**
+ * Engagement from a row of `sel_*` and `db_*` columns. `selectionIsDatabase`: the selection is every
+ * profile of the database, and its totals are the `db_*` ones (the page computes them once).
+ */
+export function engagementFromRow(row: Record<string, unknown>, now: Date, days: EngagementPeriod, selectionIsDatabase = false): Engagement {
   const { from, to } = periodBounds(now, days);
-  return { days, from: from.toISOString(), to: to.toISOString(), selection: toTotals(row, "sel"), database: toTotals(row, "db") };
+  return { days, from: from.toISOString(), to: to.toISOString(), selection: toTotals(row, selectionIsDatabase ? "db" : "sel"), database: toTotals(row, "db") };
 }
 
 export type MailingEngagement = { mailingId: number; name: string; deliveries: number; opens: number; clicks: number; clickers: number };

@@ -73,11 +73,6 @@ export function analyticsReportQuery(selection: CompiledSelection, opts: { segme
     ${figures(source, INTERACTIONS)}`;
 }
 
-/** The database's side of Engagement (`db_*` columns) as the selection's (`sel_*`): for a selection of every profile of the database. */
-function asSelection(database: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(database).map(([key, value]) => [key.replace(/^db_/, "sel_"), value]));
-}
-
 type ReportRow = { size: unknown; engagement: unknown; top_mailings: unknown; reachability: unknown; composition: unknown };
 
 /** json comes back parsed from postgres.js and as text from PGlite's raw queries: read both. */
@@ -102,7 +97,7 @@ export async function analyticsReport(
   ]);
   return {
     size: sizeFromRow(rowsOf<SizeRow>(row.size)[0], now),
-    engagement: engagementFromRow({ ...(selection.everyProfile ? asSelection(database) : rowsOf<Record<string, unknown>>(row.engagement)[0]), ...database }, now, view.days),
+    engagement: engagementFromRow({ ...rowsOf<Record<string, unknown>>(row.engagement)[0], ...database }, now, view.days, selection.everyProfile),
     topMailings: { days: view.days, mailings: mailingsFromRows(rowsOf(row.top_mailings)) },
     reachability: reachabilityFromRow(rowsOf<Record<string, unknown>>(row.reachability)[0]),
     composition: field ? toComposition(field, rowsOf<Row>(row.composition)) : null,

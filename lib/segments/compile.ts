@@ -117,7 +117,12 @@ function newEnv(ctx: ValidationContext, databaseId: number, options: CompileOpti
 }
 
 function selectionWhere(rule: SelectionRule, env: Env): SQL {
-  return toSql(allOf([sql`${column(PROFILE_ALIAS, "database_id")} = ${rule.databaseId}::int`, selectionRestriction(rule, env)]));
+  return inDatabase(rule, selectionRestriction(rule, env));
+}
+
+/** The WHERE of a profile of the rule's database that meets `restriction`. */
+function inDatabase(rule: SelectionRule, restriction: Predicate): SQL {
+  return toSql(allOf([sql`${column(PROFILE_ALIAS, "database_id")} = ${rule.databaseId}::int`, restriction]));
 }
 
 /** What the rule asks of a profile of its database beyond belonging to it: its range and its conditions (`true` when nothing). */
@@ -138,7 +143,7 @@ export function compileSelection(rule: SelectionRule, ctx: ValidationContext, op
   const restriction = selectionRestriction(rule, env);
   return {
     databaseId: rule.databaseId,
-    where: toSql(allOf([sql`${column(PROFILE_ALIAS, "database_id")} = ${rule.databaseId}::int`, restriction])),
+    where: inDatabase(rule, restriction),
     limit: rule.limit,
     everyProfile: restriction === true && rule.limit === null,
     ...frameOf(env),
