@@ -175,6 +175,22 @@ export function firstProfilesWithEvents(condition: AnyEventCondition, env: Event
 }
 
 /**
+ * The number of profiles with an event that `condition` matches and whose id meets `where`, for a
+ * condition that holds for every profile with one ("at least once"), over events alone: `SELECT
+ * count(DISTINCT profile_id) …`, which PostgreSQL sorts (the rank of one explained profile: 288k
+ * purchases of 90 days below the middle of 1M profiles, 0.11 s, against 0.27 s grouped with a hash).
+ * Null for a condition of another shape.
+ */
+export function countProfilesWithEvents(condition: AnyEventCondition, env: EventEnv, negate: boolean, where: (profileId: SQL) => Predicate): SQL | null {
+  if (eventShape(condition, negate) !== "exists") return null;
+  const e = env.aliases.next("e");
+  const profileId = column(e, "profile_id");
+  const extra = where(profileId);
+  const filter = matching([condition.type], condition, e, env, extra === true ? [] : [toSql(extra)], false);
+  return sql`select count(distinct ${profileId}) from events ${sql.raw(e)} where ${toSql(filter)}`;
+}
+
+/**
  * For a Calculate of a rule that is one event condition: the profiles whose events decide it against
  * the answer of a profile without events — `SELECT profile_id FROM events … GROUP BY profile_id
  * [HAVING count(*) …]`, over events alone — and whether that set is the answer (`complement: false`)
@@ -225,11 +241,19 @@ export function sharedEventsProfiles(conditions: AnyEventCondition[], env: Event
   };
   if (!counted.some(needsEvents)) return null;
   const e = env.aliases.next("e");
-  const having = counted.map((c) => {
+  // A group has at least one event, so "at least once" (or `gte 1`, `gt 0`) with no period holds for
+  // every group and needs no test: "bought before, but not in the last 180 days" tests only the second.
+  const everyGroup = (c: AnyEventCondition) => {
+    const { op, value } = effectiveCount(c, false);
+    const period = c.period ? periodFilters(c.period, column(e, "occurred_at"), env.now) : [];
+    return period.length === 0 && holdsForEveryPositive(op, value);
+  };
+  const having = counted.filter((c) => !everyGroup(c)).map((c) => {
     const { op, value } = effectiveCount(c, false);
     return periodCount(c, e, env, op, value);
   });
-  return sql`select ${column(e, "profile_id")} as profile_id from events ${sql.raw(e)} where ${toSql(kindEvents(first, e, env))} group by ${column(e, "profile_id")} having ${sql.join(having, sql` and `)}`;
+  const grouped = sql`select ${column(e, "profile_id")} as profile_id from events ${sql.raw(e)} where ${toSql(kindEvents(first, e, env))} group by ${column(e, "profile_id")}`;
+  return having.length ? sql`${grouped} having ${sql.join(having, sql` and `)}` : grouped;
 }
 
 /**

@@ -15,6 +15,7 @@ import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { BuilderOptions } from "@/lib/dynamic-segments/builder-types";
 import { invalid, notFound } from "@/lib/errors";
 import { compileRuleParts, rangePredicate, type RuleParts } from "./compile";
+import { eventOnlyRankQuery } from "./compile-count";
 import { eventCountExpression, resolvedPeriod } from "./compile-events";
 import { dateConditionBounds, type DateBound } from "./compile-field";
 import { dateToMicros, formatInstant } from "./dates";
@@ -140,8 +141,6 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
   for (const id of nestedSegments) await nestedTrees(env, id, profileIds);
   const members = one ? knownMembers(env, profileIds[0]) : undefined;
   const parts = compileRuleParts(rule, env.ctx, { now: env.now, limitedUpTo: sql`${upTo}::bigint`, oneProfile: one, members });
-  // Up to the profile's id: with one profile a constant, so that the count is planned for it.
-  const upToRow = (row: SQL) => (one ? sql`${column(P, "id")} <= ${upTo}::bigint` : sql`${column(P, "id")} <= ${row} and ${column(P, "id")} <= ${upTo}::bigint`);
   const selection = parts.selection;
   const aliases = new AliasPool();
   const groupColumns = groups.map((group) => {
@@ -154,10 +153,7 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
   const ids = sql.join(profileIds.map((id) => sql`${id}::bigint`), sql`, `);
   const frame = parts.frame(); // after every part above is compiled
   // The rank reads the outer row through `x`, so that the selection's WHERE keeps its own alias `p`.
-  const rank =
-    rule.limit === null
-      ? sql`null::int`
-      : sql`case when (x.r ->> 'matches')::boolean then (select count(*)::int from (select 1 from ${parts.setFrom()} where ${parts.setWhere} and ${upToRow(sql`x.id`)}${one ? sql`` : sql` limit ${rule.limit + 1}::bigint`}) ranked) end`;
+  const rank = rule.limit === null ? sql`null::int` : sql`case when (x.r ->> 'matches')::boolean then ${rankQuery(rule, parts, { one, upTo, now, aliases, limit: rule.limit })} end`;
   const statement = sql`${frame.with}select x.id, x.r, ${rank} as rank from (
       select ${column(P, "id")} as id, jsonb_build_object(
         'key', ${column(P, "range_key")},
@@ -176,7 +172,7 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
     const values = sql.join(past.map((id) => sql`(${id}::bigint)`), sql`, `);
     const exact = await queryRows<{ id: number | string; n: number | string }>(
       env.db,
-      sql`${frame.with}select v.id, (select count(*)::int from ${parts.setFrom()} where ${parts.setWhere} and ${upToRow(sql`v.id`)}) as n from (values ${values}) v(id)`,
+      sql`${frame.with}select v.id, (select count(*)::int from ${parts.setFrom()} where ${parts.setWhere} and ${upToRow(one, upTo, sql`v.id`)}) as n from (values ${values}) v(id)`,
     );
     for (const e of exact) ranks.set(Number(e.id), Number(e.n));
   }
@@ -210,6 +206,23 @@ async function evaluateTrees(env: TreeEnv, rule: SelectionRule, profileIds: numb
     trees.set(id, { ...tree, summary: summarize(tree) });
   }
   return trees;
+}
+
+/**
+ * The rank of the outer row `x` among a limited rule's matches (its matches up to its id), as a scalar
+ * subquery. For one profile (`one`: the page and the API) it is exact and the bound is the constant
+ * `upTo`; a rule counted from the events that decide it counts over those events alone (compile-count.ts,
+ * `eventOnlyRankQuery`), any other through the profiles. For many profiles it is capped at `limit + 1`.
+ */
+export function rankQuery(rule: SelectionRule, parts: RuleParts, opts: { one: boolean; upTo: string; now: bigint; aliases: AliasPool; limit: number }): SQL {
+  const fromEvents = opts.one ? eventOnlyRankQuery(rule, { databaseId: rule.databaseId, now: opts.now, aliases: opts.aliases }, sql`${opts.upTo}::bigint`) : null;
+  if (fromEvents) return fromEvents;
+  return sql`(select count(*)::int from (select 1 from ${parts.setFrom()} where ${parts.setWhere} and ${upToRow(opts.one, opts.upTo, sql`x.id`)}${opts.one ? sql`` : sql` limit ${opts.limit + 1}::bigint`}) ranked)`;
+}
+
+/** Up to the profile's id: with one profile a constant, so that the count is planned for it. */
+function upToRow(one: boolean, upTo: string, row: SQL): SQL {
+  return one ? sql`${column(P, "id")} <= ${upTo}::bigint` : sql`${column(P, "id")} <= ${row} and ${column(P, "id")} <= ${upTo}::bigint`;
 }
 
 /** The explained profile's membership of each nested segment explained so far (a profile outside the database has none). */
