@@ -47,6 +47,19 @@ function sharedEventConditions(rule: SelectionRule): (InteractionCondition | Eve
 }
 
 /**
+ * `(SELECT count(*)::int …)` of the profiles meeting a rule that is one `and` group of event conditions
+ * on the same events (`sharedEventsProfiles`, one aggregate over those events) whose id meets `where`
+ * (the range on its key, and for a rank an upper bound); null for any other rule.
+ */
+function sharedEventsCount(rule: SelectionRule, env: EventEnv, where: (profileId: SQL) => Predicate): SQL | null {
+  const shared = sharedEventConditions(rule);
+  const together = shared ? sharedEventsProfiles(shared, env) : null;
+  if (!together) return null;
+  const d = env.aliases.next("c");
+  return sql`(select count(*)::int from (${together}) ${sql.raw(d)} where ${toSql(where(column(d, "profile_id")))})`;
+}
+
+/**
  * `SELECT <n> AS count` of a rule that is one event condition — or one `and` group of event conditions
  * on the same events (`sharedEventsProfiles`) — before its limit, or null for any other
  * rule. The answer is the deciding profiles inside the range, or — when the condition holds for a
@@ -56,13 +69,8 @@ function sharedEventConditions(rule: SelectionRule): (InteractionCondition | Eve
  * the aggregate never reads `profiles`.
  */
 export function eventOnlyCountQuery(rule: SelectionRule, env: EventEnv): SQL | null {
-  const shared = sharedEventConditions(rule);
-  const together = shared ? sharedEventsProfiles(shared, env) : null;
-  if (together) {
-    const d = env.aliases.next("c");
-    const inRange = toSql(rangeKeyPredicate(rule.range, rangeKeyOf(column(d, "profile_id")), false));
-    return sql`select (select count(*) from (${together}) ${sql.raw(d)} where ${inRange})::int as count`;
-  }
+  const together = sharedEventsCount(rule, env, (profileId) => rangeKeyPredicate(rule.range, rangeKeyOf(profileId), false));
+  if (together) return sql`select ${together} as count`;
   const sole = soleEventCondition(rule);
   if (!sole) return null;
   // "Did not" across a channel or a period (no matching event at all): the selection's own anti-join —
@@ -118,12 +126,8 @@ export function eventOnlyLimitedIds(rule: SelectionRule & { limit: number }, env
  */
 export function eventOnlyRankQuery(rule: SelectionRule, env: EventEnv, upTo: SQL): SQL | null {
   const below = (profileId: SQL) => allOf([rangeKeyPredicate(rule.range, rangeKeyOf(profileId), false), sql`${profileId} <= ${upTo}`]);
-  const shared = sharedEventConditions(rule);
-  const together = shared ? sharedEventsProfiles(shared, env) : null;
-  if (together) {
-    const d = env.aliases.next("c");
-    return sql`(select count(*)::int from (${together}) ${sql.raw(d)} where ${toSql(below(column(d, "profile_id")))})`;
-  }
+  const together = sharedEventsCount(rule, env, below);
+  if (together) return together;
   const sole = soleEventCondition(rule);
   if (!sole) return null;
   const distinct = countProfilesWithEvents(sole.condition, env, sole.negate, below);
