@@ -5,29 +5,17 @@
  * its ids as 200 distinct values, so with nested loops allowed it probed the events index once per
  * selected profile (144,430 times for "Engaged openers" at 1M, 1.9 s where one hashed read takes 0.6 s).
  */
-import { sql, type SQL } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getDb, queryRows, type Db } from "@/db/client";
-import { prepareSelection, selectionWorkMem, type Setting } from "@/lib/segments/selection";
+import { getDb } from "@/db/client";
+import { prepareSelection } from "@/lib/segments/selection";
+import { explainPlan, planNodes, type PlanNode } from "@/lib/segments/testing/plans";
 import { createSqlWorld, type SqlWorld } from "@/lib/segments/testing/sql-world";
 import { admin, NOW } from "@/lib/segments/testing/world";
 import { analyticsReportQuery } from "./report";
 import { figureSettings, PROBED_LIMIT } from "./subject";
 
-type PlanNode = { "Node Type": string; "Relation Name"?: string; "Actual Loops"?: number; "Actual Rows"?: number; Plans?: PlanNode[] };
-
-async function explain(db: Db, query: SQL, settings: readonly Setting[]): Promise<PlanNode> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('plan_cache_mode', 'force_custom_plan', true), set_config('work_mem', ${selectionWorkMem()}, true)`);
-    for (const { name, value } of settings) await tx.execute(sql`select set_config(${name}, ${value}, true)`);
-    const [row] = await queryRows<{ "QUERY PLAN": unknown }>(tx as unknown as Db, sql`explain (analyze, format json) ${query}`);
-    const doc = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
-    return (doc as { Plan: PlanNode }[])[0].Plan;
-  });
-}
-
 /** Every node of the plan that reads the events table. */
-const eventReads = (node: PlanNode): PlanNode[] => [...(node["Relation Name"] === "events" ? [node] : []), ...(node.Plans ?? []).flatMap(eventReads)];
+const eventReads = (plan: PlanNode): PlanNode[] => planNodes(plan).filter((n) => n["Relation Name"] === "events");
 
 describe.runIf(process.env.TEST_DB_KIND === "postgres")("the analytics report's plan", () => {
   let world: SqlWorld | undefined;
@@ -41,7 +29,7 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("the analytics report's 
     world ??= await createSqlWorld(db, 20261207, 20_000);
     const prepared = await prepareSelection(db, admin, { databaseId: world.databaseId, range: { from: 0, to: 100 }, conditions: subscribed, limit }, { now: NOW });
     const query = analyticsReportQuery(prepared.selection, { segmentId: 0, now: NOW, days: 90, field: null });
-    const reads = eventReads(await explain(db, query, figureSettings(prepared.selection)));
+    const reads = eventReads(await explainPlan(db, query, { settings: figureSettings(prepared.selection) }));
     expect(reads.length).toBeGreaterThan(0);
     // A parallel scan counts its workers' loops (at most 1 + max_parallel_workers_per_gather, 2 here).
     const loops = reads.map((n) => n["Actual Loops"] ?? 0);

@@ -15,6 +15,7 @@ import { explainPrepared, rankQuery } from "./explain";
 import { AliasPool } from "./predicate";
 import { dateToMicros } from "./dates";
 import { prepareSelection } from "./selection";
+import { explainPlan, planNodes } from "./testing/plans";
 import { evaluateReference, type Json } from "./testing/reference";
 import { admin, createWorld, NOW, type World } from "./testing/world";
 
@@ -78,15 +79,7 @@ describe("the rank of one explained profile", () => {
   }
 });
 
-/** The tables a statement's plan reads. */
+/** The tables a statement's plan reads (not run). */
 async function relationsRead(db: Db, query: SQL): Promise<string[]> {
-  const [row] = await queryRows<{ "QUERY PLAN": unknown }>(db, sql`explain (format json) ${query}`);
-  const plan = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
-  const names: string[] = [];
-  const walk = (node: { "Relation Name"?: string; Plans?: unknown[] }) => {
-    if (node["Relation Name"]) names.push(node["Relation Name"]);
-    for (const child of node.Plans ?? []) walk(child as typeof node);
-  };
-  walk((plan as { Plan: object }[])[0].Plan);
-  return names;
+  return planNodes(await explainPlan(db, query, { analyze: false })).flatMap((n) => (n["Relation Name"] ? [n["Relation Name"]] : []));
 }

@@ -10,15 +10,15 @@
  * PostgreSQL only: PGlite plans the same SQL the same way, but the guard is about the server's
  * planner with its statistics, parallel workers and join choices.
  */
-import { sql, type SQL } from "drizzle-orm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fcSeed } from "@/lib/fuzz/seed";
-import { getDb, queryRows, type Db } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
 import { calculateQuery } from "./compile";
-import { countSettings, prepareSelection, selectionPageQuery, selectionWorkMem, SHOW_LIMIT } from "./selection";
+import { countSettings, prepareSelection, selectionPageQuery, SHOW_LIMIT } from "./selection";
 import { limitArb, rangeArb, scriptArb } from "./testing/arbitraries";
+import { explainPlan, nodeRows, planNodes, type PlanNode } from "./testing/plans";
 import type { Json } from "./testing/reference";
 import { createSqlWorld, type SqlWorld } from "./testing/sql-world";
 import { admin, NOW } from "./testing/world";
@@ -34,44 +34,11 @@ const FACTOR = 3;
  */
 const STATEMENT_MS = 60_000;
 
-type PlanNode = {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Actual Rows"?: number;
-  "Actual Loops"?: number;
-  "Rows Removed by Filter"?: number;
-  "Rows Removed by Join Filter"?: number;
-  "Rows Removed by Index Recheck"?: number;
-  Plans?: PlanNode[];
-};
-
-/** Rows a node produced or threw away, over all its loops. */
-function rowsTouched(node: PlanNode): number {
-  const perLoop =
-    (node["Actual Rows"] ?? 0) + (node["Rows Removed by Filter"] ?? 0) + (node["Rows Removed by Join Filter"] ?? 0) + (node["Rows Removed by Index Recheck"] ?? 0);
-  return perLoop * (node["Actual Loops"] ?? 0);
-}
-
-/** The busiest node of a plan. */
+/** The busiest node of a plan: the most rows produced or thrown away over all its loops. */
 function busiestNode(plan: PlanNode): { node: PlanNode; rows: number } {
-  let best = { node: plan, rows: rowsTouched(plan) };
-  for (const child of plan.Plans ?? []) {
-    const inner = busiestNode(child);
-    if (inner.rows > best.rows) best = inner;
-  }
+  let best = { node: plan, rows: nodeRows(plan, true) };
+  for (const node of planNodes(plan)) if (nodeRows(node, true) > best.rows) best = { node, rows: nodeRows(node, true) };
   return best;
-}
-
-async function explain(db: Db, query: SQL, settings: { name: string; value: string }[] = []): Promise<PlanNode> {
-  return db.transaction(async (tx) => {
-    // As the app runs selections: plans for the actual values, the selection's work_mem (see
-    // withStatementTimeout), and Calculate's own settings (`countSettings`).
-    await tx.execute(sql`select set_config('plan_cache_mode', 'force_custom_plan', true), set_config('statement_timeout', ${String(STATEMENT_MS)}, true), set_config('work_mem', ${selectionWorkMem()}, true)`);
-    for (const { name, value } of settings) await tx.execute(sql`select set_config(${name}, ${value}, true)`);
-    const [row] = await queryRows<{ "QUERY PLAN": unknown }>(tx as unknown as Db, sql`explain (analyze, format json) ${query}`);
-    const doc = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
-    return (doc as { Plan: PlanNode }[])[0].Plan;
-  });
 }
 
 async function saveSegment(db: Db, world: SqlWorld, name: string, rule: { range: { from: number; to: number }; conditions: Json; limit: number | null }) {
@@ -128,7 +95,8 @@ async function checkRule(db: Db, world: SqlWorld, generated: object, where: stri
     ["Calculate", calculateQuery(prepared.selection), countSettings(prepared.selection)],
     ["Show", selectionPageQuery(prepared.selection, { pageSize: SHOW_LIMIT }), []],
   ] as const) {
-    const plan = await explain(db, query, [...settings]).catch((error: unknown) => {
+    // As the app runs selections, with Calculate's own settings (`countSettings`).
+    const plan = await explainPlan(db, query, { settings, timeoutMs: STATEMENT_MS }).catch((error: unknown) => {
       throw new Error(`${label} did not finish (${(error as Error).message}), ${where}.\nRule: ${JSON.stringify(input)}`);
     });
     const { node, rows } = busiestNode(plan);

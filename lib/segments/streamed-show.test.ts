@@ -5,7 +5,6 @@
  * (checked against the reference evaluator, at one and two levels of limited nesting, beside rules that
  * do not take the form) and, on PostgreSQL, read only the profiles up to its page.
  */
-import { sql, type SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, queryRows, type Db } from "@/db/client";
 import { dynamicSegments } from "@/db/schema";
@@ -13,7 +12,8 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import { calculateQuery, selectionCountQuery, type CompiledSelection } from "./compile";
 import { funnelOfSelection, funnelQuery } from "./funnel";
 import { ruleLabelOptions } from "./labels";
-import { calculateSelection, countSettings, PAGE_SETTINGS, prepareSelection, selectionPageQuery, selectionWorkMem, showSelection, streamSelection, SHOW_LIMIT } from "./selection";
+import { calculateSelection, countSettings, PAGE_SETTINGS, prepareSelection, selectionPageQuery, showSelection, streamSelection, SHOW_LIMIT } from "./selection";
+import { explainPlan, nodeRows, planNodes, type PlanNode } from "./testing/plans";
 import { evaluateReference, type Json } from "./testing/reference";
 import { createSqlWorld } from "./testing/sql-world";
 import { addDynamicSegment, admin, createWorld, NOW, type World } from "./testing/world";
@@ -131,30 +131,11 @@ describe("the funnel of a rule with limited nested segments", () => {
   });
 });
 
-type PlanNode = { "Relation Name"?: string; "Actual Rows"?: number; "Actual Loops"?: number; "Rows Removed by Filter"?: number; Plans?: PlanNode[] };
-
-/** The analyzed plan of a Show statement as Show runs it: in the selection's work_mem, in which a hashed set of every match would fit (and `settings`: Calculate's). */
-async function showPlan(db: Db, query: SQL, settings: readonly { name: string; value: string }[] = []): Promise<PlanNode> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('work_mem', ${selectionWorkMem()}, true)`);
-    for (const { name, value } of settings) await tx.execute(sql`select set_config(${name}, ${value}, true)`);
-    const [row] = await queryRows<{ "QUERY PLAN": unknown }>(tx as unknown as Db, sql`explain (analyze, format json) ${query}`);
-    const doc = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
-    return (doc as { Plan: PlanNode }[])[0].Plan;
-  });
-}
-
 /** The rows each LIMIT node of the plan yielded, over all its loops. */
-function limitRows(node: PlanNode & { "Node Type"?: string }): number[] {
-  const own = node["Node Type"] === "Limit" ? [(node["Actual Rows"] ?? 0) * (node["Actual Loops"] ?? 1)] : [];
-  return [...own, ...(node.Plans ?? []).flatMap(limitRows)];
-}
+const limitRows = (plan: PlanNode): number[] => planNodes(plan).filter((n) => n["Node Type"] === "Limit").map((n) => nodeRows(n));
 
 /** Rows of `table` that the plan's scans produced or filtered out, over all their loops. */
-function rowsRead(node: PlanNode, table: string): number {
-  const own = node["Relation Name"] === table ? ((node["Actual Rows"] ?? 0) + (node["Rows Removed by Filter"] ?? 0)) * (node["Actual Loops"] ?? 1) : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0);
-}
+const rowsRead = (plan: PlanNode, table: string): number => planNodes(plan).filter((n) => n["Relation Name"] === table).reduce((sum, n) => sum + nodeRows(n, true), 0);
 
 /** Saves a dynamic segment in a world built by SQL (createSqlWorld), which has no reference data to add it to. */
 async function save(db: Db, w: Pick<World, "databaseId">, rule: Rule, name: string): Promise<number> {
@@ -173,7 +154,7 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops
     const ids = await saveSegments(db, world as unknown as World, save, [8_000, 2_000]);
     for (const { name, rule: ruleOf } of CASES.slice(0, 3)) {
       const query = selectionPageQuery((await prepareSelection(db, admin, { databaseId: world.databaseId, ...ruleOf(ids) }, { now: NOW })).selection, { pageSize: SHOW_LIMIT });
-      const read = rowsRead(await showPlan(db, query), "profiles");
+      const read = rowsRead(await explainPlan(db, query), "profiles");
       // A page of 100 needs a few hundred profiles here (about half have an email, a third are subscribed).
       expect(read, `${name}: ${read} rows of profiles read`).toBeLessThan(2_000);
     }
@@ -184,7 +165,7 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops
       (await prepareSelection(db, admin, { databaseId: world.databaseId, range: { from: 0, to: 100 }, conditions: { logic: "and", groups: [group([member(openers)])] }, limit: null }, { now: NOW })).selection,
       { pageSize: SHOW_LIMIT },
     );
-    const plan = await showPlan(db, query);
+    const plan = await explainPlan(db, query);
     expect(rowsRead(plan, "profiles"), "member of openers: profiles read").toBeLessThan(5_000);
     expect(rowsRead(plan, "events"), "member of openers: events read").toBeLessThan(1_200);
   });
@@ -201,7 +182,7 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops
       expect(await count(selection), name).toBe(await count(asSets));
       if (name !== CASES[2].name) continue;
       // As limited sets, `first` is computed whole (a LIMIT node yields all 4,000); joined, only as far as `second` reaches.
-      const most = async (s: CompiledSelection) => Math.max(...limitRows(await showPlan(db, calculateQuery(s), countSettings(selection))));
+      const most = async (s: CompiledSelection) => Math.max(...limitRows(await explainPlan(db, calculateQuery(s), { settings: countSettings(selection) })));
       expect(await most(asSets), `${name}: as limited sets`).toBe(4_000);
       expect(await most(selection), `${name}: joined`).toBeLessThan(2_000);
     }
@@ -218,7 +199,7 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops
       ["groups joined by OR", { logic: "or", groups: [group([opened, subscribed]), group([clicked])] }],
     ] as const) {
       const prepared = await prepareSelection(db, admin, { databaseId: world.databaseId, range: { from: 0, to: 100 }, conditions, limit: null }, { now: NOW });
-      const plan = await showPlan(db, selectionPageQuery(prepared.selection, { pageSize: SHOW_LIMIT }), [...PAGE_SETTINGS]);
+      const plan = await explainPlan(db, selectionPageQuery(prepared.selection, { pageSize: SHOW_LIMIT }), { settings: PAGE_SETTINGS });
       const events = rowsRead(plan, "events");
       expect(events, `${name}: ${events} events read`).toBeLessThan(1_000);
     }
@@ -235,7 +216,7 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("the streamed Show stops
     ] as const) {
       const prepared = await prepareSelection(db, admin, { databaseId: world.databaseId, range: { from: 0, to: 100 }, conditions, limit: null }, { now: NOW });
       const query = selectionPageQuery(prepared.selection, { pageSize: SHOW_LIMIT });
-      const plan = await showPlan(db, query);
+      const plan = await explainPlan(db, query);
       const events = rowsRead(plan, "events");
       const members = rowsRead(plan, "static_segment_members");
       expect(events, `${name}: ${events} events read`).toBeLessThan(1_000);
