@@ -18,7 +18,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { formatInstant, MICROS_PER_DAY, parseConditionDate } from "./dates";
 import { propertyFilterType } from "./fields";
-import { fieldPredicate, jsonValueSource } from "./compile-field";
+import { fieldPredicate, jsonValueSource, type ValueSource } from "./compile-field";
 import { allOf, column, toSql, type AliasPool, type Predicate } from "./predicate";
 import type { Count, EventCondition, InteractionCondition, Period } from "./script";
 
@@ -354,18 +354,38 @@ function matching(types: string[], condition: AnyEventCondition, e: string, env:
     types.length === 1 ? sql`${type} = ${types[0]}::text` : sql`${type} in (${sql.join(types.map((t) => sql`${t}::text`), sql`, `)})`;
   // `e.database_id` is implied by the profile, but stating it lets the planner read the events of one
   // type and period from the (database_id, type, occurred_at) INCLUDE (profile_id) index alone.
-  return allOf([...extra, sql`${column(e, "database_id")} = ${env.databaseId}::int`, typeFilter, ...otherFilters(condition, e, env, neutral)]);
+  return allOf([...extra, sql`${column(e, "database_id")} = ${env.databaseId}::int`, typeFilter, ...otherFilters(condition, e, env, neutral, types)]);
 }
 
-/** The event's own filters except its type: channel, mailing, period and property filters. */
-function otherFilters(condition: AnyEventCondition, e: string, env: Pick<EventEnv, "now">, neutral = true): Predicate[] {
+/**
+ * The event property that migration 0020 keeps on the row as a stored column: a purchase's
+ * `properties.amount`, `purchase_amount = CASE WHEN type = 'purchase' THEN segment_number(properties ->
+ * 'amount') END` — its numeric value when it is a JSON number, else NULL.
+ */
+const STORED_PROPERTY = { type: "purchase", property: "amount", column: "purchase_amount" } as const;
+
+/**
+ * Where a property filter reads its value. A purchase's `amount` compared as a number reads the stored
+ * `purchase_amount`: the same value as the JSON number (NULL for anything else, which no number test
+ * matches), without reading the jsonb, and from the partial purchases index alone with its occurrence
+ * time and profile — "bought 3 times for over 50 in 180 days" at 1M: 1.0–1.3 s → 0.5 s
+ * (docs/benchmarks.md, session 13). Emptiness and the other kinds still read the jsonb.
+ */
+function propertySource(filter: { property: string }, e: string, types: readonly string[]): ValueSource {
+  const source = jsonValueSource(column(e, "properties"), filter.property, { numberAsJsonb: true });
+  const stored = types.length === 1 && types[0] === STORED_PROPERTY.type && filter.property === STORED_PROPERTY.property;
+  return stored ? { ...source, number: column(e, STORED_PROPERTY.column), numberAsJsonb: false } : source;
+}
+
+/** The event's own filters except its type (one of `types`): channel, mailing, period and property filters. */
+function otherFilters(condition: AnyEventCondition, e: string, env: Pick<EventEnv, "now">, neutral = true, types: readonly string[] = [condition.type]): Predicate[] {
   const filters: Predicate[] = [];
   if (condition.channel) filters.push(sql`${column(e, "channel")} = ${condition.channel}::event_channel`);
   if (condition.mailing_id) filters.push(sql`${column(e, "mailing_id")} = ${condition.mailing_id}::int`);
   if (condition.period) filters.push(...periodFilters(condition.period, column(e, "occurred_at"), env.now));
   for (const filter of condition.where ?? []) {
     const type = propertyFilterType(filter);
-    const predicate = fieldPredicate(type, filter.op, filter.value, jsonValueSource(column(e, "properties"), filter.property, { numberAsJsonb: true }), env.now, false);
+    const predicate = fieldPredicate(type, filter.op, filter.value, propertySource(filter, e, types), env.now, false);
     filters.push(neutral ? neutralEstimate(predicate) : predicate);
   }
   return filters;

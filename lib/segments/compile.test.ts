@@ -215,23 +215,35 @@ describe("Calculate of a rule that is one event condition counts over events alo
 });
 
 describe("number property filters of events compare as jsonb", () => {
-  it("gt 50 on a purchase's amount is a jsonb comparison behind a type test, not segment_number", () => {
-    const { sql, params } = compiled({ conditions: [{ kind: "event", type: "purchase", where: [{ property: "amount", op: "gt", value: 50 }] }] });
-    expect(sql).toMatch(/jsonb_typeof\(\("e1"\."properties" -> 'amount'\)\) = 'number' and \("e1"\."properties" -> 'amount'\) > \$\d+::text::jsonb/);
-    expect(sql).not.toMatch(/segment_number/);
+  it("gt 50 on a purchase's quantity is a jsonb comparison behind a type test, not segment_number", () => {
+    const { sql, params } = compiled({ conditions: [{ kind: "event", type: "purchase", where: [{ property: "quantity", op: "gt", value: 50 }] }] });
+    expect(sql).toMatch(/jsonb_typeof\(\("e1"\."properties" -> 'quantity'\)\) = 'number' and \("e1"\."properties" -> 'quantity'\) > \$\d+::text::jsonb/);
+    expect(sql).not.toMatch(/segment_number|purchase_amount/);
     expect(params).toContain("50");
+  });
+
+  it("gt 50 on a purchase's amount compares its stored purchase_amount (migration 0020), and so does every number operator", () => {
+    for (const [op, value] of [["gt", 50], ["neq", 50], ["between", [1, 50]], ["in", [1, 50]], ["not_in", [1, 50]]] as const) {
+      const { sql } = compiled({ conditions: [{ kind: "event", type: "purchase", where: [{ property: "amount", op, value }] }] });
+      expect(sql, op).toMatch(/"e1"\."purchase_amount" (>|=|between|in) /);
+      expect(sql, op).not.toMatch(/"properties"/);
+    }
+    // Emptiness reads the jsonb: a string amount is not empty, though its purchase_amount is null.
+    expect(compiled({ conditions: [{ kind: "event", type: "purchase", where: [{ property: "amount", op: "empty", type: "number" }] }] }).sql).not.toMatch(/purchase_amount/);
+    // The amount of another type of event is only in its properties.
+    expect(compiled({ conditions: [{ kind: "event", type: "refund", where: [{ property: "amount", op: "gt", value: 50 }] }] }).sql).not.toMatch(/purchase_amount/);
   });
 });
 
 describe("a property filter keeps the planner's own estimate only in a counted semi-join the profile must pass", () => {
-  const bought = (count?: { op: string; value: number }) => ({ kind: "event", type: "purchase", ...(count ? { count } : {}), where: [{ property: "amount", op: "gt", value: 50 }] });
+  const bought = (count?: { op: string; value: number }) => ({ kind: "event", type: "purchase", ...(count ? { count } : {}), where: [{ property: "quantity", op: "gt", value: 50 }] });
   const berlin = { kind: "field", field: "city", op: "eq", value: "Berlin" };
-  const neutral = (text: string) => /coalesce\(\(jsonb_typeof\(\("e\d+"\."properties" -> 'amount'\)\)/.test(text);
+  const neutral = (text: string) => /coalesce\(\(jsonb_typeof\(\("e\d+"\."properties" -> 'quantity'\)\)/.test(text);
 
   it("a required positive count (alone, or beside another condition): the raw filter, so the join can start from the grouped events", () => {
     for (const group of [{ conditions: [bought({ op: "gte", value: 3 })] }, { conditions: [bought({ op: "gt", value: 1 }), berlin] }, { logic: "or" as const, not: true, conditions: [bought({ op: "lt", value: 2 })] }]) {
       const { sql } = compiled(group);
-      expect(sql).toMatch(/jsonb_typeof\(\("e\d+"\."properties" -> 'amount'\)\) = 'number'/);
+      expect(sql).toMatch(/jsonb_typeof\(\("e\d+"\."properties" -> 'quantity'\)\) = 'number'/);
       expect(neutral(sql), JSON.stringify(group)).toBe(false);
     }
   });
@@ -247,6 +259,12 @@ describe("a property filter keeps the planner's own estimate only in a counted s
     ]) {
       expect(neutral(compiled(group).sql), JSON.stringify(group)).toBe(true);
     }
+  });
+
+  it("a purchase's stored amount follows the same rule", () => {
+    const amount = (count?: { op: string; value: number }) => ({ kind: "event", type: "purchase", ...(count ? { count } : {}), where: [{ property: "amount", op: "gt", value: 50 }] });
+    expect(compiled({ conditions: [amount({ op: "gte", value: 3 })] }).sql).toMatch(/[^(]"e\d+"\."purchase_amount" > /);
+    expect(compiled({ conditions: [amount(), berlin] }).sql).toMatch(/coalesce\("e\d+"\."purchase_amount" > \$\d+::numeric, false\)/);
   });
 });
 

@@ -12,7 +12,9 @@ import {
   staticSegments,
   users,
 } from "@/db/schema";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { AppError } from "@/lib/errors";
+import { calculateQuery } from "./compile";
 import { rangeBounds } from "./range";
 import type { ScriptInput, SelectionRuleInput } from "./script";
 import { calculateSavedSegment, calculateSelection, countOf, PAGE_SETTINGS, prepareSelection, selectionWorkMem, showSelection, streamSelection, withStatementTimeout } from "./selection";
@@ -105,6 +107,52 @@ describe("selection semantics (SPEC §2)", () => {
     expect(await ids(bought([{ property: "amount", op: "in", value: [50, 9.5] }]))).toEqual([small, exact]);
     // The same through the events-only Calculate (one condition, zero included).
     expect(await ids(bought([{ property: "amount", op: "gt", value: 50 }], { op: "eq", value: 0 }))).toEqual([small, text, flag, exact]);
+  });
+
+  it("a purchase's amount compared as a number reads its stored column, and answers as the JSON value does for any other event", async () => {
+    const db = await getDb();
+    const database = await makeDatabase(db);
+    const amounts: unknown[] = [60.5, 9.5, 50, 50.0, -3, 1e6, "70", "", true, null, { value: 60 }, [60], undefined];
+    const people = await addProfiles(db, database.id, amounts.map(() => ({})));
+    const at = new Date("2026-03-01T00:00:00Z");
+    // The same properties on a purchase (read from `purchase_amount`) and on a page view (from the jsonb).
+    await addEvents(
+      db,
+      database.id,
+      amounts.flatMap((amount, i) =>
+        (["purchase", "page_view"] as const).map((type) => ({ profileId: people[i], channel: "web" as const, type, occurredAt: at, properties: amount === undefined ? {} : { amount } })),
+      ),
+    );
+    const rule = (type: string, filter: object) => ({ databaseId: database.id, conditions: script({ conditions: [{ kind: "event", type, where: [{ property: "amount", ...filter }] }] }) });
+    const filters = [
+      { op: "eq", value: 50 },
+      { op: "neq", value: 50 },
+      { op: "gt", value: 50 },
+      { op: "gte", value: 50 },
+      { op: "lt", value: 10 },
+      { op: "lte", value: 9.5 },
+      { op: "between", value: [-5, 50] },
+      { op: "in", value: [50, 9.5, 1e6] },
+      { op: "not_in", value: [50, 9.5] },
+      { op: "empty", type: "number" },
+      { op: "not_empty", type: "number" },
+    ];
+    for (const filter of filters) {
+      const purchases = await ids(rule("purchase", filter));
+      expect({ filter, purchases }).toEqual({ filter, purchases: await ids(rule("page_view", filter)) });
+    }
+    // Spot checks against the contract: numbers only, and each negative the complement of its positive.
+    expect(await ids(rule("purchase", { op: "gt", value: 50 }))).toEqual([people[0], people[5]]);
+    expect(await ids(rule("purchase", { op: "neq", value: 50 }))).toEqual(people.filter((_, i) => i !== 2 && i !== 3));
+
+    const sqlOf = async (type: string, filter: object) => {
+      const { selection } = await prepareSelection(db, admin, rule(type, filter), { now: NOW });
+      return new PgDialect().sqlToQuery(calculateQuery(selection)).sql;
+    };
+    expect(await sqlOf("purchase", { op: "gt", value: 50 })).toMatch(/"purchase_amount" >/);
+    expect(await sqlOf("purchase", { op: "gt", value: 50 })).not.toMatch(/"properties" -> /);
+    expect(await sqlOf("page_view", { op: "gt", value: 50 })).not.toMatch(/purchase_amount/);
+    expect(await sqlOf("purchase", { op: "empty", type: "number" })).not.toMatch(/purchase_amount/);
   });
 
   it('"did not" (count eq 0) includes profiles with no events at all', async () => {
