@@ -27,6 +27,9 @@ export function rangeKeyPredicate(range: Range, key: SQL, negate: boolean): Pred
   return anyOf([lo > 0n ? sql`${key} < ${lo.toString()}::bigint` : false, hi < RANGE_KEY_SPACE ? sql`${key} >= ${hi.toString()}::bigint` : false]);
 }
 
+/** The counts here read every matching event: stored property columns serve (`EventEnv.everyMatch`). */
+const everyMatch = (env: EventEnv): EventEnv => ({ ...env, everyMatch: true });
+
 /**
  * The only condition of a script (however its one group is joined) when it is an event condition (a
  * mailing interaction or a behaviour event), and the polarity it is needed in; else null.
@@ -68,7 +71,8 @@ function sharedEventsCount(rule: SelectionRule, env: EventEnv, where: (profileId
  * deciding ones. The range test on a deciding profile computes its key from the id, after grouping, so
  * the aggregate never reads `profiles`.
  */
-export function eventOnlyCountQuery(rule: SelectionRule, env: EventEnv): SQL | null {
+export function eventOnlyCountQuery(rule: SelectionRule, ruleEnv: EventEnv): SQL | null {
+  const env = everyMatch(ruleEnv);
   const together = sharedEventsCount(rule, env, (profileId) => rangeKeyPredicate(rule.range, rangeKeyOf(profileId), false));
   if (together) return sql`select ${together} as count`;
   const sole = soleEventCondition(rule);
@@ -124,7 +128,8 @@ export function eventOnlyLimitedIds(rule: SelectionRule & { limit: number }, env
  * read from their index, 0.11 s, instead of a semi-join of 500,000 profiles with every purchase of the
  * period, 0.5 s.
  */
-export function eventOnlyRankQuery(rule: SelectionRule, env: EventEnv, upTo: SQL): SQL | null {
+export function eventOnlyRankQuery(rule: SelectionRule, ruleEnv: EventEnv, upTo: SQL): SQL | null {
+  const env = everyMatch(ruleEnv);
   const below = (profileId: SQL) => allOf([rangeKeyPredicate(rule.range, rangeKeyOf(profileId), false), sql`${profileId} <= ${upTo}`]);
   const together = sharedEventsCount(rule, env, below);
   if (together) return together;
@@ -143,7 +148,8 @@ export function eventOnlyRankQuery(rule: SelectionRule, env: EventEnv, upTo: SQL
  * not applied — or null for any other rule. For statements that sort a selection's profiles by range
  * key without needing their rows (the impact of a range edit, lib/segments/impact.ts).
  */
-export function eventOnlyKeysQuery(rule: SelectionRule, env: EventEnv): SQL | null {
+export function eventOnlyKeysQuery(rule: SelectionRule, ruleEnv: EventEnv): SQL | null {
+  const env = everyMatch(ruleEnv);
   const sole = soleEventCondition(rule);
   if (!sole) return null;
   const deciding = decidingProfiles(sole.condition, env, sole.negate);

@@ -124,7 +124,8 @@ const leafNot = (leaf: Leaf): Leaf => ({ sql: sql`not ${leaf.sql}`, none: !leaf.
  */
 function leafCompiler(rule: SelectionRule, ctx: ValidationContext, now: Date, atoms: Atom[]) {
   const parts = compileRuleParts(rule, ctx, { now });
-  const env = { databaseId: rule.databaseId, now: dateToMicros(now), aliases: new AliasPool() };
+  // The funnel's event sets are aggregates over every matching event (`EventEnv.everyMatch`).
+  const env = { databaseId: rule.databaseId, now: dateToMicros(now), aliases: new AliasPool(), everyMatch: true };
   const flag = (atom: Atom, negated: boolean): Leaf => {
     atoms.push(atom);
     const a = sql`${column("u", `a${atoms.length}`)}`;
