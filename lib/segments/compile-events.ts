@@ -175,12 +175,23 @@ export function eventPredicate(condition: AnyEventCondition, profileAlias: strin
  * against 0.37–0.39 s. Null for a condition of another shape (a count, "did not").
  */
 export function firstProfilesWithEvents(condition: AnyEventCondition, env: EventEnv, negate: boolean, limit: number, where?: (profileId: SQL) => Predicate): SQL | null {
+  const found = eventsFound(condition, env, negate, where);
+  if (!found) return null;
+  const { e, profileId, filter } = found;
+  return sql`select distinct on (${profileId}) ${profileId} as profile_id from events ${sql.raw(e)} where ${toSql(filter)} order by ${profileId} limit ${limit}::bigint`;
+}
+
+/**
+ * For a condition that holds for every profile with a matching event ("at least once"; null for any
+ * other shape): an alias of events, its profile id, and the test of the events it matches whose
+ * profile id meets `where` — over events alone, so with the property filters' raw estimates.
+ */
+function eventsFound(condition: AnyEventCondition, env: EventEnv, negate: boolean, where?: (profileId: SQL) => Predicate): { e: string; profileId: SQL; filter: Predicate } | null {
   if (eventShape(condition, negate) !== "exists") return null;
   const e = env.aliases.next("e");
   const profileId = column(e, "profile_id");
   const extra = where ? where(profileId) : true;
-  const filter = matching([condition.type], condition, e, env, extra === true ? [] : [toSql(extra)], false);
-  return sql`select distinct on (${profileId}) ${profileId} as profile_id from events ${sql.raw(e)} where ${toSql(filter)} order by ${profileId} limit ${limit}::bigint`;
+  return { e, profileId, filter: matching([condition.type], condition, e, env, extra === true ? [] : [toSql(extra)], false) };
 }
 
 /**
@@ -191,12 +202,9 @@ export function firstProfilesWithEvents(condition: AnyEventCondition, env: Event
  * Null for a condition of another shape.
  */
 export function countProfilesWithEvents(condition: AnyEventCondition, env: EventEnv, negate: boolean, where: (profileId: SQL) => Predicate): SQL | null {
-  if (eventShape(condition, negate) !== "exists") return null;
-  const e = env.aliases.next("e");
-  const profileId = column(e, "profile_id");
-  const extra = where(profileId);
-  const filter = matching([condition.type], condition, e, env, extra === true ? [] : [toSql(extra)], false);
-  return sql`select count(distinct ${profileId}) from events ${sql.raw(e)} where ${toSql(filter)}`;
+  const found = eventsFound(condition, env, negate, where);
+  if (!found) return null;
+  return sql`select count(distinct ${found.profileId}) from events ${sql.raw(found.e)} where ${toSql(found.filter)}`;
 }
 
 /**

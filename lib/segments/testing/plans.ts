@@ -6,7 +6,8 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { selectionWorkMem, type Setting } from "../selection";
+import { env } from "@/lib/env";
+import { withStatementTimeout, type Setting } from "../selection";
 
 /** The part of an EXPLAIN (FORMAT JSON) node the tests read. */
 export type PlanNode = {
@@ -21,21 +22,16 @@ export type PlanNode = {
 };
 
 /**
- * The plan of `query` as the app plans a selection statement: for the actual values
- * (`force_custom_plan`), in the selection's work_mem (see withStatementTimeout), then `settings` (e.g.
- * Calculate's `countSettings`). `analyze` (the default) runs it; `timeoutMs` bounds that run.
+ * The plan of `query` as the app plans a selection statement: inside `withStatementTimeout` (plans for
+ * the actual values, the selection's work_mem, a statement timeout — `timeoutMs`, else the app's), then
+ * `settings` (e.g. Calculate's `countSettings`). `analyze` (the default) runs it.
  */
 export async function explainPlan(db: Db, query: SQL, opts: { analyze?: boolean; settings?: readonly Setting[]; timeoutMs?: number } = {}): Promise<PlanNode> {
-  return db.transaction(async (tx) => {
-    const run = tx as unknown as Db;
-    await run.execute(sql`select set_config('plan_cache_mode', 'force_custom_plan', true), set_config('work_mem', ${selectionWorkMem()}, true)`);
-    if (opts.timeoutMs !== undefined) await run.execute(sql`select set_config('statement_timeout', ${String(opts.timeoutMs)}, true)`);
-    for (const { name, value } of opts.settings ?? []) await run.execute(sql`select set_config(${name}, ${value}, true)`);
-    const [row] = await queryRows<{ "QUERY PLAN": unknown }>(run, opts.analyze === false ? sql`explain (format json) ${query}` : sql`explain (analyze, format json) ${query}`);
-    // postgres.js parses the json; PGlite's raw queries hand it over as text.
-    const doc = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
-    return (doc as { Plan: PlanNode }[])[0].Plan;
-  });
+  const explain = opts.analyze === false ? sql`explain (format json) ${query}` : sql`explain (analyze, format json) ${query}`;
+  const [row] = await withStatementTimeout(db, opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS, (tx) => queryRows<{ "QUERY PLAN": unknown }>(tx, explain), opts.settings);
+  // postgres.js parses the json; PGlite's raw queries hand it over as text.
+  const doc = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
+  return (doc as { Plan: PlanNode }[])[0].Plan;
 }
 
 /** Every node of a plan, the root first, depth first. */
