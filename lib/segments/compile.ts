@@ -39,8 +39,9 @@ export type CompiledSelection = {
   /** A cheaper statement of the count before the limit (`count` column), when the rule allows one. */
   countQuery: SQL | null;
   /**
-   * Calculate of a rule without a limit that requires limited segments, joining their first ids in
-   * `id` order (`joinedCount`), compiled when first asked for (only Calculate asks). Safe only without
+   * Calculate of a rule without a limit that refers to limited segments, joining the first ids of those
+   * it requires in `id` order and left-joining the others (`joinedCount`), compiled when first asked
+   * for (only Calculate asks). Safe only without
    * nested loops: run it through `calculateQuery` under `countSettings`, as `countOf` does; every other
    * count uses `selectionCountQuery`.
    */
@@ -94,6 +95,12 @@ type Env = {
   probe?: EventEnv["probe"];
   /** Calculate without a limit only: limited segments whose ids this level's FROM joins (`joinedCount`), so each of its rows is a member. */
   joined?: Set<number>;
+  /**
+   * Calculate without a limit only (`joinedCount`, no nested loops): every other limited segment this
+   * level tests is left-joined on the id, as above `HASHED_LIMIT`, instead of a hashed SubPlan — a
+   * SubPlan over a CTE keeps the level's scan out of parallel workers; a hash anti-join does not.
+   */
+  leftJoined?: boolean;
   /**
    * The conditions compiled here must all hold for a profile to be selected: the selection's own
    * level, outside every OR (`underOr`), not a nested segment's rule. A semi-join there can start from
@@ -149,7 +156,7 @@ export function compileSelection(rule: SelectionRule, ctx: ValidationContext, op
     ...frameOf(env),
     selfContained: env.limited.size === 0 && env.joins.size === 0,
     countQuery: eventOnlyCountQuery(rule, eventEnv(env)),
-    joinedCount: memoised((_: void) => joinedCount(rule, ctx, options)),
+    joinedCount: memoised((_: void) => (env.limited.size === 0 ? null : joinedCount(rule, ctx, options))),
     page: memoised((first: boolean) => pageForm(rule, ctx, options, first)),
   };
 }
@@ -448,9 +455,9 @@ function dynamicMembership(segmentId: number, p: string, env: Env, member: boole
   }
   if (env.profileLevel) return lazyMembership(segment, segmentId, parsed.value, p, env, member);
   if (!env.limited.has(segmentId)) env.limited.set(segmentId, { name: limitedName(segmentId), body: limitedIds(segmentId, env, false) });
-  if (segment.limit > HASHED_LIMIT) {
-    // Too many ids to be sure of a hash table in memory: a left join (hash joins spill to disk), and
-    // membership a null test on the joined id.
+  if (segment.limit > HASHED_LIMIT || env.leftJoined) {
+    // Too many ids to be sure of a hash table in memory (hash joins spill to disk), or a statement
+    // without nested loops (`leftJoined`): a left join, and membership a null test on the joined id.
     let j = env.joins.get(segmentId);
     if (j === undefined) {
       j = env.aliases.next("c");
@@ -494,7 +501,7 @@ function limitedIds(segmentId: number, env: Env, join: boolean): SQL {
   const q = env.aliases.next("p");
   // Read in `id` order up to its limit: counted tests probe each profile (compile-events.ts, `existsTest`),
   // unless the level is joined, which runs without nested loops.
-  const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false, streamed: undefined, probe: join ? undefined : "counted", joined: undefined, required: false };
+  const inner: Env = { ...env, inlining: [...env.inlining, segmentId], joins: new Map(), profileLevel: false, streamed: undefined, probe: join ? undefined : "counted", joined: undefined, leftJoined: undefined, required: false };
   const required = join ? requiredLimited(parsed.value, inner) : [];
   inner.joined = new Set(required);
   const where = allOf([
@@ -532,22 +539,24 @@ export function limitedSegmentIds(segmentId: number, ctx: ValidationContext, opt
 }
 
 /**
- * Calculate of a rule without a limit that requires membership of limited segments (`requiredLimited`),
- * over events or profiles (`CompiledSelection.joinedCount`):
+ * Calculate of a rule without a limit that refers to limited segments (`CompiledSelection.joinedCount`;
+ * null for a rule that refers to none). The ones it requires (`requiredLimited`) are joined, over events
+ * or profiles:
  * `SELECT count(*) FROM profiles p JOIN (<S's first ids>) j(id) ON j.id = p.id … WHERE …`, each level
  * of nested limits joined the same way, where the selection tests membership of a hashed CTE. The ids
  * come in `id` order, so PostgreSQL merges them with the profiles and stops reading each limited
  * set's source where the set ends: "member of the first 20,000 subscribed among the first 100,000
  * recent buyers" reads 25,562 buyers and 55,473 profiles instead of computing all 100,000 buyers and
  * testing every profile. When the rule asks nothing but membership of one such segment, its ids are
- * counted alone. Only under `countSettings` (no nested loops, which a join to a LIMIT subquery
+ * counted alone. Every other limited segment the rule tests is left-joined (`Env.leftJoined`): a hash
+ * anti-join above a parallel scan of the profiles, where a hashed SubPlan over the CTE keeps the scan
+ * serial. Only under `countSettings` (no nested loops, which a join to a LIMIT subquery or a CTE
  * would otherwise risk: the quadratic plan of issue 11); hence only without a limit. Null otherwise.
  */
 function joinedCount(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): SQL | null {
   if (rule.limit !== null) return null;
-  const env: Env = { ...newEnv(ctx, rule.databaseId, options), required: true };
+  const env: Env = { ...newEnv(ctx, rule.databaseId, options), required: true, leftJoined: true };
   const required = requiredLimited(rule.conditions, env);
-  if (required.length === 0) return null;
   env.joined = new Set(required);
   const restriction = selectionRestriction(rule, env);
   if (restriction === true && required.length === 1) {

@@ -102,8 +102,10 @@ describe("Show of a rule that requires a limited segment", () => {
       const alone = membershipAlone(input);
       const counted = dialect.sqlToQuery(calculateQuery(selection)).sql;
       expect(counted.includes(" join (select") || alone).toBe(streams && input.limit === null);
-      expect({ name, joinsProfilesBack: counted.includes("from profiles p join") }).toEqual({ name, joinsProfilesBack: streams && input.limit === null && !alone });
+      expect({ name, joinsProfilesBack: /from profiles p (left join "limited_\d+" \w+ on \S+ = \S+ )*join \(select/.test(counted) }).toEqual({ name, joinsProfilesBack: streams && input.limit === null && !alone });
       expect(dialect.sqlToQuery(selectionCountQuery(selection)).sql.includes(" join (select")).toBe(false);
+      // Every other limited segment is left-joined, its membership a null test: a SubPlan over the CTE would keep the scan of the profiles out of parallel workers.
+      expect({ name, subPlan: / in \(select "c\d+"\."id" from "limited_/.test(counted.slice(counted.lastIndexOf("from profiles p "))) }).toEqual({ name, subPlan: input.limit !== null });
       expect((await calculateSelection(db, admin, input, { now: NOW })).count).toBe(expected.length);
       const shown = await showSelection(db, admin, input, { now: NOW });
       expect(shown.map((p) => p.id)).toEqual(expected.slice(0, SHOW_LIMIT));
