@@ -326,7 +326,7 @@ async function main(): Promise<number> {
     postgres: `PostgreSQL ${info.version}`,
     startedAt,
     results,
-    rangeOnlyFromIndex: rangeOnly ? rangeOnly.engine.seqScans.length === 0 && /Index/.test(rangeOnly.engine.plan) : false,
+    rangeOnlyFromIndex: rangeOnly ? rangeOnly.engine.seqScans.length === 0 && /Index/.test(rangeOnly.engine.plan) : null,
   };
   console.log(`\n${consoleTable(summary)}\n`);
   const { met, lines } = verdicts(summary);

@@ -421,7 +421,8 @@ function staticMembership(segmentId: number, p: string, env: Env, member: boolea
  * a limit it is simply its predicate on the same profile row. With one, its first `limit` ids are
  * computed once per statement — a `MATERIALIZED` CTE — and membership is `p.id IN (those ids)`, kept a
  * hashed SubPlan: the ids are read once into a hash table that each profile probes, inside AND, OR
- * and NOT alike (above `HASHED_LIMIT` ids, a left join to the CTE and a null test). A correlated `EXISTS` over `… ORDER BY id LIMIT n` let the planner re-run the whole
+ * and NOT alike (above `HASHED_LIMIT` ids, and in Calculate's `joinedCount`, which has no nested loops,
+ * a left join to the CTE and a null test: `Env.leftJoined`). A correlated `EXISTS` over `… ORDER BY id LIMIT n` let the planner re-run the whole
  * inner selection once per outer profile (a quadratic plan); a join to the CTE could still become a
  * nested loop that rescans it per outer row. See docs/selection-sql.md.
  */
