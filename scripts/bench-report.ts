@@ -111,8 +111,8 @@ export function markdownSection(summary: BenchSummary): string {
       "hand-written form returns the engine's count and first 100 ids and keeps the fastest form as the baseline. The ratio is the median of the pairs' ratios. Times are wall-clock milliseconds at the client over one connection, on a 2-core " +
       "machine shared with other work, so single-digit-millisecond differences are within noise.",
     "",
-    "The engine side runs exactly the SQL the app runs, in the app's session settings: `compileSelection` → `calculateQuery` for Calculate (`selectionCountQuery`, or the joined count of a rule without a limit that refers to limited segments) " +
-      "(the selection's work_mem, and without a limit no nested loops: `countSettings`), and Show's first page, " +
+    "The engine side runs exactly the SQL the app runs, in the app's session settings: `compileSelection` → `calculateQuery` for Calculate (`selectionCountQuery`, or the joined count of a rule without a limit that refers to limited segments; " +
+      "the selection's work_mem, and without a limit no nested loops: `countSettings`), and Show's first page, " +
       "`selectionPageQuery` (the selection's work_mem, and no JIT: `PAGE_SETTINGS`), with the engine's bind parameters. Each hand-written form runs both in the server's " +
       "default work_mem and in the app's (unless it names its own), a page also in the app's page settings, and the fastest counts. Both sides go " +
       "through the same client call as one-off statements (parsed and planned at every execution, as the first Calculate of a " +

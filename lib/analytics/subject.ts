@@ -12,8 +12,7 @@ import type { dynamicSegments } from "@/db/schema";
 import { requireVisibleDynamicSegment } from "@/lib/access/guards";
 import type { ActingUser } from "@/lib/access/acting-user";
 import { selectionCountQuery, selectionStatement, type CompiledSelection } from "@/lib/segments/compile";
-import { NO_NESTED_LOOPS, PAGE_SETTINGS, prepareSavedSegment, withStatementTimeout, type Setting } from "@/lib/segments/selection";
-import { env } from "@/lib/env";
+import { NO_NESTED_LOOPS, PAGE_SETTINGS, prepareSavedSegment, selectionTimeoutMs, withStatementTimeout, type Setting } from "@/lib/segments/selection";
 
 export type AnalyticsOptions = {
   /** The clock for relative periods; tests pin it. Default: now. */
@@ -93,7 +92,7 @@ export const figureSettings = (selection: Pick<CompiledSelection, "limit">): rea
  * this transaction only.
  */
 export function runFigure<T>(db: Db, opts: AnalyticsOptions, work: (tx: Db) => Promise<T>, settings: readonly Setting[] = []): Promise<T> {
-  const ms = opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS;
+  const ms = selectionTimeoutMs(opts);
   // Aggregates over every event of a period are costly enough for the JIT to compile them, which
   // costs more than it saves on statements of a second or two (docs/benchmarks.md).
   return withReadDb(db, (reader) => withStatementTimeout(reader, ms, work, [...PAGE_SETTINGS, ...settings]));

@@ -13,8 +13,7 @@ import type { ActingUser } from "@/lib/access/acting-user";
 import { invalid } from "@/lib/errors";
 import { impactFromRow, impactStatement, type Impact, type ImpactRow } from "@/lib/segments/impact";
 import { issuesFromZod, limitSchema, rangeSchema, scriptSchema } from "@/lib/segments/script";
-import { prepareSelection, withStatementTimeout, type SelectionOptions } from "@/lib/segments/selection";
-import { env } from "@/lib/env";
+import { prepareSelection, selectionTimeoutMs, withStatementTimeout, type SelectionOptions } from "@/lib/segments/selection";
 
 /** A draft of the definition: what is given replaces the saved value (`null` clears conditions or limit). */
 export const impactDraftSchema = z.strictObject({
@@ -48,7 +47,7 @@ export async function segmentImpact(db: Db, user: ActingUser, segmentId: number,
     },
     { segmentId, now },
   );
-  const timeout = opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS;
+  const timeout = selectionTimeoutMs(opts);
   // One read-only statement (both definitions on one snapshot): on the read replica when there is one.
   const [row] = await withReadDb(db, (reader) => withStatementTimeout(reader, timeout, (tx) => queryRows<ImpactRow>(tx, impactStatement(saved, next))));
   return impactFromRow(row);

@@ -148,15 +148,17 @@ function frameOf(env: Env): { with: SQL; from: SQL } {
 export function compileSelection(rule: SelectionRule, ctx: ValidationContext, options: CompileOptions): CompiledSelection {
   const env: Env = { ...newEnv(ctx, rule.databaseId, options), required: true };
   const restriction = selectionRestriction(rule, env);
+  const selfContained = env.limited.size === 0 && env.joins.size === 0;
   return {
     databaseId: rule.databaseId,
     where: inDatabase(rule, restriction),
     limit: rule.limit,
     everyProfile: restriction === true && rule.limit === null,
     ...frameOf(env),
-    selfContained: env.limited.size === 0 && env.joins.size === 0,
+    selfContained,
     countQuery: eventOnlyCountQuery(rule, eventEnv(env)),
-    joinedCount: memoised((_: void) => (env.limited.size === 0 ? null : joinedCount(rule, ctx, options))),
+    // A rule that refers to no limited segment has no joined count (`joinedCount`): nothing to compile again.
+    joinedCount: memoised((_: void) => (selfContained ? null : joinedCount(rule, ctx, options))),
     page: memoised((first: boolean) => pageForm(rule, ctx, options, first)),
   };
 }

@@ -24,20 +24,15 @@ import { AliasPool, column, jsonKey, toSql } from "./predicate";
 import { rangeBounds } from "./range";
 import { parseScript, type Condition, type SelectionRule, type SelectionRuleInput } from "./script";
 import { withReadDb } from "@/db/replica";
-import { prepareSelection, withStatementTimeout, type PreparedSelection, type SelectionOptions } from "./selection";
+import { prepareSelection, selectionTimeoutMs, withStatementTimeout, type PreparedSelection, type SelectionOptions } from "./selection";
 import type { ValidationContext } from "./validate";
 import { ruleLabelOptions } from "./labels";
 import { summarize, type DateBounds, type ExplainedCondition, type ExplainedGroup, type ExplainEvidence, type Explanation, type SegmentTree } from "./explain-text";
-import { env } from "@/lib/env";
 
 export type { Explanation, SegmentTree } from "./explain-text";
 
 const P = "p";
 const MAX_PROFILE_REF = 320;
-
-function timeoutMs(opts: SelectionOptions): number {
-  return opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS;
-}
 
 /** Explains a rule (saved or draft) for one profile of its database, given by id or email. */
 export async function explainSelection(
@@ -51,7 +46,7 @@ export async function explainSelection(
   const prepared = await prepareSelection(db, user, input, opts);
   // Access was checked on the primary; the evaluation only reads, on the read replica when there is one.
   return withReadDb(db, (reader) =>
-    withStatementTimeout(reader, timeoutMs(opts), async (tx) => {
+    withStatementTimeout(reader, selectionTimeoutMs(opts), async (tx) => {
       const profileId = await resolveProfile(tx, prepared.rule.databaseId, ref);
       const [tree] = await explainPrepared(tx, prepared, [profileId]);
       if (!tree) throw notFound("The profile");

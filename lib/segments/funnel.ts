@@ -23,9 +23,8 @@ import { AliasPool, allOf, column, toSql, type Predicate } from "./predicate";
 import { ruleLabelOptions } from "./labels";
 import { parseScript, type Condition, type FieldCondition, type SelectionRule, type SelectionRuleInput } from "./script";
 import { withReadDb } from "@/db/replica";
-import { NO_NESTED_LOOPS, prepareSelection, withStatementTimeout, type SelectionOptions } from "./selection";
+import { NO_NESTED_LOOPS, prepareSelection, selectionTimeoutMs, withStatementTimeout, type SelectionOptions } from "./selection";
 import type { ValidationContext } from "./validate";
-import { env } from "@/lib/env";
 
 /**
  * One bar of the funnel. `parent` is the step it narrows (its share is of that step's count);
@@ -38,17 +37,13 @@ type PlannedStep = Omit<FunnelStep, "count"> & { filter: Leaf | null; limit?: nu
 
 const P = "p";
 
-function timeoutMs(opts: SelectionOptions): number {
-  return opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS;
-}
-
 /** The funnel of a rule (saved or draft). */
 export async function funnelOfSelection(db: Db, user: ActingUser, input: SelectionRuleInput | unknown, opts: SelectionOptions = {}): Promise<Funnel> {
   const prepared = await prepareSelection(db, user, input, opts);
   const labels = await ruleLabelOptions(db, prepared.rule, prepared.ctx);
   const { statement, steps, settings } = funnelQuery(prepared.rule, prepared.ctx, prepared.now, labels);
   const [row] = await withReadDb(db, (reader) =>
-    withStatementTimeout(reader, timeoutMs(opts), (tx) => queryRows<Record<string, number | string>>(tx, statement), settings),
+    withStatementTimeout(reader, selectionTimeoutMs(opts), (tx) => queryRows<Record<string, number | string>>(tx, statement), settings),
   );
   const counted: FunnelStep[] = steps.map(({ label, parent, depth }, i) => ({ label, parent, depth, count: Number(row[`s${i}`]) }));
   // The combined step narrows the narrowest group under `and`; under `or` it widens the widest one.

@@ -43,7 +43,8 @@ export type PreparedSelection = {
 
 export const SHOW_LIMIT = 100;
 
-function timeoutMs(opts: SelectionOptions): number {
+/** The statement timeout a selection statement runs under: the caller's, else SELECTION_TIMEOUT_MS. */
+export function selectionTimeoutMs(opts: { timeoutMs?: number }): number {
   return opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS;
 }
 
@@ -97,14 +98,14 @@ export async function calculateSelection(
   opts: SelectionOptions = {},
 ): Promise<{ count: number; calculatedAt: Date }> {
   const prepared = await prepareSelection(db, user, rule, opts);
-  const count = await withReadDb(db, (reader) => withStatementTimeout(reader, timeoutMs(opts), (tx) => countOf(tx, prepared.selection)));
+  const count = await withReadDb(db, (reader) => withStatementTimeout(reader, selectionTimeoutMs(opts), (tx) => countOf(tx, prepared.selection)));
   return { count, calculatedAt: prepared.now };
 }
 
 /** Show: the first 100 profiles of the selection in `id` order. */
 export async function showSelection(db: Db, user: ActingUser, rule: SelectionRuleInput | unknown, opts: SelectionOptions = {}): Promise<Profile[]> {
   const prepared = await prepareSelection(db, user, rule, opts);
-  return withReadDb(db, (reader) => withStatementTimeout(reader, timeoutMs(opts), (tx) => profilePage(tx, prepared.selection, { pageSize: SHOW_LIMIT }), PAGE_SETTINGS));
+  return withReadDb(db, (reader) => withStatementTimeout(reader, selectionTimeoutMs(opts), (tx) => profilePage(tx, prepared.selection, { pageSize: SHOW_LIMIT }), PAGE_SETTINGS));
 }
 
 /**
@@ -124,7 +125,7 @@ export async function* streamSelection(
   while (remaining > 0) {
     const page = await withStatementTimeout(
       db,
-      timeoutMs(opts),
+      selectionTimeoutMs(opts),
       (tx) => profilePage(tx, prepared.selection, { pageSize: Math.min(pageSize, remaining), afterId }),
       PAGE_SETTINGS,
     );
@@ -184,7 +185,7 @@ export async function countSavedSegment(
   const calculatedAt = prepared.now;
   // The count on the read replica when there is one (it waits for the primary's latest commit), the
   // count and the log row then written on the primary together.
-  const count = await withReadDb(db, (reader) => withStatementTimeout(reader, timeoutMs(opts), (tx) => countOf(tx, prepared.selection)));
+  const count = await withReadDb(db, (reader) => withStatementTimeout(reader, selectionTimeoutMs(opts), (tx) => countOf(tx, prepared.selection)));
   await db.transaction(async (tx) => {
     await tx.update(dynamicSegments).set({ lastCount: count, lastCalculatedAt: calculatedAt }).where(eq(dynamicSegments.id, segmentId));
     await tx.insert(segmentUpdateLog).values({ segmentId, userId: user.id, at: calculatedAt, kind: "calculated", count });

@@ -6,8 +6,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { env } from "@/lib/env";
-import { withStatementTimeout, type Setting } from "../selection";
+import { selectionTimeoutMs, withStatementTimeout, type Setting } from "../selection";
 
 /** The part of an EXPLAIN (FORMAT JSON) node the tests read. */
 export type PlanNode = {
@@ -28,7 +27,7 @@ export type PlanNode = {
  */
 export async function explainPlan(db: Db, query: SQL, opts: { analyze?: boolean; settings?: readonly Setting[]; timeoutMs?: number } = {}): Promise<PlanNode> {
   const explain = opts.analyze === false ? sql`explain (format json) ${query}` : sql`explain (analyze, format json) ${query}`;
-  const [row] = await withStatementTimeout(db, opts.timeoutMs ?? env().SELECTION_TIMEOUT_MS, (tx) => queryRows<{ "QUERY PLAN": unknown }>(tx, explain), opts.settings);
+  const [row] = await withStatementTimeout(db, selectionTimeoutMs(opts), (tx) => queryRows<{ "QUERY PLAN": unknown }>(tx, explain), opts.settings);
   // postgres.js parses the json; PGlite's raw queries hand it over as text.
   const doc = typeof row["QUERY PLAN"] === "string" ? JSON.parse(row["QUERY PLAN"]) : row["QUERY PLAN"];
   return (doc as { Plan: PlanNode }[])[0].Plan;
